@@ -1,0 +1,12 @@
+namespace MarketFeed.Core;
+
+/// <summary>Per-tick flags. Values are the wire bit values.</summary>
+[Flags]
+public enum TickFlags : ushort
+{
+    /// <summary>No flag.</summary>
+    None = 0,
+
+    /// <summary>The vendor flagged this tick as suspicious (e.g. AlgoSeek's Suspicious=1).</summary>
+    Suspicious = 1,
+}

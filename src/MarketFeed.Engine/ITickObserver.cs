@@ -1,0 +1,17 @@
+using MarketFeed.Core;
+
+namespace MarketFeed.Engine;
+
+/// <summary>
+/// Sees every tick after sequencing and before conflation (e.g. the recorder).
+/// </summary>
+/// <remarks>
+/// Called on the engine's single sequencer thread for every tick, in sequence order. An
+/// implementation must not block, must not throw and must not allocate per tick: copy the tick
+/// into its own bounded buffer and do slow work on another thread.
+/// </remarks>
+public interface ITickObserver
+{
+    /// <summary>Observes one sequenced tick.</summary>
+    void OnTick(in Tick tick);
+}

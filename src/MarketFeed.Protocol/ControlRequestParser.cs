@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Text.Json;
+using MarketFeed.Core;
+using MessagePack;
+
+namespace MarketFeed.Protocol;
+
+/// <summary>
+/// Parses control messages from MessagePack maps (binary frames) and JSON objects (text frames)
+/// into <see cref="ControlRequest"/>. Every failure is a <see cref="ControlRequestException"/>
+/// with code <see cref="ErrorCode.BadRequest"/> and a message that says what is wrong.
+/// </summary>
+public static class ControlRequestParser
+{
+    /// <summary>Most symbols accepted in one request.</summary>
+    public const int MaxSymbolsPerRequest = 10_000;
+
+    /// <summary>Parses a binary (MessagePack) control message.</summary>
+    public static ControlRequest ParseMessagePack(ReadOnlyMemory<byte> payload)
+    {
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        try
+        {
+            var reader = new MessagePackReader(payload);
+            if (reader.NextMessagePackType != MessagePackType.Map)
+            {
+                throw Bad("a control message must be a MessagePack map");
+            }
+
+            int n = reader.ReadMapHeader();
+            for (int i = 0; i < n; i++)
+            {
+                if (reader.NextMessagePackType != MessagePackType.String)
+                {
+                    throw Bad("map keys must be strings");
+                }
+
+                string key = reader.ReadString()!;
+                fields[key] = ReadValue(ref reader, depth: 0);
+            }
+
+            if (!reader.End)
+            {
+                throw Bad("trailing bytes after the control message map");
+            }
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw Bad("invalid MessagePack: " + ex.Message);
+        }
+        catch (EndOfStreamException)
+        {
+            throw Bad("invalid MessagePack: truncated");
+        }
+
+        return Build(fields);
+    }
+
+    /// <summary>Parses a text (JSON) control message.</summary>
+    public static ControlRequest ParseJson(ReadOnlySpan<byte> utf8)
+    {
+        var fields = new Dictionary<string, object?>(StringComparer.Ordinal);
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = 8 });
+            using var doc = JsonDocument.ParseValue(ref reader);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw Bad("a control message must be a JSON object");
+            }
+
+            foreach (var prop in doc.RootElement.EnumerateObject())
+            {
+                fields[prop.Name] = FromJson(prop.Value);
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw Bad("invalid JSON: " + ex.Message);
+        }
+
+        return Build(fields);
+    }
+
+    private static ControlRequest Build(Dictionary<string, object?> f)
+    {
+        long id = 0;
+        if (f.TryGetValue("id", out object? idValue) && idValue is not null)
+        {
+            id = idValue is long l ? l : throw Bad("'id' must be an integer");
+        }
+
+        if (!f.TryGetValue("op", out object? opValue) || opValue is not string op || op.Length == 0)
+        {
+            throw Bad("missing 'op' (a string)", id);
+        }
+
+        try
+        {
+            return new ControlRequest
+            {
+                Op = op,
+                Id = id,
+                Symbols = Symbols(f),
+                Mode = Mode(f),
+                Throttle = Throttle(f),
+                Snapshot = f.TryGetValue("snapshot", out object? snap) && snap is not null ? (snap is bool b ? b : throw Bad("'snapshot' must be a boolean")) : true,
+                Time = OptionalTime(f, "time"),
+                Match = OptionalString(f, "match"),
+                Dataset = OptionalString(f, "dataset"),
+                From = OptionalTime(f, "from"),
+                To = OptionalTime(f, "to"),
+                Speed = Speed(f),
+                ReplayId = OptionalLong(f, "replayId"),
+            };
+        }
+        catch (ControlRequestException ex) when (ex.RequestId == 0 && id != 0)
+        {
+            throw new ControlRequestException(ex.Code, ex.Message, id);
+        }
+    }
+
+    private static IReadOnlyList<string>? Symbols(Dictionary<string, object?> f)
+    {
+        if (!f.TryGetValue("symbols", out object? value) || value is null)
+        {
+            return null;
+        }
+
+        if (value is string single)
+        {
+            return [single];
+        }
+
+        if (value is not List<object?> list)
+        {
+            throw Bad("'symbols' must be an array of strings");
+        }
+
+        if (list.Count > MaxSymbolsPerRequest)
+        {
+            throw Bad($"'symbols' holds {list.Count} entries; at most {MaxSymbolsPerRequest} per request");
+        }
+
+        var result = new List<string>(list.Count);
+        foreach (object? item in list)
+        {
+            if (item is not string s || s.Length == 0 || s.Length > 64)
+            {
+                throw Bad("'symbols' must be an array of non-empty strings of at most 64 characters");
+            }
+
+            result.Add(s);
+        }
+
+        return result;
+    }
+
+    private static DeliveryMode? Mode(Dictionary<string, object?> f)
+    {
+        string? text = OptionalString(f, "mode");
+        if (text is null)
+        {
+            return null;
+        }
+
+        return DeliveryModeNames.TryParse(text, out var mode) ? mode : throw Bad($"'mode' must be \"conflated\" or \"full\", not \"{text}\"");
+    }
+
+    private static int? Throttle(Dictionary<string, object?> f)
+    {
+        long? value = OptionalLong(f, "throttle");
+        if (value is null)
+        {
+            return null;
+        }
+
+        return value is < 0 or > 1_000_000 ? throw Bad("'throttle' must be 0 (none) or a positive number of updates per second up to 1000000") : (int)value.Value;
+    }
+
+    private static double? Speed(Dictionary<string, object?> f)
+    {
+        if (!f.TryGetValue("speed", out object? value) || value is null)
+        {
+            return null;
+        }
+
+        double speed = value switch
+        {
+            long l => l,
+            double d => d,
+            string s when s.Equals("max", StringComparison.OrdinalIgnoreCase) => double.PositiveInfinity,
+            string s when s.EndsWith('x') && double.TryParse(s.AsSpan(0, s.Length - 1), NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => d,
+            _ => throw Bad("'speed' must be a positive number or \"max\""),
+        };
+        return speed > 0 && !double.IsNaN(speed) ? speed : throw Bad("'speed' must be a positive number or \"max\"");
+    }
+
+    private static string? OptionalString(Dictionary<string, object?> f, string key)
+    {
+        if (!f.TryGetValue(key, out object? value) || value is null)
+        {
+            return null;
+        }
+
+        return value as string ?? throw Bad($"'{key}' must be a string");
+    }
+
+    private static long? OptionalLong(Dictionary<string, object?> f, string key)
+    {
+        if (!f.TryGetValue(key, out object? value) || value is null)
+        {
+            return null;
+        }
+
+        return value switch
+        {
+            long l => l,
+            double d when d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
+            _ => throw Bad($"'{key}' must be an integer"),
+        };
+    }
+
+    private static long? OptionalTime(Dictionary<string, object?> f, string key)
+    {
+        if (!f.TryGetValue(key, out object? value) || value is null)
+        {
+            return null;
+        }
+
+        return value switch
+        {
+            long l => l,
+            string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto) => UnixTime.FromDateTimeOffset(dto),
+            _ => throw Bad($"'{key}' must be integer nanoseconds since the epoch or ISO-8601 text"),
+        };
+    }
+
+    private static object? ReadValue(ref MessagePackReader reader, int depth)
+    {
+        if (depth > 4)
+        {
+            throw Bad("control message nested too deeply");
+        }
+
+        switch (reader.NextMessagePackType)
+        {
+            case MessagePackType.Nil:
+                reader.ReadNil();
+                return null;
+            case MessagePackType.Boolean:
+                return reader.ReadBoolean();
+            case MessagePackType.Integer:
+                return reader.ReadInt64();
+            case MessagePackType.Float:
+                return reader.ReadDouble();
+            case MessagePackType.String:
+                return reader.ReadString();
+            case MessagePackType.Array:
+            {
+                int n = reader.ReadArrayHeader();
+                if (n > MaxSymbolsPerRequest)
+                {
+                    throw Bad($"array of {n} entries; at most {MaxSymbolsPerRequest}");
+                }
+
+                var list = new List<object?>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    list.Add(ReadValue(ref reader, depth + 1));
+                }
+
+                return list;
+            }
+
+            default:
+                reader.Skip();
+                return new object();
+        }
+    }
+
+    private static object? FromJson(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.String => e.GetString(),
+        JsonValueKind.Number => e.TryGetInt64(out long l) ? l : e.GetDouble(),
+        JsonValueKind.Array => JsonArray(e),
+        _ => new object(),
+    };
+
+    private static List<object?> JsonArray(JsonElement e)
+    {
+        int n = e.GetArrayLength();
+        if (n > MaxSymbolsPerRequest)
+        {
+            throw Bad($"array of {n} entries; at most {MaxSymbolsPerRequest}");
+        }
+
+        var list = new List<object?>(n);
+        foreach (var item in e.EnumerateArray())
+        {
+            list.Add(FromJson(item));
+        }
+
+        return list;
+    }
+
+    private static ControlRequestException Bad(string message, long id = 0) => new(ErrorCode.BadRequest, message, id);
+}

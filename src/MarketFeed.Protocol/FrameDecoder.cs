@@ -1,0 +1,305 @@
+using MarketFeed.Core;
+using MessagePack;
+
+namespace MarketFeed.Protocol;
+
+/// <summary>
+/// Decodes server frames (client side). <c>Decode</c> produces typed messages;
+/// <see cref="TryReadTick"/> is the allocation-free path for quote/trade messages used by load clients.
+/// </summary>
+public static class FrameDecoder
+{
+    /// <summary>Decodes every message of a frame into <paramref name="output"/>.</summary>
+    /// <exception cref="MessagePackSerializationException">The frame is not a valid MarketFeed frame.</exception>
+    public static void Decode(ReadOnlyMemory<byte> frame, ICollection<ServerMessage> output)
+    {
+        var reader = new MessagePackReader(frame);
+        int count = reader.ReadArrayHeader();
+        for (int i = 0; i < count; i++)
+        {
+            output.Add(ReadMessage(ref reader));
+        }
+    }
+
+    /// <summary>Decodes every message of a frame into a new list.</summary>
+    public static List<ServerMessage> Decode(ReadOnlyMemory<byte> frame)
+    {
+        var list = new List<ServerMessage>();
+        Decode(frame, list);
+        return list;
+    }
+
+    /// <summary>
+    /// Reads the frame array header; then call <see cref="TryReadTick"/> or <see cref="ReadMessage"/>
+    /// once per message.
+    /// </summary>
+    public static int ReadFrameHeader(ref MessagePackReader reader) => reader.ReadArrayHeader();
+
+    /// <summary>
+    /// Reads the next message: if it is a quote or trade, fills <paramref name="tick"/> and returns true;
+    /// otherwise returns false with <paramref name="other"/> set to the decoded message.
+    /// </summary>
+    public static bool TryReadTick(ref MessagePackReader reader, out Tick tick, out ServerMessage? other)
+    {
+        var peek = reader.CreatePeekReader();
+        int fields = peek.ReadArrayHeader();
+        int kind = peek.ReadInt32();
+        if (kind is (int)MessageKind.Quote or (int)MessageKind.Trade)
+        {
+            reader = peek;
+            tick = default;
+            tick.Kind = (TickKind)kind;
+            tick.SymbolId = reader.ReadInt32();
+            tick.Sequence = reader.ReadInt64();
+            tick.Timestamp = reader.ReadInt64();
+            if (kind == (int)MessageKind.Quote)
+            {
+                tick.BidPrice = reader.ReadInt64();
+                tick.BidSize = reader.ReadInt64();
+                tick.AskPrice = reader.ReadInt64();
+                tick.AskSize = reader.ReadInt64();
+                SkipExtra(ref reader, fields - 8);
+            }
+            else
+            {
+                tick.Price = reader.ReadInt64();
+                tick.Size = reader.ReadInt64();
+                tick.Side = (TradeSide)reader.ReadInt32();
+                tick.CumulativeVolume = reader.ReadInt64();
+                tick.TradeCount = reader.ReadInt64();
+                SkipExtra(ref reader, fields - 9);
+            }
+
+            other = null;
+            return true;
+        }
+
+        tick = default;
+        other = ReadMessage(ref reader);
+        return false;
+    }
+
+    /// <summary>Reads one message.</summary>
+    public static ServerMessage ReadMessage(ref MessagePackReader reader)
+    {
+        int fields = reader.ReadArrayHeader();
+        if (fields < 1)
+        {
+            throw new MessagePackSerializationException("empty message array");
+        }
+
+        int kind = reader.ReadInt32();
+        int used;
+        ServerMessage message;
+        switch ((MessageKind)kind)
+        {
+            case MessageKind.Quote:
+                message = new QuoteMessage(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+                used = 8;
+                break;
+            case MessageKind.Trade:
+                message = new TradeMessage(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), (TradeSide)reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64());
+                used = 9;
+                break;
+            case MessageKind.SubscribeAck:
+            {
+                long id = reader.ReadInt64();
+                DeliveryModeNames.TryParse(reader.ReadString(), out var mode);
+                int throttle = reader.ReadInt32();
+                message = new SubscribeAckMessage(id, mode, throttle, ReadSymbolRefs(ref reader));
+                used = 5;
+                break;
+            }
+
+            case MessageKind.Snapshot:
+            {
+                var s = new MarketSnapshot
+                {
+                    SymbolId = reader.ReadInt32(),
+                    Sequence = reader.ReadInt64(),
+                    QuoteSequence = reader.ReadInt64(),
+                    QuoteTimestamp = reader.ReadInt64(),
+                    BidPrice = reader.ReadInt64(),
+                    BidSize = reader.ReadInt64(),
+                    AskPrice = reader.ReadInt64(),
+                    AskSize = reader.ReadInt64(),
+                    TradeSequence = reader.ReadInt64(),
+                    TradeTimestamp = reader.ReadInt64(),
+                    LastPrice = reader.ReadInt64(),
+                    LastSize = reader.ReadInt64(),
+                    LastSide = (TradeSide)reader.ReadInt32(),
+                    CumulativeVolume = reader.ReadInt64(),
+                    TradeCount = reader.ReadInt64(),
+                };
+                message = new SnapshotMessage(s);
+                used = 16;
+                break;
+            }
+
+            case MessageKind.Error:
+                message = new ErrorMessage(reader.ReadInt64(), reader.ReadInt32(), reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty, reader.ReadString());
+                used = 6;
+                break;
+            case MessageKind.Heartbeat:
+                message = new HeartbeatMessage(reader.ReadInt64());
+                used = 2;
+                break;
+            case MessageKind.ReplayStart:
+            {
+                long id = reader.ReadInt64();
+                long replayId = reader.ReadInt64();
+                string dataset = reader.ReadString() ?? string.Empty;
+                long from = reader.ReadInt64();
+                long to = reader.ReadInt64();
+                string speed = reader.ReadString() ?? string.Empty;
+                DeliveryModeNames.TryParse(reader.ReadString(), out var mode);
+                message = new ReplayStartMessage(id, replayId, dataset, from, to, speed, mode, ReadSymbolRefs(ref reader));
+                used = 9;
+                break;
+            }
+
+            case MessageKind.ReplayEnd:
+                message = new ReplayEndMessage(reader.ReadInt64(), reader.ReadInt64(), reader.ReadString() ?? string.Empty, reader.ReadInt64());
+                used = 5;
+                break;
+            case MessageKind.Status:
+            {
+                string state = reader.ReadString() ?? string.Empty;
+                int n = reader.ReadMapHeader();
+                var details = new Dictionary<string, object?>(n, StringComparer.Ordinal);
+                for (int i = 0; i < n; i++)
+                {
+                    string key = reader.ReadString() ?? string.Empty;
+                    details[key] = ReadScalar(ref reader);
+                }
+
+                message = new StatusMessage(state, details);
+                used = 3;
+                break;
+            }
+
+            case MessageKind.Pong:
+                message = new PongMessage(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+                used = 4;
+                break;
+            case MessageKind.SymbolDirectory:
+            {
+                long id = reader.ReadInt64();
+                int n = reader.ReadArrayHeader();
+                var list = new List<SymbolInfo>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    int f = reader.ReadArrayHeader();
+                    var info = new SymbolInfo(
+                        Name: reader.ReadString() ?? string.Empty,
+                        Id: reader.ReadInt32(),
+                        PriceDecimals: reader.ReadInt32(),
+                        SizeDecimals: reader.ReadInt32(),
+                        TickSize: reader.ReadInt64(),
+                        LotSize: reader.ReadInt64(),
+                        Currency: reader.ReadString() ?? string.Empty,
+                        Description: reader.ReadString() ?? string.Empty,
+                        ReferencePrice: 0);
+                    SkipExtra(ref reader, f - 8);
+                    list.Add(info);
+                }
+
+                message = new SymbolDirectoryMessage(id, list);
+                used = 3;
+                break;
+            }
+
+            case MessageKind.UnsubscribeAck:
+            {
+                long id = reader.ReadInt64();
+                message = new UnsubscribeAckMessage(id, ReadStrings(ref reader));
+                used = 3;
+                break;
+            }
+
+            case MessageKind.Catalog:
+            {
+                long id = reader.ReadInt64();
+                int n = reader.ReadArrayHeader();
+                var list = new List<CatalogEntry>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    int f = reader.ReadArrayHeader();
+                    list.Add(new CatalogEntry(reader.ReadString() ?? string.Empty, ReadStrings(ref reader), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64()));
+                    SkipExtra(ref reader, f - 5);
+                }
+
+                message = new CatalogMessage(id, list);
+                used = 3;
+                break;
+            }
+
+            case MessageKind.ReplayStatus:
+                message = new ReplayStatusMessage(reader.ReadInt64(), reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty, reader.ReadInt64());
+                used = 5;
+                break;
+            default:
+                message = new UnknownMessage(kind);
+                used = 1;
+                break;
+        }
+
+        SkipExtra(ref reader, fields - used);
+        return message;
+    }
+
+    private static IReadOnlyList<SymbolRef> ReadSymbolRefs(ref MessagePackReader reader)
+    {
+        int n = reader.ReadArrayHeader();
+        var list = new List<SymbolRef>(n);
+        for (int i = 0; i < n; i++)
+        {
+            int f = reader.ReadArrayHeader();
+            list.Add(new SymbolRef(reader.ReadString() ?? string.Empty, reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32()));
+            SkipExtra(ref reader, f - 4);
+        }
+
+        return list;
+    }
+
+    private static List<string> ReadStrings(ref MessagePackReader reader)
+    {
+        int n = reader.ReadArrayHeader();
+        var list = new List<string>(n);
+        for (int i = 0; i < n; i++)
+        {
+            list.Add(reader.ReadString() ?? string.Empty);
+        }
+
+        return list;
+    }
+
+    private static object? ReadScalar(ref MessagePackReader reader)
+    {
+        switch (reader.NextMessagePackType)
+        {
+            case MessagePackType.Nil:
+                reader.ReadNil();
+                return null;
+            case MessagePackType.Boolean:
+                return reader.ReadBoolean();
+            case MessagePackType.Integer:
+                return reader.ReadInt64();
+            case MessagePackType.Float:
+                return reader.ReadDouble();
+            case MessagePackType.String:
+                return reader.ReadString();
+            default:
+                reader.Skip();
+                return null;
+        }
+    }
+
+    private static void SkipExtra(ref MessagePackReader reader, int extra)
+    {
+        for (int i = 0; i < extra; i++)
+        {
+            reader.Skip();
+        }
+    }
+}

@@ -1,0 +1,266 @@
+using MarketFeed.Core;
+using MessagePack;
+
+namespace MarketFeed.Protocol;
+
+/// <summary>
+/// Writes server messages (docs/protocol.md section 4) with a <see cref="MessagePackWriter"/>.
+/// Allocation-free for market data messages; the caller owns the writer and flushes it.
+/// </summary>
+public static class MessageEncoder
+{
+    /// <summary>Upper bound of an encoded quote or trade message in bytes (array header, kind, 7-8 int64s).</summary>
+    public const int MaxMarketDataMessageBytes = 1 + 1 + (9 * 9);
+
+    /// <summary>Writes a quote message from a quote tick.</summary>
+    public static void WriteQuote(ref MessagePackWriter writer, in Tick quote)
+    {
+        writer.WriteArrayHeader(8);
+        writer.Write((int)MessageKind.Quote);
+        writer.Write(quote.SymbolId);
+        writer.Write(quote.Sequence);
+        writer.Write(quote.Timestamp);
+        writer.Write(quote.BidPrice);
+        writer.Write(quote.BidSize);
+        writer.Write(quote.AskPrice);
+        writer.Write(quote.AskSize);
+    }
+
+    /// <summary>Writes a trade message from a sequenced trade tick.</summary>
+    public static void WriteTrade(ref MessagePackWriter writer, in Tick trade)
+    {
+        writer.WriteArrayHeader(9);
+        writer.Write((int)MessageKind.Trade);
+        writer.Write(trade.SymbolId);
+        writer.Write(trade.Sequence);
+        writer.Write(trade.Timestamp);
+        writer.Write(trade.Price);
+        writer.Write(trade.Size);
+        writer.Write((int)trade.Side);
+        writer.Write(trade.CumulativeVolume);
+        writer.Write(trade.TradeCount);
+    }
+
+    /// <summary>Writes a quote or trade message depending on the tick kind.</summary>
+    public static void WriteTick(ref MessagePackWriter writer, in Tick tick)
+    {
+        if (tick.Kind == TickKind.Quote)
+        {
+            WriteQuote(ref writer, tick);
+        }
+        else
+        {
+            WriteTrade(ref writer, tick);
+        }
+    }
+
+    /// <summary>Writes a snapshot message.</summary>
+    public static void WriteSnapshot(ref MessagePackWriter writer, in MarketSnapshot s)
+    {
+        writer.WriteArrayHeader(16);
+        writer.Write((int)MessageKind.Snapshot);
+        writer.Write(s.SymbolId);
+        writer.Write(s.Sequence);
+        writer.Write(s.QuoteSequence);
+        writer.Write(s.QuoteTimestamp);
+        writer.Write(s.BidPrice);
+        writer.Write(s.BidSize);
+        writer.Write(s.AskPrice);
+        writer.Write(s.AskSize);
+        writer.Write(s.TradeSequence);
+        writer.Write(s.TradeTimestamp);
+        writer.Write(s.LastPrice);
+        writer.Write(s.LastSize);
+        writer.Write((int)s.LastSide);
+        writer.Write(s.CumulativeVolume);
+        writer.Write(s.TradeCount);
+    }
+
+    /// <summary>Writes a heartbeat.</summary>
+    public static void WriteHeartbeat(ref MessagePackWriter writer, long serverTime)
+    {
+        writer.WriteArrayHeader(2);
+        writer.Write((int)MessageKind.Heartbeat);
+        writer.Write(serverTime);
+    }
+
+    /// <summary>Writes a pong.</summary>
+    public static void WritePong(ref MessagePackWriter writer, long requestId, long clientTime, long serverTime)
+    {
+        writer.WriteArrayHeader(4);
+        writer.Write((int)MessageKind.Pong);
+        writer.Write(requestId);
+        writer.Write(clientTime);
+        writer.Write(serverTime);
+    }
+
+    /// <summary>Writes an error.</summary>
+    public static void WriteError(ref MessagePackWriter writer, long requestId, ErrorCode code, string message, string? symbol)
+    {
+        writer.WriteArrayHeader(6);
+        writer.Write((int)MessageKind.Error);
+        writer.Write(requestId);
+        writer.Write((int)code);
+        writer.Write(code.Name());
+        writer.Write(message);
+        WriteNullableString(ref writer, symbol);
+    }
+
+    /// <summary>Writes a subscribe ack.</summary>
+    public static void WriteSubscribeAck(ref MessagePackWriter writer, long requestId, DeliveryMode mode, int throttle, IReadOnlyList<SymbolInfo> symbols)
+    {
+        writer.WriteArrayHeader(5);
+        writer.Write((int)MessageKind.SubscribeAck);
+        writer.Write(requestId);
+        writer.Write(mode.Name());
+        writer.Write(throttle);
+        WriteSymbolRefs(ref writer, symbols);
+    }
+
+    /// <summary>Writes an unsubscribe ack.</summary>
+    public static void WriteUnsubscribeAck(ref MessagePackWriter writer, long requestId, IReadOnlyList<string> symbols)
+    {
+        writer.WriteArrayHeader(3);
+        writer.Write((int)MessageKind.UnsubscribeAck);
+        writer.Write(requestId);
+        writer.WriteArrayHeader(symbols.Count);
+        foreach (string s in symbols)
+        {
+            writer.Write(s);
+        }
+    }
+
+    /// <summary>Writes a symbol directory.</summary>
+    public static void WriteSymbolDirectory(ref MessagePackWriter writer, long requestId, IReadOnlyList<SymbolInfo> symbols)
+    {
+        writer.WriteArrayHeader(3);
+        writer.Write((int)MessageKind.SymbolDirectory);
+        writer.Write(requestId);
+        writer.WriteArrayHeader(symbols.Count);
+        foreach (var s in symbols)
+        {
+            writer.WriteArrayHeader(8);
+            writer.Write(s.Name);
+            writer.Write(s.Id);
+            writer.Write(s.PriceDecimals);
+            writer.Write(s.SizeDecimals);
+            writer.Write(s.TickSize);
+            writer.Write(s.LotSize);
+            writer.Write(s.Currency);
+            writer.Write(s.Description);
+        }
+    }
+
+    /// <summary>Writes a status message with string/long/bool details.</summary>
+    public static void WriteStatus(ref MessagePackWriter writer, string state, IReadOnlyList<KeyValuePair<string, object?>> details)
+    {
+        writer.WriteArrayHeader(3);
+        writer.Write((int)MessageKind.Status);
+        writer.Write(state);
+        writer.WriteMapHeader(details.Count);
+        foreach (var (key, value) in details)
+        {
+            writer.Write(key);
+            WriteScalar(ref writer, value);
+        }
+    }
+
+    /// <summary>Writes a replay start.</summary>
+    public static void WriteReplayStart(ref MessagePackWriter writer, long requestId, long replayId, string dataset, long from, long to, string speed, DeliveryMode mode, IReadOnlyList<SymbolInfo> symbols)
+    {
+        writer.WriteArrayHeader(9);
+        writer.Write((int)MessageKind.ReplayStart);
+        writer.Write(requestId);
+        writer.Write(replayId);
+        writer.Write(dataset);
+        writer.Write(from);
+        writer.Write(to);
+        writer.Write(speed);
+        writer.Write(mode.Name());
+        WriteSymbolRefs(ref writer, symbols);
+    }
+
+    /// <summary>Writes a replay end.</summary>
+    public static void WriteReplayEnd(ref MessagePackWriter writer, long requestId, long replayId, string reason, long ticksSent)
+    {
+        writer.WriteArrayHeader(5);
+        writer.Write((int)MessageKind.ReplayEnd);
+        writer.Write(requestId);
+        writer.Write(replayId);
+        writer.Write(reason);
+        writer.Write(ticksSent);
+    }
+
+    /// <summary>Writes a replay status.</summary>
+    public static void WriteReplayStatus(ref MessagePackWriter writer, long replayId, string state, string speed, long position)
+    {
+        writer.WriteArrayHeader(5);
+        writer.Write((int)MessageKind.ReplayStatus);
+        writer.Write(replayId);
+        writer.Write(state);
+        writer.Write(speed);
+        writer.Write(position);
+    }
+
+    /// <summary>Writes a catalog.</summary>
+    public static void WriteCatalog(ref MessagePackWriter writer, long requestId, IReadOnlyList<CatalogEntry> datasets)
+    {
+        writer.WriteArrayHeader(3);
+        writer.Write((int)MessageKind.Catalog);
+        writer.Write(requestId);
+        writer.WriteArrayHeader(datasets.Count);
+        foreach (var d in datasets)
+        {
+            writer.WriteArrayHeader(5);
+            writer.Write(d.Dataset);
+            writer.WriteArrayHeader(d.Symbols.Count);
+            foreach (string s in d.Symbols)
+            {
+                writer.Write(s);
+            }
+
+            writer.Write(d.From);
+            writer.Write(d.To);
+            writer.Write(d.TickCount);
+        }
+    }
+
+    private static void WriteSymbolRefs(ref MessagePackWriter writer, IReadOnlyList<SymbolInfo> symbols)
+    {
+        writer.WriteArrayHeader(symbols.Count);
+        foreach (var s in symbols)
+        {
+            writer.WriteArrayHeader(4);
+            writer.Write(s.Name);
+            writer.Write(s.Id);
+            writer.Write(s.PriceDecimals);
+            writer.Write(s.SizeDecimals);
+        }
+    }
+
+    private static void WriteNullableString(ref MessagePackWriter writer, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            writer.Write(value);
+        }
+    }
+
+    private static void WriteScalar(ref MessagePackWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNil(); break;
+            case string s: writer.Write(s); break;
+            case bool b: writer.Write(b); break;
+            case int i: writer.Write(i); break;
+            case long l: writer.Write(l); break;
+            case double d: writer.Write(d); break;
+            default: writer.Write(value.ToString()); break;
+        }
+    }
+}

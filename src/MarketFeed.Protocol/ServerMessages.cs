@@ -1,0 +1,54 @@
+using MarketFeed.Core;
+
+namespace MarketFeed.Protocol;
+
+/// <summary>A decoded server message (client side). See docs/protocol.md section 4.</summary>
+public abstract record ServerMessage(MessageKind Kind);
+
+/// <summary>Symbol reference as carried by subscribe ack and replay start.</summary>
+public sealed record SymbolRef(string Symbol, int SymbolId, int PriceDecimals, int SizeDecimals);
+
+/// <summary>Quote (1).</summary>
+public sealed record QuoteMessage(int SymbolId, long Sequence, long Timestamp, long BidPrice, long BidSize, long AskPrice, long AskSize) : ServerMessage(MessageKind.Quote);
+
+/// <summary>Trade (2).</summary>
+public sealed record TradeMessage(int SymbolId, long Sequence, long Timestamp, long Price, long Size, TradeSide Side, long CumulativeVolume, long TradeCount) : ServerMessage(MessageKind.Trade);
+
+/// <summary>Subscribe ack (3).</summary>
+public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int Throttle, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.SubscribeAck);
+
+/// <summary>Snapshot (4).</summary>
+public sealed record SnapshotMessage(MarketSnapshot State) : ServerMessage(MessageKind.Snapshot);
+
+/// <summary>Error (5).</summary>
+public sealed record ErrorMessage(long RequestId, int Code, string CodeName, string Message, string? Symbol) : ServerMessage(MessageKind.Error);
+
+/// <summary>Heartbeat (6).</summary>
+public sealed record HeartbeatMessage(long ServerTime) : ServerMessage(MessageKind.Heartbeat);
+
+/// <summary>Replay start (7).</summary>
+public sealed record ReplayStartMessage(long RequestId, long ReplayId, string Dataset, long From, long To, string Speed, DeliveryMode Mode, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.ReplayStart);
+
+/// <summary>Replay end (8).</summary>
+public sealed record ReplayEndMessage(long RequestId, long ReplayId, string Reason, long TicksSent) : ServerMessage(MessageKind.ReplayEnd);
+
+/// <summary>Status (9).</summary>
+public sealed record StatusMessage(string State, IReadOnlyDictionary<string, object?> Details) : ServerMessage(MessageKind.Status);
+
+/// <summary>Pong (10).</summary>
+public sealed record PongMessage(long RequestId, long ClientTime, long ServerTime) : ServerMessage(MessageKind.Pong);
+
+/// <summary>Symbol directory (11).</summary>
+public sealed record SymbolDirectoryMessage(long RequestId, IReadOnlyList<SymbolInfo> Symbols) : ServerMessage(MessageKind.SymbolDirectory);
+
+/// <summary>Unsubscribe ack (12).</summary>
+public sealed record UnsubscribeAckMessage(long RequestId, IReadOnlyList<string> Symbols) : ServerMessage(MessageKind.UnsubscribeAck);
+
+/// <summary>Catalog (13).</summary>
+public sealed record CatalogMessage(long RequestId, IReadOnlyList<CatalogEntry> Datasets) : ServerMessage(MessageKind.Catalog);
+
+/// <summary>Replay status (14).</summary>
+public sealed record ReplayStatusMessage(long ReplayId, string State, string Speed, long Position) : ServerMessage(MessageKind.ReplayStatus);
+
+/// <summary>A message of a kind this client does not know (kept, not dropped, so callers can log it).</summary>
+public sealed record UnknownMessage(int RawKind) : ServerMessage((MessageKind)RawKind);
