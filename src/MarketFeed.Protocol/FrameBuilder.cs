@@ -87,6 +87,9 @@ public sealed class FrameBuilder : IDisposable
         _count++;
     }
 
+    /// <summary>The bytes written from <paramref name="start"/> (a <see cref="Length"/> taken before adding a message) to the end.</summary>
+    public ReadOnlySpan<byte> WrittenSince(int start) => _buffer.WrittenSpan[start..];
+
     /// <summary>Patches the header and returns the frame bytes, valid until the next <see cref="Reset"/>.</summary>
     public ReadOnlyMemory<byte> Complete()
     {

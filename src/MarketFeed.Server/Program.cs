@@ -1,4 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/", () => "MarketFeed");
-app.Run();
+using MarketFeed.Server.Hosting;
+
+var app = MarketFeedHost.Build(args);
+await app.RunAsync().ConfigureAwait(false);
+
+/// <summary>Entry point (a class so tests can reference the assembly).</summary>
+public partial class Program;

@@ -1,0 +1,196 @@
+using System.Runtime.CompilerServices;
+using MarketFeed.Core;
+
+namespace MarketFeed.Engine;
+
+/// <summary>
+/// The conflation engine: latest state per symbol plus, per subscriber, either a dirty set
+/// (conflated mode) or a bounded tick queue (full mode). Sources publish ticks into it; each
+/// connection's sender drains its <see cref="Subscriber"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Threading: <see cref="Publish"/> / <see cref="PublishSequenced"/> must be called by one thread
+/// at a time (the sequencer; single writer). They take no lock, never wait for a subscriber and
+/// do not allocate. Subscription changes (<see cref="CreateSubscriber"/>, <see cref="Subscriber"/>
+/// methods) may run on any thread concurrently with publishing; they take locks and swap
+/// copy-on-write subscriber arrays that the tick path reads with one volatile load.
+/// </para>
+/// <para>
+/// Ordering: per tick the writer (1) stores the symbol state under its seqlock, (2) issues a full
+/// fence, (3) loads the symbol's subscriber array and marks/enqueues. A subscriber joining (a)
+/// publishes the new array with an interlocked exchange (full fence) and then (b) reads the state.
+/// Either the writer's load (3) sees the new array, or the subscriber's read (b) sees the tick's
+/// state: a tick can never be missed by both, which is what keeps "latest value" and "gap-free or
+/// dropped" true across subscribe races.
+/// </para>
+/// </remarks>
+public sealed class ConflationEngine
+{
+    private readonly SymbolUniverse _universe;
+    private readonly SymbolStateTable _states;
+    private readonly TickSequencer _sequencer;
+    private readonly SubscriberEntry[][] _entries;
+    private readonly object _subscriptionLock = new();
+    private ITickObserver[] _observers = [];
+    private PaddedLong _ticksIn;
+    private PaddedLong _overflowDrops;
+
+    /// <summary>Creates an engine for a universe.</summary>
+    public ConflationEngine(SymbolUniverse universe, EngineSettings? settings = null, TimeProvider? time = null)
+    {
+        _universe = universe;
+        Settings = (settings ?? EngineSettings.Default).Validate();
+        Time = time ?? TimeProvider.System;
+        _states = new SymbolStateTable(universe.Count);
+        _sequencer = new TickSequencer(universe.Count);
+        _entries = new SubscriberEntry[universe.Count][];
+        Array.Fill(_entries, []);
+    }
+
+    /// <summary>The symbols this engine serves.</summary>
+    public SymbolUniverse Universe => _universe;
+
+    /// <summary>Limits.</summary>
+    public EngineSettings Settings { get; }
+
+    /// <summary>Clock for throttles.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>Latest state per symbol.</summary>
+    public SymbolStateTable States => _states;
+
+    /// <summary>Ticks published so far.</summary>
+    public long TicksIn => _ticksIn.ReadVolatile();
+
+    /// <summary>Full-mode subscribers dropped because their queue overflowed.</summary>
+    public long OverflowDrops => _overflowDrops.ReadVolatile();
+
+    /// <summary>Number of subscriptions (subscriber x symbol) on a symbol.</summary>
+    public int SubscriptionCount(int symbolId) => Volatile.Read(ref _entries[symbolId]).Length;
+
+    /// <summary>Adds an observer of sequenced ticks (e.g. a recorder).</summary>
+    public void AddObserver(ITickObserver observer)
+    {
+        lock (_subscriptionLock)
+        {
+            Volatile.Write(ref _observers, [.. _observers, observer]);
+        }
+    }
+
+    /// <summary>Removes an observer.</summary>
+    public void RemoveObserver(ITickObserver observer)
+    {
+        lock (_subscriptionLock)
+        {
+            Volatile.Write(ref _observers, Array.FindAll(_observers, o => !ReferenceEquals(o, observer)));
+        }
+    }
+
+    /// <summary>Creates a subscriber (one per connection) woken through <paramref name="signal"/>.</summary>
+    public Subscriber CreateSubscriber(SenderSignal signal) => new(this, signal);
+
+    /// <summary>
+    /// Sequences a raw tick (assigns <see cref="Tick.Sequence"/> and, for trades, the accumulator),
+    /// applies it and notifies subscribers. Single writer.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Publish(ref Tick tick)
+    {
+        if ((uint)tick.SymbolId >= (uint)_entries.Length)
+        {
+            ThrowHelper.SymbolIdOutOfRange(tick.SymbolId, _entries.Length);
+        }
+
+        _sequencer.Sequence(ref tick);
+        PublishSequenced(tick);
+    }
+
+    /// <summary>Applies an already sequenced tick and notifies subscribers. Single writer.</summary>
+    public void PublishSequenced(in Tick tick)
+    {
+        int id = tick.SymbolId;
+        if ((uint)id >= (uint)_entries.Length)
+        {
+            ThrowHelper.SymbolIdOutOfRange(id, _entries.Length);
+        }
+
+        if (tick.Kind is not (TickKind.Quote or TickKind.Trade))
+        {
+            ThrowHelper.InvalidTickKind((byte)tick.Kind);
+        }
+
+        _states.Apply(tick);
+        _ticksIn.WriteVolatile(_ticksIn.Value + 1);
+
+        // StoreLoad: the state above must be visible before we read the subscriber array below.
+        // Pairs with the interlocked publish + state read in AddEntry's caller (see remarks).
+        Interlocked.MemoryBarrier();
+
+        ITickObserver[] observers = _observers;
+        for (int i = 0; i < observers.Length; i++)
+        {
+            observers[i].OnTick(tick);
+        }
+
+        SubscriberEntry[] entries = Volatile.Read(ref _entries[id]);
+        for (int i = 0; i < entries.Length; i++)
+        {
+            ref readonly SubscriberEntry entry = ref entries[i];
+            if (entry.Mode == DeliveryMode.Conflated)
+            {
+                entry.Subscriber.MarkDirty(entry.Slot);
+            }
+            else
+            {
+                entry.Subscriber.Enqueue(tick, entry.Slot, entry.Generation);
+            }
+        }
+    }
+
+    /// <summary>Last sequence number assigned to a symbol by this engine's sequencer.</summary>
+    public long LastSequence(int symbolId) => _sequencer.LastSequence(symbolId);
+
+    internal void AddEntry(int symbolId, in SubscriberEntry entry)
+    {
+        lock (_subscriptionLock)
+        {
+            SubscriberEntry[] old = _entries[symbolId];
+            var next = new SubscriberEntry[old.Length + 1];
+            old.CopyTo(next, 0);
+            next[^1] = entry;
+
+            // Full fence: publication happens before the caller's state read (see remarks).
+            Interlocked.Exchange(ref _entries[symbolId], next);
+        }
+    }
+
+    internal void RemoveEntry(int symbolId, Subscriber subscriber, int slot)
+    {
+        lock (_subscriptionLock)
+        {
+            SubscriberEntry[] old = _entries[symbolId];
+            int index = -1;
+            for (int i = 0; i < old.Length; i++)
+            {
+                if (ReferenceEquals(old[i].Subscriber, subscriber) && old[i].Slot == slot)
+                {
+                    index = i;
+                    break;
+                }
+            }
+
+            if (index < 0)
+            {
+                return;
+            }
+
+            var next = old.Length == 1 ? [] : new SubscriberEntry[old.Length - 1];
+            Array.Copy(old, 0, next, 0, index);
+            Array.Copy(old, index + 1, next, index, old.Length - index - 1);
+            Volatile.Write(ref _entries[symbolId], next);
+        }
+    }
+
+    internal void CountOverflowDrop() => _overflowDrops.Increment();
+}

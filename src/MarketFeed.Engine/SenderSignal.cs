@@ -1,0 +1,80 @@
+using System.Threading.Tasks.Sources;
+
+namespace MarketFeed.Engine;
+
+/// <summary>
+/// An allocation-free, auto-reset wake-up for one consumer (a connection's sender loop).
+/// Producers call <see cref="Set"/> when they make work available; the consumer awaits
+/// <see cref="WaitAsync"/>. Sets that happen while no one waits are remembered (once).
+/// </summary>
+/// <remarks>
+/// <see cref="Set"/> may be called from any thread, concurrently, and never blocks or allocates
+/// (the waiter is resumed on the thread pool, never inline on the producer). Only one thread may
+/// call <see cref="WaitAsync"/>, and it must await the result before calling it again.
+/// State machine: 0 idle, 1 set (pending), 2 waiting; all transitions by CAS.
+/// </remarks>
+public sealed class SenderSignal : IValueTaskSource
+{
+    private const int Idle = 0;
+    private const int Pending = 1;
+    private const int Waiting = 2;
+
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private int _state;
+
+    /// <summary>Wakes the consumer, or leaves a pending signal if it is not waiting.</summary>
+    public void Set()
+    {
+        while (true)
+        {
+            int state = Volatile.Read(ref _state);
+            if (state == Pending)
+            {
+                return;
+            }
+
+            if (state == Idle)
+            {
+                if (Interlocked.CompareExchange(ref _state, Pending, Idle) == Idle)
+                {
+                    return;
+                }
+            }
+            else if (Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting)
+            {
+                // The wake-up consumes this signal: the waiter resumes with the state idle.
+                _core.SetResult(true);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Completes when <see cref="Set"/> has been called since the last wait completed.</summary>
+    public ValueTask WaitAsync()
+    {
+        if (Interlocked.CompareExchange(ref _state, Idle, Pending) == Pending)
+        {
+            return default;
+        }
+
+        _core.Reset();
+        if (Interlocked.CompareExchange(ref _state, Waiting, Idle) == Idle)
+        {
+            return new ValueTask(this, _core.Version);
+        }
+
+        // A Set landed between the two CASes: it is pending; consume it.
+        Volatile.Write(ref _state, Idle);
+        return default;
+    }
+
+    /// <inheritdoc />
+    void IValueTaskSource.GetResult(short token) => _core.GetResult(token);
+
+    /// <inheritdoc />
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _core.GetStatus(token);
+
+    /// <inheritdoc />
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}

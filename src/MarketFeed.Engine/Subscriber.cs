@@ -1,0 +1,281 @@
+using System.Runtime.CompilerServices;
+using MarketFeed.Core;
+
+namespace MarketFeed.Engine;
+
+/// <summary>
+/// One consumer of an engine (typically one WebSocket connection): the symbols it holds, a dirty
+/// bitmap over its conflated symbols, and a bounded tick queue for its full-mode symbols.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Tick path (sequencer thread): <see cref="MarkDirty"/> sets a bit with <c>Interlocked.Or</c> and
+/// wakes the sender only when the bit flips from clear to set; <see cref="Enqueue"/> pushes onto the
+/// SPSC ring or, when it is full, marks the subscriber overflowed. Neither locks nor allocates.
+/// </para>
+/// <para>
+/// Control path (any thread, e.g. the connection's receive loop) and the drain (the connection's
+/// sender loop) serialise on a private lock; the tick path never takes it.
+/// Memory: the bitmap is sized once for <see cref="EngineSettings.MaxSymbolsPerSubscriber"/> bits,
+/// the slot table grows with the symbols held, and the ring (allocated on the first full-mode
+/// symbol) holds at most <see cref="EngineSettings.FullQueueCapacity"/> ticks: a fixed ceiling.
+/// </para>
+/// </remarks>
+public sealed partial class Subscriber : IDisposable
+{
+    private readonly ConflationEngine _engine;
+    private readonly SenderSignal _signal;
+    private readonly object _gate = new();
+    private readonly long[] _dirty;
+    private readonly Dictionary<int, int> _slotBySymbol = [];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly List<PendingSnapshot> _pendingFullSnapshots = [];
+    private readonly long _timestampFrequency;
+    private Slot[] _slots = new Slot[4];
+    private int _slotsUsed;
+    private TickRing? _ring;
+    private int _overflowed;
+    private bool _disposed;
+
+    internal Subscriber(ConflationEngine engine, SenderSignal signal)
+    {
+        _engine = engine;
+        _signal = signal;
+        _dirty = new long[(engine.Settings.MaxSymbolsPerSubscriber + 63) / 64];
+        _timestampFrequency = engine.Time.TimestampFrequency;
+    }
+
+    /// <summary>Symbols currently held.</summary>
+    public int SymbolCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slotBySymbol.Count;
+            }
+        }
+    }
+
+    /// <summary>True once the full-mode queue overflowed; the owner must drop this subscriber.</summary>
+    public bool IsOverflowed => Volatile.Read(ref _overflowed) != 0;
+
+    /// <summary>Ticks waiting in the full-mode queue.</summary>
+    public int QueueDepth => Volatile.Read(ref _ring)?.Count ?? 0;
+
+    /// <summary>Capacity of the full-mode queue (the configured ceiling).</summary>
+    public int QueueCapacity => _engine.Settings.FullQueueCapacity;
+
+    /// <summary>
+    /// Subscribes to a symbol, or replaces the existing subscription of that symbol. The next drain
+    /// delivers a snapshot (if <paramref name="snapshot"/>) and then updates.
+    /// </summary>
+    /// <param name="symbolId">Symbol id in the engine's universe.</param>
+    /// <param name="mode">Conflated or full.</param>
+    /// <param name="maxUpdatesPerSecond">Throttle for conflated mode; 0 = none.</param>
+    /// <param name="snapshot">Whether to deliver a snapshot first.</param>
+    public SubscribeOutcome Subscribe(int symbolId, DeliveryMode mode, int maxUpdatesPerSecond = 0, bool snapshot = true)
+    {
+        if ((uint)symbolId >= (uint)_engine.Universe.Count)
+        {
+            return SubscribeOutcome.UnknownSymbol;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed || IsOverflowed)
+            {
+                return SubscribeOutcome.Closed;
+            }
+
+            if (_slotBySymbol.TryGetValue(symbolId, out int existing))
+            {
+                ReleaseSlot(symbolId, existing);
+            }
+            else if (_slotBySymbol.Count >= _engine.Settings.MaxSymbolsPerSubscriber)
+            {
+                return SubscribeOutcome.LimitExceeded;
+            }
+
+            int slot = AllocateSlot();
+            ref Slot s = ref _slots[slot];
+            s.SymbolId = symbolId;
+            s.Mode = mode;
+            s.LastQuoteSequence = 0;
+            s.LastTradeSequence = 0;
+            s.Baseline = 0;
+            s.NextDue = 0;
+            s.ThrottleInterval = mode == DeliveryMode.Conflated && maxUpdatesPerSecond > 0
+                ? Math.Max(1, _timestampFrequency / maxUpdatesPerSecond)
+                : 0;
+            s.SnapshotPending = snapshot;
+            _slotBySymbol[symbolId] = slot;
+
+            if (mode == DeliveryMode.Full && _ring is null)
+            {
+                Volatile.Write(ref _ring, new TickRing(_engine.Settings.FullQueueCapacity));
+            }
+
+            _engine.AddEntry(symbolId, new SubscriberEntry(this, slot, s.Generation, mode));
+
+            if (mode == DeliveryMode.Full)
+            {
+                // After publishing the entry (full fence): every tick after this snapshot is queued.
+                _engine.States.Read(symbolId, out MarketSnapshot state);
+                s.Baseline = state.Sequence;
+                if (snapshot)
+                {
+                    _pendingFullSnapshots.Add(new PendingSnapshot(slot, s.Generation, state));
+                }
+
+                _signal.Set();
+            }
+            else
+            {
+                MarkDirty(slot);
+            }
+
+            return SubscribeOutcome.Subscribed;
+        }
+    }
+
+    /// <summary>Unsubscribes from a symbol. False if it was not held.</summary>
+    public bool Unsubscribe(int symbolId)
+    {
+        lock (_gate)
+        {
+            if (!_slotBySymbol.TryGetValue(symbolId, out int slot))
+            {
+                return false;
+            }
+
+            ReleaseSlot(symbolId, slot);
+            return true;
+        }
+    }
+
+    /// <summary>Symbol ids currently held (a copy).</summary>
+    public int[] SubscribedSymbols()
+    {
+        lock (_gate)
+        {
+            return [.. _slotBySymbol.Keys];
+        }
+    }
+
+    /// <summary>Removes every subscription from the engine. Idempotent.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var (symbolId, slot) in _slotBySymbol)
+            {
+                _engine.RemoveEntry(symbolId, this, slot);
+                _slots[slot].SymbolId = -1;
+                _slots[slot].Generation++;
+            }
+
+            _slotBySymbol.Clear();
+            _pendingFullSnapshots.Clear();
+        }
+    }
+
+    /// <summary>Tick path: marks a conflated slot dirty and wakes the sender on a clear-to-set flip.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void MarkDirty(int slot)
+    {
+        ref long word = ref _dirty[slot >> 6];
+        long mask = 1L << (slot & 63);
+
+        // Already dirty: the pending drain will read the state written before this call (the
+        // engine's fence orders that store before this load), so no locked op is needed.
+        if ((Volatile.Read(ref word) & mask) != 0)
+        {
+            return;
+        }
+
+        if ((Interlocked.Or(ref word, mask) & mask) == 0)
+        {
+            _signal.Set();
+        }
+    }
+
+    /// <summary>Tick path: queues a tick for a full-mode slot; on overflow marks the subscriber dropped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Enqueue(in Tick tick, int slot, int generation)
+    {
+        if (_overflowed != 0)
+        {
+            return;
+        }
+
+        // The entry was published after the ring (release), so the ring is visible here.
+        if (!_ring!.TryEnqueue(tick, slot, generation))
+        {
+            MarkOverflowed();
+            return;
+        }
+
+        _signal.Set();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void MarkOverflowed()
+    {
+        if (Interlocked.Exchange(ref _overflowed, 1) == 0)
+        {
+            _engine.CountOverflowDrop();
+        }
+
+        _signal.Set();
+    }
+
+    private int AllocateSlot()
+    {
+        if (_freeSlots.TryPop(out int slot))
+        {
+            return slot;
+        }
+
+        if (_slotsUsed == _slots.Length)
+        {
+            Array.Resize(ref _slots, Math.Min(_slots.Length * 2, _engine.Settings.MaxSymbolsPerSubscriber));
+        }
+
+        slot = _slotsUsed++;
+        _slots[slot].SymbolId = -1;
+        return slot;
+    }
+
+    private void ReleaseSlot(int symbolId, int slot)
+    {
+        _engine.RemoveEntry(symbolId, this, slot);
+        _slotBySymbol.Remove(symbolId);
+        ref Slot s = ref _slots[slot];
+        s.SymbolId = -1;
+        s.Generation++;
+        Interlocked.And(ref _dirty[slot >> 6], ~(1L << (slot & 63)));
+        _freeSlots.Push(slot);
+    }
+
+    private struct Slot
+    {
+        public int SymbolId;
+        public int Generation;
+        public DeliveryMode Mode;
+        public bool SnapshotPending;
+        public long LastQuoteSequence;
+        public long LastTradeSequence;
+        public long Baseline;
+        public long ThrottleInterval;
+        public long NextDue;
+    }
+
+    private readonly record struct PendingSnapshot(int Slot, int Generation, MarketSnapshot State);
+}

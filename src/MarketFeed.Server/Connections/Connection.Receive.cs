@@ -1,0 +1,123 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using MarketFeed.Protocol;
+using MarketFeed.Server.Diagnostics;
+
+namespace MarketFeed.Server.Connections;
+
+internal sealed partial class Connection
+{
+    private const int InitialReceiveBuffer = 1024;
+
+    /// <summary>
+    /// Reads control messages until the peer closes or the connection is closing. The one place
+    /// where incoming size, rate and error limits are enforced.
+    /// </summary>
+    private async Task ReceiveLoopAsync()
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        try
+        {
+            int limit = _options.MaxControlMessageBytes;
+            while (CloseCode == 0)
+            {
+                int total = 0;
+                ValueWebSocketReceiveResult result = default;
+                do
+                {
+                    if (total == buffer.Length)
+                    {
+                        if (buffer.Length > limit)
+                        {
+                            break;
+                        }
+
+                        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                        buffer.AsSpan(0, total).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+
+                    result = await _socket.ReceiveAsync(buffer.AsMemory(total), _abort.Token).ConfigureAwait(false);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        RequestClose(CloseCodes.Normal, string.Empty);
+                        return;
+                    }
+
+                    total += result.Count;
+                }
+                while (!result.EndOfMessage && total <= limit);
+
+                if (total > limit)
+                {
+                    ReplyError(0, ErrorCode.TooLarge, $"control message larger than {limit} bytes", null);
+                    PolicyClose(CloseCodes.MessageTooBig, "control message too big");
+                    return;
+                }
+
+                _metrics.ControlMessage();
+                HandleMessage(buffer.AsMemory(0, total), result.MessageType == WebSocketMessageType.Text);
+                if (buffer.Length > InitialReceiveBuffer * 4)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void HandleMessage(ReadOnlyMemory<byte> payload, bool text)
+    {
+        if (!_rateLimiter.TryTake())
+        {
+            CountBadInput(0, ErrorCode.RateLimited, "control messages too frequent; message ignored");
+            return;
+        }
+
+        ControlRequest request;
+        try
+        {
+            request = text ? ControlRequestParser.ParseJson(payload.Span) : ControlRequestParser.ParseMessagePack(payload);
+        }
+        catch (ControlRequestException ex)
+        {
+            CountBadInput(ex.RequestId, ex.Code, ex.Message);
+            return;
+        }
+
+        try
+        {
+            Dispatch(request);
+        }
+        catch (ControlRequestException ex)
+        {
+            CountBadInput(request.Id, ex.Code, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ServerLog.ConnectionFailed(_logger, Id, ex);
+            ReplyError(request.Id, ErrorCode.Internal, "internal error handling '" + request.Op + "'", null);
+        }
+    }
+
+    private void CountBadInput(long requestId, ErrorCode code, string message)
+    {
+        ReplyError(requestId, code, message, null);
+        if (Interlocked.Increment(ref _errors) > _options.MaxErrorsPerConnection)
+        {
+            PolicyClose(CloseCodes.PolicyViolation, "too many bad or rate-limited messages");
+        }
+    }
+
+    private void PolicyClose(int code, string reason)
+    {
+        ServerLog.PolicyClose(_logger, Id, code, reason);
+        _metrics.Dropped(code);
+        RequestClose(code, reason);
+    }
+}

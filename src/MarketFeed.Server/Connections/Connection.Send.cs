@@ -1,0 +1,158 @@
+using System.Net.WebSockets;
+using MarketFeed.Core;
+using MarketFeed.Engine;
+using MarketFeed.Protocol;
+using MarketFeed.Server.Diagnostics;
+using MarketFeed.Server.Sending;
+
+namespace MarketFeed.Server.Connections;
+
+internal sealed partial class Connection
+{
+    private readonly FrameBuilder _frame = new();
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync().ConfigureAwait(false);
+                if (CloseCode != 0)
+                {
+                    break;
+                }
+
+                bool more = true;
+                while (more && CloseCode == 0)
+                {
+                    DrainResult result = FillFrame(out bool outboxPending);
+                    if (result.Overflowed)
+                    {
+                        DropOverflowed();
+                        break;
+                    }
+
+                    if (!_frame.IsEmpty)
+                    {
+                        ReadOnlyMemory<byte> payload = _frame.Complete();
+                        await SendAsync(payload).ConfigureAwait(false);
+                        _metrics.FrameSent(result.Updates, payload.Length);
+                    }
+
+                    if (result.NextDueTimestamp != long.MaxValue)
+                    {
+                        TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), result.NextDueTimestamp);
+                        _throttleTimer!.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                    }
+
+                    more = result.HasMore || outboxPending;
+                }
+            }
+
+            await SendCloseAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _frame.Dispose();
+        }
+    }
+
+    /// <summary>Builds the next frame: queued replies first, a heartbeat if due, then market data.</summary>
+    private DrainResult FillFrame(out bool outboxPending)
+    {
+        lock (_gate)
+        {
+            _frame.Reset();
+            int max = _options.MaxFrameBytes;
+            while (_outbox.Count > 0 && _frame.Length < max)
+            {
+                _frame.AddEncoded(_outbox.Dequeue());
+            }
+
+            outboxPending = _outbox.Count > 0;
+            if (Interlocked.Exchange(ref _heartbeatDue, 0) == 1)
+            {
+                _frame.AddHeartbeat(UnixTime.NowNanos(_time));
+            }
+
+            if (outboxPending)
+            {
+                // Keep replies ahead of the updates they announce: drain data on the next round.
+                return new DrainResult(0, true, long.MaxValue, false);
+            }
+
+            var sink = new FrameSink(_frame, _runtime.Cache, max);
+            DrainResult result = _live.Drain(ref sink, _time.GetTimestamp());
+            CheckLag();
+            return result;
+        }
+    }
+
+    private void CheckLag()
+    {
+        int depth = _live.QueueDepth;
+        int capacity = _live.QueueCapacity;
+        bool lagging = depth > capacity / 2;
+        if (lagging == _lagging)
+        {
+            return;
+        }
+
+        _lagging = lagging;
+        var details = new List<KeyValuePair<string, object?>>
+        {
+            new("reason", "queue"),
+            new("queueDepth", depth),
+            new("queueCapacity", capacity),
+        };
+        _frame.Add((lagging ? "lagging" : "caught_up", details), static (ref w, s) => MessageEncoder.WriteStatus(ref w, s.Item1, s.details));
+    }
+
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> payload)
+    {
+        Volatile.Write(ref _sendStartedTimestamp, _time.GetTimestamp());
+        try
+        {
+            await _socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _sendStartedTimestamp, 0);
+        }
+    }
+
+    private void DropOverflowed()
+    {
+        if (Interlocked.CompareExchange(ref _closeCode, CloseCodes.SlowConsumerOverflow, 0) == 0)
+        {
+            _closeReason = "slow consumer: full-mode queue overflow";
+            _metrics.Dropped(CloseCodes.SlowConsumerOverflow);
+            ServerLog.SlowConsumerDropped(_logger, Id, CloseCodes.SlowConsumerOverflow, _closeReason);
+        }
+    }
+
+    private async Task SendCloseAsync()
+    {
+        int code = CloseCode;
+        if (code == CloseCodes.SlowConsumerStalled || _socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        // Time-boxed: a peer that does not read cannot take the close frame either.
+        Volatile.Write(ref _sendStartedTimestamp, _time.GetTimestamp());
+        _abort.CancelAfter(_options.CloseTimeoutMs);
+        try
+        {
+            await _socket.CloseOutputAsync((WebSocketCloseStatus)code, _closeReason, _abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref _sendStartedTimestamp, 0);
+        }
+    }
+}

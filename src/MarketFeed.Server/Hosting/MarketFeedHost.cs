@@ -1,0 +1,95 @@
+using MarketFeed.Core;
+using MarketFeed.Server.Connections;
+using MarketFeed.Server.Diagnostics;
+using MarketFeed.Server.Options;
+using MarketFeed.Server.Sources;
+using MarketFeed.Sources.Simulation;
+using Microsoft.Extensions.Options;
+
+namespace MarketFeed.Server.Hosting;
+
+/// <summary>Wires the feed into an ASP.NET Core application.</summary>
+public static class MarketFeedHost
+{
+    /// <summary>Command-line shortcuts: <c>--rate</c>, <c>--seed</c>, <c>--universe</c>, <c>--source</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string> SwitchMappings = new Dictionary<string, string>
+    {
+        ["--rate"] = "Simulator:TicksPerSecond",
+        ["--seed"] = "Simulator:Seed",
+        ["--universe"] = "Feed:UniverseFile",
+        ["--source"] = "Feed:Source",
+    };
+
+    /// <summary>
+    /// Builds the web application: configuration from config/appsettings*.json, environment and
+    /// command line; options validated on start; the feed services.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, WebRootPath = FindWebRoot() });
+        string configDir = ConfigPaths.Directory;
+        string environment = builder.Environment.EnvironmentName;
+        builder.Configuration
+            .AddJsonFile(Path.Combine(configDir, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(configDir, $"appsettings.{environment}.json"), optional: true, reloadOnChange: false)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+
+        builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<FeedOptions>>().Value;
+            string path = ConfigPaths.Resolve(options.UniverseFile);
+            var universe = SymbolUniverse.Load(path);
+            ServerLog.UniverseLoaded(sp.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed"), universe.Count, path);
+            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>());
+        });
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var runtime = sp.GetRequiredService<FeedRuntime>();
+            var registry = sp.GetRequiredService<ConnectionRegistry>();
+            return new FeedMetrics(runtime.Engine, () => registry.Count, registry.MaxQueueDepth);
+        });
+        builder.Services.AddHostedService<SimulatorService>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.Map(WebSocketEndpoint.Path, WebSocketEndpoint.HandleAsync);
+        HttpEndpoints.Map(app);
+
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ConnectionRegistry>().CloseAll());
+        lifetime.ApplicationStarted.Register(() => PrintUrls(app));
+
+        // Resolve eagerly so a bad universe file fails the start, not the first connection.
+        _ = app.Services.GetRequiredService<FeedRuntime>();
+        return app;
+    }
+
+    private static void PrintUrls(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed");
+        foreach (string url in app.Urls)
+        {
+            string ws = url.Replace("http://", "ws://", StringComparison.Ordinal).Replace("https://", "wss://", StringComparison.Ordinal).TrimEnd('/') + WebSocketEndpoint.Path;
+            ServerLog.Listening(logger, url, ws);
+            Console.WriteLine($"MarketFeed listening on {url}  (dashboard)  WebSocket: {ws}");
+        }
+    }
+
+    private static string? FindWebRoot()
+    {
+        string local = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        return Directory.Exists(local) ? local : null;
+    }
+}
