@@ -1,0 +1,471 @@
+using MarketFeed.Core;
+using MarketFeed.Engine;
+using MarketFeed.Testing;
+
+namespace MarketFeed.UnitTests.Engine;
+
+/// <summary>DESIGN.md invariants 1-5 on the engine alone, with concurrent producer and drainers.</summary>
+public sealed class ConflationInvariantTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Conflated_AfterSourceGoesQuiet_LastReceivedEqualsSourceState()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(16));
+        var kit = new EngineTestKit(16);
+        var sink = new RecordingSink();
+        var signal = new SenderSignal();
+        using var subscriber = engine.CreateSubscriber(signal);
+        for (int i = 0; i < 16; i++)
+        {
+            Assert.Equal(SubscribeOutcome.Subscribed, subscriber.Subscribe(i, DeliveryMode.Conflated));
+        }
+
+        using var done = new ManualResetEventSlim();
+        var producer = Task.Run(() =>
+        {
+            for (int i = 0; i < 200_000; i++)
+            {
+                kit.PublishNext(engine, i);
+            }
+
+            done.Set();
+        });
+
+        // Drain concurrently, like a sender loop, with small frames to force many partial drains.
+        sink.RoomPerDrain = 7;
+        while (!done.IsSet)
+        {
+            sink.NextDrain();
+            subscriber.Drain(ref sink, 0);
+        }
+
+        producer.Wait(Timeout);
+        DrainAll(subscriber, sink);
+
+        for (int i = 0; i < 16; i++)
+        {
+            EngineTestKit.AssertSameState(kit.Expected[i], sink.State[i]);
+        }
+
+        // Heavy conflation really happened (otherwise this test proves little).
+        Assert.True(sink.Received.Count < 200_000, $"expected conflation, got {sink.Received.Count} messages");
+    }
+
+    [Fact]
+    public void Conflated_SubscribedMidStream_VolumeAndCountAccountForEveryTradeSinceSnapshot()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(8));
+        var kit = new EngineTestKit(8);
+        var sink = new RecordingSink { RoomPerDrain = 3 };
+        using var subscriber = engine.CreateSubscriber(new SenderSignal());
+        for (int i = 0; i < 20_000; i++)
+        {
+            kit.PublishNext(engine, i);
+        }
+
+        using var subscribed = new ManualResetEventSlim();
+        using var done = new ManualResetEventSlim();
+        var producer = Task.Run(() =>
+        {
+            for (int i = 0; i < 150_000; i++)
+            {
+                kit.PublishNext(engine, i);
+                if (i == 1000)
+                {
+                    subscribed.Wait(Timeout);
+                }
+            }
+
+            done.Set();
+        });
+
+        for (int i = 0; i < 8; i++)
+        {
+            subscriber.Subscribe(i, DeliveryMode.Conflated);
+        }
+
+        subscribed.Set();
+        while (!done.IsSet)
+        {
+            sink.NextDrain();
+            subscriber.Drain(ref sink, 0);
+        }
+
+        Assert.True(producer.Wait(Timeout));
+        DrainAll(subscriber, sink);
+
+        for (int i = 0; i < 8; i++)
+        {
+            // What the client can account for: final cumulative minus the snapshot's baseline must
+            // equal what the source traded after the baseline, i.e. final source total - baseline.
+            MarketSnapshot baseline = sink.FirstSnapshot[i];
+            long receivedVolume = sink.State[i].CumulativeVolume - baseline.CumulativeVolume;
+            long receivedCount = sink.State[i].TradeCount - baseline.TradeCount;
+            Assert.Equal(kit.Expected[i].CumulativeVolume - baseline.CumulativeVolume, receivedVolume);
+            Assert.Equal(kit.Expected[i].TradeCount - baseline.TradeCount, receivedCount);
+            Assert.Equal(kit.Expected[i].CumulativeVolume, sink.State[i].CumulativeVolume);
+        }
+    }
+
+    [Fact]
+    public void Conflated_SequenceNeverGoesBackwardsPerSymbol()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(4));
+        var kit = new EngineTestKit(4);
+        var sink = new RecordingSink { RoomPerDrain = 2 };
+        using var subscriber = engine.CreateSubscriber(new SenderSignal());
+        for (int i = 0; i < 4; i++)
+        {
+            subscriber.Subscribe(i, DeliveryMode.Conflated, snapshot: false);
+        }
+
+        for (int round = 0; round < 2000; round++)
+        {
+            for (int k = 0; k < 10; k++)
+            {
+                kit.PublishNext(engine, round);
+            }
+
+            sink.NextDrain();
+            subscriber.Drain(ref sink, 0);
+        }
+
+        foreach (var (_, seqs) in sink.Sequences)
+        {
+            for (int i = 1; i < seqs.Count; i++)
+            {
+                Assert.True(seqs[i] > seqs[i - 1], $"seq went from {seqs[i - 1]} to {seqs[i]}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Full_SubscribedWhileTicksFlow_SequencesContiguousFromSnapshot()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(6), new EngineSettings(FullQueueCapacity: 1 << 20));
+        var kit = new EngineTestKit(6);
+        var sink = new RecordingSink { RoomPerDrain = 50 };
+        using var subscriber = engine.CreateSubscriber(new SenderSignal());
+        using var done = new ManualResetEventSlim();
+        using var started = new ManualResetEventSlim();
+        var producer = Task.Run(() =>
+        {
+            for (int i = 0; i < 300_000; i++)
+            {
+                kit.PublishNext(engine, i);
+                if (i == 100)
+                {
+                    started.Set();
+                }
+            }
+
+            done.Set();
+        });
+
+        Assert.True(started.Wait(Timeout));
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.Equal(SubscribeOutcome.Subscribed, subscriber.Subscribe(i, DeliveryMode.Full));
+        }
+
+        while (!done.IsSet)
+        {
+            sink.NextDrain();
+            Assert.False(subscriber.Drain(ref sink, 0).Overflowed);
+        }
+
+        Assert.True(producer.Wait(Timeout));
+        DrainAll(subscriber, sink);
+
+        for (int i = 0; i < 6; i++)
+        {
+            long expected = sink.FirstSnapshot[i].Sequence + 1;
+            foreach (long seq in sink.Sequences.GetValueOrDefault(i, []))
+            {
+                Assert.Equal(expected, seq);
+                expected++;
+            }
+
+            Assert.Equal(engine.LastSequence(i), expected - 1);
+            EngineTestKit.AssertSameState(kit.Expected[i], sink.State[i]);
+        }
+    }
+
+    [Fact]
+    public void Full_QueueOverflow_MarksSubscriberDroppedAndNeverSkipsSilently()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(2), new EngineSettings(FullQueueCapacity: 16));
+        var signal = new SenderSignal();
+        using var subscriber = engine.CreateSubscriber(signal);
+        subscriber.Subscribe(0, DeliveryMode.Full, snapshot: false);
+        var kit = new EngineTestKit(1);
+
+        for (int i = 0; i < 16; i++)
+        {
+            kit.PublishNext(engine, i);
+        }
+
+        Assert.False(subscriber.IsOverflowed);
+        kit.PublishNext(engine, 16);
+        Assert.True(subscriber.IsOverflowed);
+        Assert.Equal(1, engine.OverflowDrops);
+
+        var sink = new RecordingSink();
+        DrainResult result = subscriber.Drain(ref sink, 0);
+        Assert.True(result.Overflowed);
+        Assert.Empty(sink.Received); // the owner closes with 4001 instead of delivering a gapped stream
+        Assert.Equal(SubscribeOutcome.Closed, subscriber.Subscribe(1, DeliveryMode.Conflated));
+    }
+
+    [Fact]
+    public void Isolation_StalledSubscribersDoNotBlockSourceOrOthers()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(10), new EngineSettings(FullQueueCapacity: 4096));
+        var kit = new EngineTestKit(10);
+        using var stalledConflated = engine.CreateSubscriber(new SenderSignal());
+        using var stalledFull = engine.CreateSubscriber(new SenderSignal());
+        using var healthy = engine.CreateSubscriber(new SenderSignal());
+        for (int i = 0; i < 10; i++)
+        {
+            stalledConflated.Subscribe(i, DeliveryMode.Conflated);
+            stalledFull.Subscribe(i, DeliveryMode.Full);
+            healthy.Subscribe(i, DeliveryMode.Full);
+        }
+
+        var sink = new RecordingSink();
+        using var done = new ManualResetEventSlim();
+        var producer = Task.Run(() =>
+        {
+            for (int i = 0; i < 100_000; i++)
+            {
+                kit.PublishNext(engine, i);
+
+                // Test pacing only: give the (slower, list-recording) healthy reader time to keep up,
+                // as a real feed's rate would. The stalled subscribers are never waited for.
+                if (i % 512 == 0)
+                {
+                    WaitUntilBelow(healthy, 1024);
+                }
+            }
+
+            done.Set();
+        });
+
+        // The healthy one keeps up by draining; the stalled ones are never drained.
+        while (!done.IsSet)
+        {
+            sink.NextDrain();
+            Assert.False(healthy.Drain(ref sink, 0).Overflowed);
+        }
+
+        Assert.True(producer.Wait(Timeout), "the producer was blocked by stalled subscribers");
+        DrainAll(healthy, sink);
+        Assert.True(stalledFull.IsOverflowed);
+        Assert.False(healthy.IsOverflowed);
+        for (int i = 0; i < 10; i++)
+        {
+            EngineTestKit.AssertSameState(kit.Expected[i], sink.State[i]);
+        }
+    }
+
+    [Fact]
+    public void BoundedMemory_ConflatedPendingWorkIsAtMostOneStatePerSymbolWhateverTheTickCount()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(5));
+        var kit = new EngineTestKit(5);
+        using var subscriber = engine.CreateSubscriber(new SenderSignal());
+        for (int i = 0; i < 5; i++)
+        {
+            subscriber.Subscribe(i, DeliveryMode.Conflated);
+        }
+
+        var first = new RecordingSink();
+        subscriber.Drain(ref first, 0); // snapshots
+        for (int i = 0; i < 500_000; i++)
+        {
+            kit.PublishNext(engine, i);
+        }
+
+        var sink = new RecordingSink();
+        DrainResult result = subscriber.Drain(ref sink, 0);
+        Assert.False(result.HasMore);
+        Assert.InRange(sink.Received.Count, 5, 10); // at most a quote and a trade per symbol
+        Assert.Equal(0, subscriber.QueueDepth);
+    }
+
+    [Fact]
+    public void BoundedMemory_FullModeQueueNeverExceedsItsCapacity()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(1), new EngineSettings(FullQueueCapacity: 128));
+        var kit = new EngineTestKit(1);
+        using var subscriber = engine.CreateSubscriber(new SenderSignal());
+        subscriber.Subscribe(0, DeliveryMode.Full);
+        for (int i = 0; i < 10_000; i++)
+        {
+            kit.PublishNext(engine, i);
+            Assert.InRange(subscriber.QueueDepth, 0, 128);
+        }
+
+        Assert.True(subscriber.IsOverflowed);
+    }
+
+    [Fact]
+    public void Churn_SubscribeUnsubscribeOnSeveralThreadsWhileTicksFlow_RemainingSubscribersConverge()
+    {
+        const int symbols = 12;
+        const int churnerCount = 4;
+        var engine = new ConflationEngine(TestUniverse.Create(symbols), new EngineSettings(FullQueueCapacity: 1 << 16));
+        var kit = new EngineTestKit(symbols);
+        using var stopProducer = new CancellationTokenSource();
+        using var stopDraining = new CancellationTokenSource();
+        using var churnDone = new CountdownEvent(churnerCount);
+        var subscribers = new System.Collections.Concurrent.ConcurrentBag<Subscriber>();
+        var producer = Task.Run(() =>
+        {
+            long i = 0;
+            while (!stopProducer.IsCancellationRequested)
+            {
+                kit.PublishNext(engine, i++);
+                if (i % 512 == 0)
+                {
+                    foreach (var s in subscribers)
+                    {
+                        WaitUntilBelow(s, 1 << 14);
+                    }
+                }
+            }
+        });
+
+        var churners = new Task<(Subscriber Subscriber, RecordingSink Sink)>[churnerCount];
+        for (int t = 0; t < churners.Length; t++)
+        {
+            int seed = t;
+            churners[t] = Task.Run(() =>
+            {
+                var random = new Random(seed);
+                DeliveryMode mode = seed % 2 == 0 ? DeliveryMode.Conflated : DeliveryMode.Full;
+                var subscriber = engine.CreateSubscriber(new SenderSignal());
+                subscribers.Add(subscriber);
+                var scratch = new RecordingSink { RoomPerDrain = 20 };
+                for (int k = 0; k < 3000; k++)
+                {
+                    int id = random.Next(symbols);
+                    if (random.Next(3) == 0)
+                    {
+                        subscriber.Unsubscribe(id);
+                    }
+                    else
+                    {
+                        subscriber.Subscribe(id, mode);
+                    }
+
+                    scratch.NextDrain();
+                    Assert.False(subscriber.Drain(ref scratch, 0).Overflowed);
+                }
+
+                // Finish holding every symbol (fresh snapshots), and keep draining like a sender.
+                for (int id = 0; id < symbols; id++)
+                {
+                    subscriber.Subscribe(id, mode);
+                }
+
+                var final = new RecordingSink { RoomPerDrain = 50 };
+                churnDone.Signal();
+                while (!stopDraining.IsCancellationRequested)
+                {
+                    final.NextDrain();
+                    Assert.False(subscriber.Drain(ref final, 0).Overflowed);
+                }
+
+                return (subscriber, final);
+            });
+        }
+
+        Assert.True(churnDone.Wait(Timeout));
+        stopProducer.Cancel();
+        Assert.True(producer.Wait(Timeout));
+        stopDraining.Cancel();
+        Assert.True(Task.WaitAll(churners, Timeout));
+
+        foreach (var task in churners)
+        {
+            var (subscriber, sink) = task.Result;
+            DrainAll(subscriber, sink);
+            Assert.False(subscriber.IsOverflowed);
+            for (int id = 0; id < symbols; id++)
+            {
+                EngineTestKit.AssertSameState(kit.Expected[id], sink.State[id]);
+            }
+
+            Assert.Equal(symbols, subscriber.SymbolCount);
+            subscriber.Dispose();
+        }
+
+        for (int id = 0; id < symbols; id++)
+        {
+            Assert.Equal(0, engine.SubscriptionCount(id));
+        }
+    }
+
+    [Fact]
+    public void Subscribe_BeyondLimit_ReturnsLimitExceeded()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(10), new EngineSettings(MaxSymbolsPerSubscriber: 3));
+        using var subscriber = engine.CreateSubscriber(new SenderSignal());
+        Assert.Equal(SubscribeOutcome.Subscribed, subscriber.Subscribe(0, DeliveryMode.Conflated));
+        Assert.Equal(SubscribeOutcome.Subscribed, subscriber.Subscribe(1, DeliveryMode.Conflated));
+        Assert.Equal(SubscribeOutcome.Subscribed, subscriber.Subscribe(2, DeliveryMode.Full));
+        Assert.Equal(SubscribeOutcome.LimitExceeded, subscriber.Subscribe(3, DeliveryMode.Conflated));
+        Assert.Equal(SubscribeOutcome.Subscribed, subscriber.Subscribe(2, DeliveryMode.Conflated)); // re-subscribe is not a new symbol
+        Assert.Equal(SubscribeOutcome.UnknownSymbol, subscriber.Subscribe(99, DeliveryMode.Conflated));
+    }
+
+    [Fact]
+    public void Unsubscribe_StopsUpdatesForThatSymbolOnly()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(2));
+        using var subscriber = engine.CreateSubscriber(new SenderSignal());
+        subscriber.Subscribe(0, DeliveryMode.Full, snapshot: false);
+        subscriber.Subscribe(1, DeliveryMode.Conflated, snapshot: false);
+        Tick a = Tick.NewQuote(0, 1, 1, 1, 2, 1);
+        engine.Publish(ref a);
+        Assert.True(subscriber.Unsubscribe(0));
+        Assert.False(subscriber.Unsubscribe(0));
+        Tick b = Tick.NewQuote(0, 2, 1, 1, 2, 1);
+        Tick c = Tick.NewQuote(1, 2, 1, 1, 2, 1);
+        engine.Publish(ref b);
+        engine.Publish(ref c);
+        var sink = new RecordingSink();
+        subscriber.Drain(ref sink, 0);
+        Assert.DoesNotContain(sink.Received, r => r.Tick.SymbolId == 0);
+        Assert.Contains(sink.Received, r => r.Tick.SymbolId == 1);
+    }
+
+    private static void WaitUntilBelow(Subscriber subscriber, int depth)
+    {
+        var spinner = default(SpinWait);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (subscriber.QueueDepth >= depth && DateTime.UtcNow < deadline)
+        {
+            spinner.SpinOnce();
+        }
+    }
+
+    private static void DrainAll(Subscriber subscriber, RecordingSink sink)
+    {
+        for (int guard = 0; guard < 1_000_000; guard++)
+        {
+            sink.NextDrain();
+            if (!subscriber.Drain(ref sink, 0).HasMore)
+            {
+                sink.NextDrain();
+                subscriber.Drain(ref sink, 0);
+                return;
+            }
+        }
+
+        Assert.Fail("drain did not finish");
+    }
+}
