@@ -19,23 +19,30 @@ internal sealed partial class Connection
         try
         {
             int limit = _options.MaxControlMessageBytes;
-            while (CloseCode == 0)
+
+            // Runs until the peer's close frame (or an abort): while the server is closing, input is
+            // read and discarded so the close handshake completes instead of a connection reset.
+            while (true)
             {
                 int total = 0;
-                ValueWebSocketReceiveResult result = default;
+                bool tooBig = false;
+                ValueWebSocketReceiveResult result;
                 do
                 {
                     if (total == buffer.Length)
                     {
                         if (buffer.Length > limit)
                         {
-                            break;
+                            tooBig = true;
+                            total = 0; // keep reading the rest of the message into the same buffer, discarding it
                         }
-
-                        byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
-                        buffer.AsSpan(0, total).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
+                        else
+                        {
+                            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                            buffer.AsSpan(0, total).CopyTo(bigger);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = bigger;
+                        }
                     }
 
                     result = await _socket.ReceiveAsync(buffer.AsMemory(total), _abort.Token).ConfigureAwait(false);
@@ -47,13 +54,18 @@ internal sealed partial class Connection
 
                     total += result.Count;
                 }
-                while (!result.EndOfMessage && total <= limit);
+                while (!result.EndOfMessage);
 
-                if (total > limit)
+                if (CloseCode != 0)
+                {
+                    continue;
+                }
+
+                if (tooBig || total > limit)
                 {
                     ReplyError(0, ErrorCode.TooLarge, $"control message larger than {limit} bytes", null);
                     PolicyClose(CloseCodes.MessageTooBig, "control message too big");
-                    return;
+                    continue;
                 }
 
                 _metrics.ControlMessage();

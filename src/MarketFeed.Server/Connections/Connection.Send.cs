@@ -58,6 +58,24 @@ internal sealed partial class Connection
         }
     }
 
+    /// <summary>Sends queued replies (e.g. the error that explains a policy close) ahead of the close frame.</summary>
+    private async Task FlushRepliesAsync()
+    {
+        lock (_gate)
+        {
+            _frame.Reset();
+            while (_outbox.Count > 0 && _frame.Length < _options.MaxFrameBytes)
+            {
+                _frame.AddEncoded(_outbox.Dequeue());
+            }
+        }
+
+        if (!_frame.IsEmpty)
+        {
+            await SendAsync(_frame.Complete()).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Builds the next frame: queued replies first, a heartbeat if due, then market data.</summary>
     private DrainResult FillFrame(out bool outboxPending)
     {
@@ -141,10 +159,11 @@ internal sealed partial class Connection
         }
 
         // Time-boxed: a peer that does not read cannot take the close frame either.
-        Volatile.Write(ref _sendStartedTimestamp, _time.GetTimestamp());
         _abort.CancelAfter(_options.CloseTimeoutMs);
         try
         {
+            await FlushRepliesAsync().ConfigureAwait(false);
+            Volatile.Write(ref _sendStartedTimestamp, _time.GetTimestamp());
             await _socket.CloseOutputAsync((WebSocketCloseStatus)code, _closeReason, _abort.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)

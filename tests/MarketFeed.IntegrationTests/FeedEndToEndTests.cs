@@ -1,0 +1,235 @@
+using System.Net.WebSockets;
+using MarketFeed.Core;
+using MarketFeed.Protocol;
+using MarketFeed.Server.Diagnostics;
+using MarketFeed.Server.Hosting;
+
+namespace MarketFeed.IntegrationTests;
+
+/// <summary>Real Kestrel on a loopback port, real WebSocket clients.</summary>
+public sealed class FeedEndToEndTests
+{
+    private static CancellationToken Timeout(int seconds = 20) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+
+    [Fact]
+    public async Task Subscribe_Conflated_GetsWelcomeAckSnapshotsThenNewerUpdates()
+    {
+        await using var server = await FeedServer.StartAsync("--rate", "5000");
+        await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
+        Assert.Equal("marketfeed.v1", client.Socket.SubProtocol);
+        var ct = Timeout();
+
+        var welcome = Assert.IsType<StatusMessage>(await client.ReceiveUntilAsync(_ => true, ct));
+        Assert.Equal("welcome", welcome.State);
+
+        await client.SendAsync(RawFeedClient.Subscribe(1, DeliveryMode.Conflated, "AAPL", "MSFT"), ct);
+        var seen = new List<ServerMessage>();
+        var ack = Assert.IsType<SubscribeAckMessage>(await client.ReceiveUntilAsync(m => m is SubscribeAckMessage, ct, seen));
+        Assert.Equal(1, ack.RequestId);
+        Assert.Equal(["AAPL", "MSFT"], ack.Symbols.Select(s => s.Symbol));
+        Assert.Equal(4, ack.Symbols[0].PriceDecimals);
+
+        var snapshots = new Dictionary<int, long>();
+        var updates = new Dictionary<int, int>();
+        await client.ReceiveUntilAsync(
+            m =>
+            {
+                switch (m)
+                {
+                    case SnapshotMessage s:
+                        snapshots[s.State.SymbolId] = s.State.Sequence;
+                        break;
+                    case QuoteMessage q:
+                        Assert.True(snapshots.ContainsKey(q.SymbolId), "update before its snapshot");
+                        Assert.True(q.Sequence > snapshots[q.SymbolId]);
+                        Assert.True(q.BidPrice < q.AskPrice);
+                        updates[q.SymbolId] = updates.GetValueOrDefault(q.SymbolId) + 1;
+                        break;
+                }
+
+                return updates.Count == 2 && updates.Values.All(v => v >= 3);
+            },
+            ct);
+        Assert.Equal(2, snapshots.Count);
+    }
+
+    [Fact]
+    public async Task FullMode_TwoClients_ReceiveGapFreeSequences()
+    {
+        await using var server = await FeedServer.StartAsync("--rate", "20000");
+        var ct = Timeout(30);
+        var symbols = new[] { "AAPL", "MSFT", "NVDA", "AMZN", "GOOGL" };
+        var clients = new List<RawFeedClient>();
+        try
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                var c = await RawFeedClient.ConnectAsync(server.WebSocketUri);
+                await c.SendAsync(RawFeedClient.Subscribe(1, DeliveryMode.Full, symbols), ct);
+                clients.Add(c);
+            }
+
+            var results = await Task.WhenAll(clients.Select(async c =>
+            {
+                var checker = new SequenceChecker();
+                await c.ReceiveUntilAsync(
+                    m =>
+                    {
+                        checker.Observe(m);
+                        return checker.Updates >= 20_000 || checker.FirstGap is not null;
+                    },
+                    ct);
+                return checker;
+            }));
+
+            foreach (var checker in results)
+            {
+                Assert.Null(checker.FirstGap);
+                Assert.True(checker.Updates >= 20_000);
+            }
+        }
+        finally
+        {
+            foreach (var c in clients)
+            {
+                await c.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task StalledClient_IsDroppedWithinTimeout_WhileAnotherClientStaysGapFree()
+    {
+        await using var server = await FeedServer.StartAsync("--rate", "50000", "--Feed:SlowConsumerTimeoutMs=1000", "--Feed:FullQueueCapacity=1048576");
+        var all = server.Get<FeedRuntime>().Universe.Symbols.Select(s => s.Name).ToArray();
+        var ct = Timeout(60);
+        await using var stalled = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
+        await using var healthy = await RawFeedClient.ConnectAsync(server.WebSocketUri);
+        await stalled.SendAsync(RawFeedClient.Subscribe(1, DeliveryMode.Conflated, all), ct);
+        await healthy.SendAsync(RawFeedClient.Subscribe(1, DeliveryMode.Full, all), ct);
+
+        // The stalled client never reads. The healthy one reads everything, checking sequences,
+        // until the server reports the stalled one dropped (and a little beyond).
+        var metrics = server.Get<FeedMetrics>();
+        var checker = new SequenceChecker();
+        long updatesAtDrop = -1;
+        var started = DateTime.UtcNow;
+        await healthy.ReceiveUntilAsync(
+            m =>
+            {
+                checker.Observe(m);
+                if (updatesAtDrop < 0 && metrics.DropsStalled > 0)
+                {
+                    updatesAtDrop = checker.Updates;
+                }
+
+                return checker.FirstGap is not null || (updatesAtDrop >= 0 && checker.Updates > updatesAtDrop + 5000);
+            },
+            ct);
+        var elapsed = DateTime.UtcNow - started;
+
+        Assert.Null(checker.FirstGap);
+        Assert.Equal(1, metrics.DropsStalled);
+        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"drop took {elapsed}");
+        Assert.Equal(WebSocketState.Open, healthy.Socket.State);
+
+        // The stalled client's connection is gone: draining it ends in an error or a close, not more data forever.
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            while (await stalled.ReceiveFrameAsync(Timeout(10)) is not null)
+            {
+            }
+
+            throw new WebSocketException("closed");
+        });
+    }
+
+    [Fact]
+    public async Task FullModeOverflow_ClosesWithSlowConsumerCode_AfterGapFreeData()
+    {
+        await using var server = await FeedServer.StartAsync("--rate", "50000", "--Feed:FullQueueCapacity=256", "--Feed:SlowConsumerTimeoutMs=60000");
+        var all = server.Get<FeedRuntime>().Universe.Symbols.Select(s => s.Name).ToArray();
+        var engine = server.Get<FeedRuntime>().Engine;
+        var ct = Timeout(60);
+        await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
+        await client.SendAsync(RawFeedClient.Subscribe(1, DeliveryMode.Full, all), ct);
+
+        // Stop reading until the queue has overflowed...
+        while (engine.OverflowDrops == 0)
+        {
+            await Task.Delay(20, ct); // polling a server counter, not waiting for time to pass
+        }
+
+        // ...then read everything: contiguous data, then close 4001.
+        var checker = new SequenceChecker();
+        var last = await client.ReceiveUntilAsync(m => { checker.Observe(m); return false; }, ct);
+        Assert.Null(last);
+        Assert.Null(checker.FirstGap);
+        Assert.Equal((WebSocketCloseStatus)CloseCodes.SlowConsumerOverflow, client.CloseStatus);
+        Assert.Contains("slow consumer", client.Socket.CloseStatusDescription, StringComparison.Ordinal);
+        Assert.Equal(1, server.Get<FeedMetrics>().DropsOverflow);
+    }
+
+    [Fact]
+    public async Task GracefulShutdown_ClosesClientsWithGoingAway()
+    {
+        var server = await FeedServer.StartAsync();
+        await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
+        var ct = Timeout();
+        await client.SendAsync(RawFeedClient.Subscribe(1, DeliveryMode.Conflated, "AAPL"), ct);
+        await client.ReceiveUntilAsync(m => m is SubscribeAckMessage, ct);
+        Task stopping = server.StopAsync();
+        Assert.Null(await client.ReceiveUntilAsync(_ => false, ct));
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus); // 1001
+        await stopping.WaitAsync(ct);
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Heartbeats_CarryServerTime()
+    {
+        await using var server = await FeedServer.StartAsync("--Feed:HeartbeatIntervalMs=100");
+        await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
+        var ct = Timeout();
+        var first = Assert.IsType<HeartbeatMessage>(await client.ReceiveUntilAsync(m => m is HeartbeatMessage, ct));
+        var second = Assert.IsType<HeartbeatMessage>(await client.ReceiveUntilAsync(m => m is HeartbeatMessage, ct));
+        Assert.True(second.ServerTime > first.ServerTime);
+        long now = UnixTime.NowNanos(TimeProvider.System);
+        Assert.InRange(second.ServerTime, now - (10 * UnixTime.NanosPerSecond), now + UnixTime.NanosPerSecond);
+    }
+
+    [Fact]
+    public async Task PingSymbolsUnsubscribe_Reply()
+    {
+        await using var server = await FeedServer.StartAsync();
+        await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
+        var ct = Timeout();
+        await client.SendTextAsync("""{"op":"ping","id":5,"time":123}""", ct);
+        Assert.Equal(123, Assert.IsType<PongMessage>(await client.ReceiveUntilAsync(m => m is PongMessage, ct)).ClientTime);
+
+        await client.SendTextAsync("""{"op":"symbols","id":6,"match":"BTC"}""", ct);
+        var dir = Assert.IsType<SymbolDirectoryMessage>(await client.ReceiveUntilAsync(m => m is SymbolDirectoryMessage, ct));
+        Assert.Equal("BTCUSDT", Assert.Single(dir.Symbols).Name);
+
+        await client.SendTextAsync("""{"op":"subscribe","id":7,"symbols":["AAPL"]}""", ct);
+        await client.ReceiveUntilAsync(m => m is SubscribeAckMessage, ct);
+        await client.SendTextAsync("""{"op":"unsubscribe","id":8,"symbols":["*"]}""", ct);
+        var unsub = Assert.IsType<UnsubscribeAckMessage>(await client.ReceiveUntilAsync(m => m is UnsubscribeAckMessage, ct));
+        Assert.Equal("AAPL", Assert.Single(unsub.Symbols));
+        Assert.Equal(0, server.Get<FeedRuntime>().Engine.SubscriptionCount(0));
+    }
+
+    [Fact]
+    public async Task HttpEndpoints_HealthMetricsSymbols()
+    {
+        await using var server = await FeedServer.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+        Assert.Contains("\"status\":\"ok\"", await http.GetStringAsync("/health"), StringComparison.Ordinal);
+        string metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("marketfeed_ticks_in_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("marketfeed_drops_total{reason=\"overflow\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("\"symbol\":\"AAPL\"", await http.GetStringAsync("/api/symbols"), StringComparison.Ordinal);
+        var plain = await http.GetAsync("/ws/v1");
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, plain.StatusCode);
+    }
+}
