@@ -45,9 +45,8 @@ public sealed class FrameBuilder : IDisposable
     /// <summary>Appends a quote or trade message for a sequenced tick.</summary>
     public void AddTick(in Tick tick)
     {
-        var writer = new MessagePackWriter(_buffer);
-        MessageEncoder.WriteTick(ref writer, tick);
-        writer.Flush();
+        int written = TickMessageWriter.Write(tick, _buffer.GetSpan(MessageEncoder.MaxMarketDataMessageBytes));
+        _buffer.Advance(written);
         _count++;
     }
 
