@@ -43,6 +43,7 @@ internal static class SymbolsCommand
             return ExitCodes.Success;
         }
 
+        Output.ConsoleWidth.AvoidWrapping();
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumns("Symbol", "Id", "Description", "Currency", "Tick size", "Lot size", "Price dp", "Size dp");
         foreach (var s in symbols)

@@ -59,7 +59,12 @@ internal static class TailCommand
         try
         {
             await client.ConnectAsync(stop.Token);
-            await client.SubscribeAsync(symbols, mode, throttle, stop.Token);
+            var ack = await client.SubscribeAsync(symbols, mode, throttle, stop.Token);
+            if (ack.Symbols.Count == 0)
+            {
+                CommonOptions.Error($"none of the symbols is known to the server: {string.Join(", ", symbols)} (try 'marketfeed symbols')");
+                return ExitCodes.RequestFailed;
+            }
         }
         catch (MarketFeedConnectionException ex)
         {

@@ -14,20 +14,32 @@ namespace MarketFeed.Cli.Output;
 /// or as JSON lines (<c>--json</c>). Symbol names and scales come from the client's id map.
 /// </summary>
 /// <remarks>Used from one thread (the command's read loop).</remarks>
-internal sealed class FeedPrinter(MarketFeedClient client, bool json, bool showHeartbeats)
+internal sealed class FeedPrinter
 {
     private readonly ArrayBufferWriter<byte> _jsonBuffer = new(512);
     private readonly Stream _stdout = Console.OpenStandardOutput();
+    private readonly MarketFeedClient _client;
+    private readonly bool _json;
+    private readonly bool _showHeartbeats;
+
+    /// <summary>Creates a printer for <paramref name="client"/>'s messages.</summary>
+    public FeedPrinter(MarketFeedClient client, bool json, bool showHeartbeats)
+    {
+        _client = client;
+        _json = json;
+        _showHeartbeats = showHeartbeats;
+        ConsoleWidth.AvoidWrapping();
+    }
 
     /// <summary>Prints one message (heartbeats and pongs only when asked for).</summary>
     public void Print(ServerMessage message)
     {
-        if (!showHeartbeats && message is HeartbeatMessage or PongMessage)
+        if (!_showHeartbeats && message is HeartbeatMessage or PongMessage)
         {
             return;
         }
 
-        if (json)
+        if (_json)
         {
             PrintJson(message);
         }
@@ -86,7 +98,7 @@ internal sealed class FeedPrinter(MarketFeedClient client, bool json, bool showH
             case ConnectionStateMessage state:
                 Markup(state.State switch
                 {
-                    ConnectionState.Connected => $"[green]connected[/] to {Esc(client.Options.Uri.ToString())}",
+                    ConnectionState.Connected => $"[green]connected[/] to {Esc(_client.Options.Uri.ToString())}",
                     ConnectionState.Reconnecting => $"[yellow]connection lost[/] ({Esc(state.LastDisconnect?.ToString() ?? "unknown")}); reconnecting",
                     ConnectionState.Closed => $"[red]connection closed[/] ({Esc(state.LastDisconnect?.ToString() ?? "by client")})",
                     _ => $"[grey]{state.State.ToString().ToLowerInvariant()}[/]",
@@ -190,6 +202,33 @@ internal sealed class FeedPrinter(MarketFeedClient client, bool json, bool showH
                     }
 
                     break;
+                case SubscribeAckMessage ack:
+                    w.WriteString("type", "subscribed");
+                    w.WriteNumber("requestId", ack.RequestId);
+                    w.WriteString("mode", ack.Mode.Name());
+                    w.WriteNumber("throttle", ack.Throttle);
+                    w.WriteStartArray("symbols");
+                    foreach (var symbol in ack.Symbols)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("symbol", symbol.Symbol);
+                        w.WriteNumber("symbolId", symbol.SymbolId);
+                        w.WriteNumber("priceDecimals", symbol.PriceDecimals);
+                        w.WriteNumber("sizeDecimals", symbol.SizeDecimals);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    break;
+                case HeartbeatMessage hb:
+                    w.WriteString("type", "heartbeat");
+                    w.WriteString("serverTime", UnixTime.Format(hb.ServerTime));
+                    break;
+                case MessagesDroppedMessage dropped:
+                    w.WriteString("type", "dropped");
+                    w.WriteNumber("count", dropped.Count);
+                    w.WriteNumber("total", dropped.TotalDropped);
+                    break;
                 case StatusMessage status:
                     w.WriteString("type", "status");
                     w.WriteString("state", status.State);
@@ -226,7 +265,7 @@ internal sealed class FeedPrinter(MarketFeedClient client, bool json, bool showH
     }
 
     private (string Name, int PriceDecimals, int SizeDecimals) Scales(int symbolId) =>
-        client.TryGetSymbol(symbolId, out var symbol)
+        _client.TryGetSymbol(symbolId, out var symbol)
             ? (symbol.Symbol, symbol.PriceDecimals, symbol.SizeDecimals)
             : ("#" + symbolId.ToString(CultureInfo.InvariantCulture), 0, 0);
 
