@@ -229,6 +229,33 @@ public sealed class MarketFeedClientMessageTests
     }
 
     [Fact]
+    public async Task Channel_WaitPolicy_AppReadsLate_NothingDroppedAndOrderKept()
+    {
+        await using var server = await FakeFeedServer.StartAsync();
+        var options = Options(server.Uri);
+        options.ChannelCapacity = 4;
+        options.OverflowPolicy = MessageOverflowPolicy.Wait;
+        var (client, connection) = await ConnectAsync(server, options);
+        await using var clientScope = client;
+
+        await connection.SendAsync(b =>
+        {
+            for (int i = 1; i <= 20; i++)
+            {
+                b.AddHeartbeat(i);
+            }
+        });
+
+        var stream = client.ReadAllAsync().GetAsyncEnumerator();
+        for (int i = 1; i <= 20; i++)
+        {
+            Assert.Equal(i, (await stream.NextAsync<HeartbeatMessage>()).ServerTime);
+        }
+
+        Assert.Equal(0, client.DroppedMessageCount);
+    }
+
+    [Fact]
     public async Task RawFrameHandler_MarketDataDecodingOff_TicksReadWithTryReadTickAndControlStillWorks()
     {
         await using var server = await FakeFeedServer.StartAsync();
