@@ -161,9 +161,10 @@ public sealed partial class MarketFeedClient
                 }
             }
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or InvalidOperationException or OverflowException)
+        catch (Exception)
         {
-            // Keep what decoded before the fault; a broken frame must not take the connection down.
+            // Keep what decoded before the fault (MessagePackSerializationException, EndOfStreamException, ...):
+            // one broken frame must not take the connection down.
             Interlocked.Increment(ref _malformedFrames);
         }
     }

@@ -123,6 +123,20 @@ public sealed class FakeFeedConnection
         }
     }
 
+    /// <summary>Sends arbitrary bytes as one binary message.</summary>
+    public async Task SendRawAsync(byte[] payload)
+    {
+        await _sendLock.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
     /// <summary>Sends a close frame with <paramref name="code"/> (e.g. 4001) and waits for the client's answer.</summary>
     public async Task CloseAsync(int code, string reason)
     {

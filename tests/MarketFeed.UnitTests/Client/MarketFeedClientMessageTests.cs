@@ -256,6 +256,22 @@ public sealed class MarketFeedClientMessageTests
     }
 
     [Fact]
+    public async Task MalformedFrame_CountedAndSkipped_ConnectionCarriesOn()
+    {
+        await using var server = await FakeFeedServer.StartAsync();
+        var (client, connection) = await ConnectAsync(server, Options(server.Uri));
+        await using var clientScope = client;
+        var stream = client.ReadAllAsync().GetAsyncEnumerator();
+
+        await connection.SendRawAsync([0x91, 0xc1]); // array of 1 holding the never-used 0xc1 byte
+        await connection.SendAsync(b => b.AddHeartbeat(42));
+
+        Assert.Equal(42, (await stream.NextAsync<HeartbeatMessage>()).ServerTime);
+        Assert.Equal(1, client.MalformedFrameCount);
+        Assert.Equal(ConnectionState.Connected, client.State);
+    }
+
+    [Fact]
     public async Task RawFrameHandler_MarketDataDecodingOff_TicksReadWithTryReadTickAndControlStillWorks()
     {
         await using var server = await FakeFeedServer.StartAsync();
