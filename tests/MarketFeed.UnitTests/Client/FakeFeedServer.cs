@@ -35,6 +35,9 @@ public sealed class FakeFeedServer : IAsyncDisposable
 
     public Uri Uri { get; private set; } = null!;
 
+    /// <summary>When true, upgrade requests get 503 (a server that is down for the client's reconnect attempts).</summary>
+    public bool RejectConnections { get; set; }
+
     public static async Task<FakeFeedServer> StartAsync(long heartbeatMs = 600_000)
     {
         var server = new FakeFeedServer(heartbeatMs);
@@ -50,9 +53,9 @@ public sealed class FakeFeedServer : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (!context.WebSockets.IsWebSocketRequest)
+        if (!context.WebSockets.IsWebSocketRequest || RejectConnections)
         {
-            context.Response.StatusCode = 400;
+            context.Response.StatusCode = RejectConnections ? 503 : 400;
             return;
         }
 

@@ -126,6 +126,33 @@ public sealed class MarketFeedClientReconnectTests
     }
 
     [Fact]
+    public async Task ReconnectAttemptsExhausted_ClientClosesAndReportsTheLastFailure()
+    {
+        await using var server = await FakeFeedServer.StartAsync();
+        var options = Options(server.Uri);
+        options.MaxReconnectAttempts = 2;
+        var (client, connection) = await ConnectAsync(server, options);
+        await using var clientScope = client;
+        var states = new List<ConnectionState>();
+
+        server.RejectConnections = true;
+        await connection.CloseAsync(CloseCodes.InternalError, "boom");
+        await foreach (var m in client.ReadAllAsync().WithCancellation(new CancellationTokenSource(TestTimeouts.Signal).Token))
+        {
+            if (m is ConnectionStateMessage s)
+            {
+                states.Add(s.State);
+            }
+        }
+
+        Assert.Equal([ConnectionState.Connecting, ConnectionState.Connected, ConnectionState.Reconnecting, ConnectionState.Closed], states);
+        Assert.Equal(ConnectionState.Closed, client.State);
+        Assert.Equal(DisconnectCause.ConnectionLost, client.LastDisconnect!.Cause);
+        Assert.NotNull(client.LastDisconnect.Exception);
+        Assert.Equal(0, client.ReconnectCount);
+    }
+
+    [Fact]
     public async Task ServerGoingAway1001_RequestPendingDuringDisconnect_FailsWithConnectionException()
     {
         await using var server = await FakeFeedServer.StartAsync();
