@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using MarketFeed.Client;
+
+namespace MarketFeed.Cli.Commands;
+
+/// <summary>Options and helpers shared by the client commands.</summary>
+internal static class CommonOptions
+{
+    /// <summary>Default server endpoint.</summary>
+    public const string DefaultUrl = "ws://127.0.0.1:5080/ws/v1";
+
+    /// <summary>The <c>--url</c> option (a ws:// or wss:// endpoint).</summary>
+    public static Option<Uri> Url() => new("--url", "-u")
+    {
+        Description = "Server WebSocket endpoint",
+        DefaultValueFactory = _ => new Uri(DefaultUrl),
+        CustomParser = ParseUrl,
+    };
+
+    /// <summary>A duration option accepting 500ms, 10s, 2m, 1h or hh:mm:ss.</summary>
+    public static Option<TimeSpan?> Duration(string name, string description) => new(name)
+    {
+        Description = description + " (e.g. 500ms, 10s, 2m, 1h)",
+        CustomParser = ParseDuration,
+    };
+
+    /// <summary>Client options for a command-line session.</summary>
+    public static MarketFeedClientOptions ClientOptions(Uri url, bool autoReconnect) => new()
+    {
+        Uri = url,
+        AutoReconnect = autoReconnect,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    };
+
+    /// <summary>Writes an error line to stderr.</summary>
+    public static void Error(string message) => Console.Error.WriteLine("marketfeed: " + message);
+
+    private static Uri? ParseUrl(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : DefaultUrl;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss")
+        {
+            return uri;
+        }
+
+        result.AddError($"'{text}' is not a ws:// or wss:// URL (example: {DefaultUrl})");
+        return null;
+    }
+
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        if (TryParseDuration(text, out var value) && value > TimeSpan.Zero)
+        {
+            return value;
+        }
+
+        result.AddError($"'{text}' is not a positive duration (examples: 500ms, 10s, 2m, 1h, 00:01:30)");
+        return null;
+    }
+
+    /// <summary>Parses 500ms / 10s / 2m / 1h / a plain number of seconds / a TimeSpan (hh:mm:ss).</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value)
+    {
+        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)];
+        foreach (var (suffix, seconds) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text.AsSpan(0, text.Length - suffix.Length), NumberStyles.Float, CultureInfo.InvariantCulture, out double n))
+            {
+                value = TimeSpan.FromSeconds(n * seconds);
+                return true;
+            }
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double plain))
+        {
+            value = TimeSpan.FromSeconds(plain);
+            return true;
+        }
+
+        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+    }
+}

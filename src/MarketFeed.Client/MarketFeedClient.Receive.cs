@@ -1,0 +1,516 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using MarketFeed.Core;
+using MarketFeed.Protocol;
+using MessagePack;
+
+namespace MarketFeed.Client;
+
+/// <content>Receive loop: frames, dispatch, state cache and sequence checks.</content>
+public sealed partial class MarketFeedClient
+{
+    /// <summary>Frames that could not be decoded (dropped; the connection carries on).</summary>
+    public long MalformedFrameCount => Interlocked.Read(ref _malformedFrames);
+
+    private long _malformedFrames;
+
+    /// <summary>Reads frames until the connection ends; never throws. Runs on a thread-pool thread, one per connection.</summary>
+    private async Task<DisconnectInfo> ReceiveLoopAsync(FeedConnection connection)
+    {
+        var socket = connection.Socket;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.ReceiveBufferSize);
+        var messages = new List<ServerMessage>(64);
+        try
+        {
+            while (true)
+            {
+                int count = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    if (count == buffer.Length)
+                    {
+                        byte[] bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, count).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+
+                    result = await socket.ReceiveAsync(buffer.AsMemory(count), CancellationToken.None).ConfigureAwait(false);
+                    count += result.Count;
+                }
+                while (!result.EndOfMessage);
+
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    return await OnServerCloseAsync(connection).ConfigureAwait(false);
+                }
+
+                connection.MarkFrameReceived();
+                if (result.MessageType != WebSocketMessageType.Binary)
+                {
+                    continue; // v1 servers send binary frames only.
+                }
+
+                var frame = new ReadOnlyMemory<byte>(buffer, 0, count);
+                InvokeFrameHandler(frame);
+                messages.Clear();
+                DecodeFrame(frame, messages);
+                for (int i = 0; i < messages.Count; i++)
+                {
+                    if (Dispatch(connection, messages[i]))
+                    {
+                        await PublishFromReceiveLoopAsync(connection, messages[i]).ConfigureAwait(false);
+                    }
+                }
+
+                connection.Welcome.TrySetResult(null);
+            }
+        }
+        catch (Exception ex)
+        {
+            var cause = connection.ForcedCause ?? DisconnectCause.ConnectionLost;
+            var status = socket.CloseStatus;
+            if (cause == DisconnectCause.ConnectionLost && status is not null)
+            {
+                cause = DisconnectCause.ServerClosed;
+            }
+
+            return new DisconnectInfo(cause, (int?)status, socket.CloseStatusDescription, cause == DisconnectCause.ConnectionLost ? ex : null, _time.GetUtcNow());
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            connection.Welcome.TrySetException(new MarketFeedConnectionException("the connection closed before the server's welcome"));
+        }
+    }
+
+    private async Task<DisconnectInfo> OnServerCloseAsync(FeedConnection connection)
+    {
+        var socket = connection.Socket;
+        var cause = connection.ForcedCause ?? DisconnectCause.ServerClosed;
+        if (socket.State == WebSocketState.CloseReceived)
+        {
+            // Complete the closing handshake so the server sees a clean close.
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await connection.SendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
+                try
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, timeout.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    connection.SendLock.Release();
+                }
+            }
+            catch (Exception)
+            {
+                // The peer is gone already; nothing to complete.
+            }
+        }
+
+        return new DisconnectInfo(cause, (int?)socket.CloseStatus, socket.CloseStatusDescription, null, _time.GetUtcNow());
+    }
+
+    private void InvokeFrameHandler(ReadOnlyMemory<byte> frame)
+    {
+        var handler = _options.FrameHandler;
+        if (handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            handler(frame, UnixTime.NowNanos(_time));
+        }
+        catch (Exception)
+        {
+            // The hook belongs to the application; its failures must not kill the receive loop.
+        }
+    }
+
+    private void DecodeFrame(ReadOnlyMemory<byte> frame, List<ServerMessage> messages)
+    {
+        try
+        {
+            if (_options.DecodeMarketData)
+            {
+                FrameDecoder.Decode(frame, messages);
+                return;
+            }
+
+            // Load-generator path: skip quotes and trades without allocating; decode only control messages.
+            var reader = new MessagePackReader(frame);
+            int n = FrameDecoder.ReadFrameHeader(ref reader);
+            for (int i = 0; i < n; i++)
+            {
+                var peek = reader.CreatePeekReader();
+                peek.ReadArrayHeader();
+                int kind = peek.ReadInt32();
+                if (kind is (int)MessageKind.Quote or (int)MessageKind.Trade)
+                {
+                    reader.Skip();
+                }
+                else
+                {
+                    messages.Add(FrameDecoder.ReadMessage(ref reader));
+                }
+            }
+        }
+        catch (Exception)
+        {
+            // Keep what decoded before the fault (MessagePackSerializationException, EndOfStreamException, ...):
+            // one broken frame must not take the connection down.
+            Interlocked.Increment(ref _malformedFrames);
+        }
+    }
+
+    private ValueTask PublishFromReceiveLoopAsync(FeedConnection connection, ServerMessage message)
+    {
+        if (_options.OverflowPolicy == MessageOverflowPolicy.DropAndReport || _channel.Writer.TryWrite(message))
+        {
+            if (_options.OverflowPolicy == MessageOverflowPolicy.DropAndReport)
+            {
+                Publish(message);
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        return WaitForRoomAsync(connection, message);
+    }
+
+    private async ValueTask WaitForRoomAsync(FeedConnection connection, ServerMessage message)
+    {
+        connection.SetReaderBlocked(true);
+        try
+        {
+            await _channel.Writer.WriteAsync(message, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+        }
+        finally
+        {
+            connection.SetReaderBlocked(false);
+        }
+    }
+
+    /// <summary>Applies one message to the client's state; returns false if it must not be published.</summary>
+    private bool Dispatch(FeedConnection connection, ServerMessage message)
+    {
+        switch (message)
+        {
+            case QuoteMessage q:
+                OnTick(connection, q.SymbolId, q.Sequence, q, null);
+                return true;
+            case TradeMessage t:
+                OnTick(connection, t.SymbolId, t.Sequence, null, t);
+                return true;
+            case SnapshotMessage s:
+                OnSnapshot(s);
+                return true;
+            case SubscribeAckMessage ack:
+                OnSubscribeAck(ack);
+                Complete(ack.RequestId, ack);
+                return true;
+            case ErrorMessage error:
+                OnError(error);
+                return true;
+            case StatusMessage status:
+                if (status.State == "welcome")
+                {
+                    lock (_stateLock)
+                    {
+                        _serverDetails = status.Details;
+                    }
+
+                    connection.Welcome.TrySetResult(status);
+                }
+
+                return true;
+            case UnsubscribeAckMessage unsub:
+                OnUnsubscribeAck(unsub);
+                Complete(unsub.RequestId, unsub);
+                return true;
+            case ReplayStartMessage start:
+                OnReplayStart(start);
+                Complete(start.RequestId, start);
+                return true;
+            case ReplayStatusMessage replayStatus:
+                CompleteReplayControl(replayStatus.ReplayId, replayStatus.State, replayStatus, endOnly: false);
+                return true;
+            case ReplayEndMessage end:
+                if (!Complete(end.RequestId, end))
+                {
+                    CompleteReplayControl(end.ReplayId, null, end, endOnly: true);
+                }
+
+                return true;
+            case PongMessage pong:
+                Complete(pong.RequestId, pong);
+                return true;
+            case SymbolDirectoryMessage directory:
+                Complete(directory.RequestId, directory);
+                return true;
+            case CatalogMessage catalog:
+                Complete(catalog.RequestId, catalog);
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private bool Complete(long requestId, ServerMessage reply)
+    {
+        if (requestId != 0 && _pending.TryGetValue(requestId, out var pending))
+        {
+            return pending.Completion.TrySetResult(reply);
+        }
+
+        return false;
+    }
+
+    private void CompleteReplayControl(long replayId, string? state, ServerMessage reply, bool endOnly)
+    {
+        foreach (var pending in _pending.Values)
+        {
+            if (pending.ReplayId != replayId)
+            {
+                continue;
+            }
+
+            bool isStop = pending.Op == ControlRequest.Ops.ReplayStop;
+            if (endOnly ? isStop : (!isStop && (pending.ExpectedReplayState is null || pending.ExpectedReplayState == state)))
+            {
+                if (pending.Completion.TrySetResult(reply))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void OnError(ErrorMessage error)
+    {
+        if (error.RequestId == 0 || !_pending.TryGetValue(error.RequestId, out var pending))
+        {
+            return;
+        }
+
+        if (pending.Op == ControlRequest.Ops.Subscribe && error.Symbol is not null)
+        {
+            // Per-symbol rejections (404, 403, 422) come alongside the ack; fail only if every symbol was rejected.
+            (pending.SymbolErrors ??= []).Add(error);
+            if (pending.SymbolErrors.Count >= pending.SymbolCount)
+            {
+                pending.Completion.TrySetException(new MarketFeedRequestException(error));
+            }
+
+            return;
+        }
+
+        pending.Completion.TrySetException(new MarketFeedRequestException(error));
+    }
+
+    private void OnSubscribeAck(SubscribeAckMessage ack)
+    {
+        lock (_stateLock)
+        {
+            foreach (var symbol in ack.Symbols)
+            {
+                if (_liveByName.TryGetValue(symbol.Symbol, out var state))
+                {
+                    state.Reference = symbol;
+                    state.Mode = ack.Mode;
+                    state.Throttle = ack.Throttle;
+                    state.Snapshot.SymbolId = symbol.SymbolId;
+                }
+                else
+                {
+                    state = new SymbolState(symbol, ack.Mode, ack.Throttle, isReplay: false);
+                    _liveByName[symbol.Symbol] = state;
+                }
+
+                // The ack is followed by a snapshot (the client always asks for one): check sequences from there.
+                state.AwaitingSnapshot = true;
+                state.HasBaseline = false;
+                _byId[symbol.SymbolId] = state;
+                _subscriptions[symbol.Symbol] = new Subscription(symbol.Symbol, ack.Mode, ack.Throttle);
+            }
+        }
+    }
+
+    private void OnUnsubscribeAck(UnsubscribeAckMessage ack)
+    {
+        lock (_stateLock)
+        {
+            foreach (string symbol in ack.Symbols)
+            {
+                if (symbol == "*")
+                {
+                    foreach (var state in _liveByName.Values)
+                    {
+                        _byId.Remove(state.Reference.SymbolId);
+                    }
+
+                    _liveByName.Clear();
+                    _subscriptions.Clear();
+                    return;
+                }
+
+                if (_liveByName.Remove(symbol, out var removed))
+                {
+                    _byId.Remove(removed.Reference.SymbolId);
+                }
+
+                _subscriptions.Remove(symbol);
+            }
+        }
+    }
+
+    private void OnReplayStart(ReplayStartMessage start)
+    {
+        lock (_stateLock)
+        {
+            foreach (var symbol in start.Symbols)
+            {
+                _byId[symbol.SymbolId] = new SymbolState(symbol, start.Mode, 0, isReplay: true);
+            }
+        }
+    }
+
+    private void OnSnapshot(SnapshotMessage message)
+    {
+        var snapshot = message.State;
+        lock (_stateLock)
+        {
+            if (!_byId.TryGetValue(snapshot.SymbolId, out var state))
+            {
+                return;
+            }
+
+            state.Snapshot = snapshot;
+            state.LastSequence = snapshot.Sequence;
+            state.HasBaseline = true;
+            state.AwaitingSnapshot = false;
+            state.HasData = true;
+        }
+    }
+
+    private void OnTick(FeedConnection connection, int symbolId, long sequence, QuoteMessage? quote, TradeMessage? trade)
+    {
+        SequenceGapMessage? gap = null;
+        lock (_stateLock)
+        {
+            if (!_byId.TryGetValue(symbolId, out var state))
+            {
+                return;
+            }
+
+            if (state.AwaitingSnapshot || !state.HasBaseline)
+            {
+                // Between a (re)subscribe and its snapshot, updates may belong to the old subscription: apply, do not check.
+                state.HasBaseline = !state.AwaitingSnapshot;
+                state.LastSequence = sequence;
+            }
+            else if (state.Mode == DeliveryMode.Full)
+            {
+                long expected = state.LastSequence + 1;
+                if (sequence > expected)
+                {
+                    bool resubscribe = _options.ResubscribeOnGap && !state.IsReplay;
+                    gap = new SequenceGapMessage(symbolId, state.Reference.Symbol, state.Mode, SequenceAnomaly.Gap, expected, sequence, resubscribe);
+                    state.LastSequence = sequence;
+                    if (resubscribe)
+                    {
+                        state.AwaitingSnapshot = true;
+                    }
+                }
+                else if (sequence < expected)
+                {
+                    gap = new SequenceGapMessage(symbolId, state.Reference.Symbol, state.Mode, SequenceAnomaly.Backward, expected, sequence, false);
+                }
+                else
+                {
+                    state.LastSequence = sequence;
+                }
+            }
+            else if (sequence < state.LastSequence)
+            {
+                // Conflated: jumps forward are conflation; only a step back is wrong. Equal seq is a harmless repeat.
+                gap = new SequenceGapMessage(symbolId, state.Reference.Symbol, state.Mode, SequenceAnomaly.Backward, state.LastSequence, sequence, false);
+            }
+            else
+            {
+                state.LastSequence = sequence;
+            }
+
+            // Per-kind "newer only": a stale update never overwrites the cache.
+            if (quote is not null)
+            {
+                state.ApplyQuote(quote);
+            }
+            else
+            {
+                state.ApplyTrade(trade!);
+            }
+        }
+
+        if (gap is not null)
+        {
+            ReportGap(connection, gap);
+        }
+    }
+
+    private void ReportGap(FeedConnection connection, SequenceGapMessage gap)
+    {
+        Interlocked.Increment(ref _gapCount);
+        Publish(gap);
+        try
+        {
+            SequenceGapDetected?.Invoke(this, gap);
+        }
+        catch (Exception)
+        {
+            // Application handler failures must not break the receive loop.
+        }
+
+        if (gap.Resubscribed && gap.Symbol is not null)
+        {
+            var request = new ControlRequest
+            {
+                Op = ControlRequest.Ops.Subscribe,
+                Id = NextRequestId(),
+                Symbols = [gap.Symbol],
+                Mode = gap.Mode,
+                Throttle = TryGetThrottle(gap.Symbol),
+            };
+            _ = SendIgnoringFailureAsync(connection, ControlRequestWriter.ToMessagePack(request));
+        }
+    }
+
+    private int TryGetThrottle(string symbol)
+    {
+        lock (_stateLock)
+        {
+            return _subscriptions.TryGetValue(symbol, out var sub) ? sub.Throttle : 0;
+        }
+    }
+
+    private async Task SendIgnoringFailureAsync(FeedConnection connection, byte[] payload)
+    {
+        try
+        {
+            await SendAsync(connection, payload, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The connection is going down; the reconnect resubscribes everything anyway.
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Net.WebSockets;
+using MarketFeed.Core;
+using MarketFeed.Protocol;
+
+namespace MarketFeed.Client;
+
+/// <content>Control requests (docs/protocol.md section 5) and their replies.</content>
+public sealed partial class MarketFeedClient
+{
+    /// <summary>
+    /// Subscribes to <paramref name="symbols"/> and returns the server's ack (granted mode and throttle, symbol ids and
+    /// scales). The ack is followed by a snapshot per symbol, then live updates, on <see cref="ReadAllAsync"/>.
+    /// Unknown symbols are left out of the ack and reported as error messages on the stream.
+    /// </summary>
+    /// <param name="symbols">Symbol names.</param>
+    /// <param name="mode">Conflated (latest state) or full (every tick).</param>
+    /// <param name="throttle">Max updates per second per symbol, conflated only; 0 = unthrottled.</param>
+    /// <param name="cancellationToken">Cancels the wait for the ack (the request may still take effect).</param>
+    /// <exception cref="MarketFeedRequestException">The server rejected the request, or every symbol.</exception>
+    /// <exception cref="MarketFeedConnectionException">Not connected, or the connection dropped before the ack.</exception>
+    /// <exception cref="TimeoutException">No ack within <see cref="MarketFeedClientOptions.RequestTimeout"/>.</exception>
+    public async Task<SubscribeAckMessage> SubscribeAsync(IReadOnlyList<string> symbols, DeliveryMode mode = DeliveryMode.Conflated, int throttle = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        if (symbols.Count == 0)
+        {
+            throw new ArgumentException("at least one symbol is required", nameof(symbols));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(throttle);
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = ControlRequest.Ops.Subscribe, Id = id, Symbols = symbols, Mode = mode, Throttle = throttle };
+        return (SubscribeAckMessage)await RequestAsync(request, new PendingRequest(id, request.Op, symbols.Count), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Unsubscribes <paramref name="symbols"/> (<c>["*"]</c> = all) and returns the ack.</summary>
+    public async Task<UnsubscribeAckMessage> UnsubscribeAsync(IReadOnlyList<string> symbols, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = ControlRequest.Ops.Unsubscribe, Id = id, Symbols = symbols };
+        return (UnsubscribeAckMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Pings the server and measures the round trip with the client's monotonic clock.</summary>
+    public async Task<PingResult> PingAsync(CancellationToken cancellationToken = default)
+    {
+        long id = NextRequestId();
+        long clientTime = UnixTime.NowNanos(_time);
+        long started = _time.GetTimestamp();
+        var request = new ControlRequest { Op = ControlRequest.Ops.Ping, Id = id, Time = clientTime };
+        var pong = (PongMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
+        return new PingResult(_time.GetElapsedTime(started), clientTime, pong.ServerTime);
+    }
+
+    /// <summary>Lists the server's symbols with reference data; <paramref name="match"/> is an optional case-insensitive name prefix.</summary>
+    public async Task<IReadOnlyList<SymbolInfo>> GetSymbolsAsync(string? match = null, CancellationToken cancellationToken = default)
+    {
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = ControlRequest.Ops.Symbols, Id = id, Match = match };
+        var reply = (SymbolDirectoryMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
+        return reply.Symbols;
+    }
+
+    /// <summary>Lists the datasets available for replay.</summary>
+    public async Task<IReadOnlyList<CatalogEntry>> GetCatalogAsync(CancellationToken cancellationToken = default)
+    {
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = ControlRequest.Ops.Catalog, Id = id };
+        var reply = (CatalogMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
+        return reply.Datasets;
+    }
+
+    /// <summary>
+    /// Starts a replay and returns the replay start (replay id, effective range, replay symbol ids). Ticks, replay
+    /// status and the replay end follow on <see cref="ReadAllAsync"/>. A replay does not survive a reconnect.
+    /// </summary>
+    public async Task<ReplayStartMessage> ReplayAsync(ReplayRequest replay, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        long id = NextRequestId();
+        var request = new ControlRequest
+        {
+            Op = ControlRequest.Ops.Replay,
+            Id = id,
+            Dataset = replay.Dataset,
+            Symbols = replay.Symbols,
+            From = replay.From,
+            To = replay.To,
+            Speed = replay.Speed,
+            Mode = replay.Mode,
+            Throttle = replay.Throttle,
+        };
+        return (ReplayStartMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Pauses a replay; returns the replay status that says "paused".</summary>
+    public Task<ReplayStatusMessage> PauseReplayAsync(long replayId, CancellationToken cancellationToken = default) =>
+        ReplayControlAsync(ControlRequest.Ops.ReplayPause, replayId, "paused", null, null, cancellationToken);
+
+    /// <summary>Resumes a paused replay; returns the replay status that says "playing".</summary>
+    public Task<ReplayStatusMessage> ResumeReplayAsync(long replayId, CancellationToken cancellationToken = default) =>
+        ReplayControlAsync(ControlRequest.Ops.ReplayResume, replayId, "playing", null, null, cancellationToken);
+
+    /// <summary>Changes a replay's speed (<see cref="double.PositiveInfinity"/> = "max"); returns the next replay status.</summary>
+    public Task<ReplayStatusMessage> SetReplaySpeedAsync(long replayId, double speed, CancellationToken cancellationToken = default) =>
+        ReplayControlAsync(ControlRequest.Ops.ReplaySpeed, replayId, null, speed, null, cancellationToken);
+
+    /// <summary>Moves a replay to <paramref name="time"/> (ns since the epoch); snapshots at the new position follow on the stream.</summary>
+    public Task<ReplayStatusMessage> SeekReplayAsync(long replayId, long time, CancellationToken cancellationToken = default) =>
+        ReplayControlAsync(ControlRequest.Ops.ReplaySeek, replayId, null, null, time, cancellationToken);
+
+    /// <summary>Stops a replay; returns the replay end (reason "stopped").</summary>
+    public async Task<ReplayEndMessage> StopReplayAsync(long replayId, CancellationToken cancellationToken = default)
+    {
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = ControlRequest.Ops.ReplayStop, Id = id, ReplayId = replayId };
+        return (ReplayEndMessage)await RequestAsync(request, new PendingRequest(id, request.Op, replayId: replayId), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ReplayStatusMessage> ReplayControlAsync(string op, long replayId, string? expectedState, double? speed, long? time, CancellationToken cancellationToken)
+    {
+        // Replay status (kind 14) carries no request id: the reply is matched by replay id (and state, where the op implies one).
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = op, Id = id, ReplayId = replayId, Speed = speed, Time = time };
+        return (ReplayStatusMessage)await RequestAsync(request, new PendingRequest(id, op, replayId: replayId, expectedReplayState: expectedState), cancellationToken).ConfigureAwait(false);
+    }
+
+    private long NextRequestId() => Interlocked.Increment(ref _nextRequestId);
+
+    private async Task<ServerMessage> RequestAsync(ControlRequest request, PendingRequest pending, CancellationToken cancellationToken)
+    {
+        var connection = _connection;
+        if (connection is null || State != ConnectionState.Connected)
+        {
+            throw new MarketFeedConnectionException($"not connected (state {State}); '{request.Op}' not sent");
+        }
+
+        _pending[pending.Id] = pending;
+        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await SendAsync(connection, ControlRequestWriter.ToMessagePack(request), linked.Token).ConfigureAwait(false);
+            return await pending.Completion.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no reply to '{request.Op}' (id {request.Id}) within {_options.RequestTimeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception ex) when (ex is WebSocketException or ObjectDisposedException)
+        {
+            throw new MarketFeedConnectionException($"'{request.Op}' could not be sent: {ex.Message}", ex);
+        }
+        finally
+        {
+            _pending.TryRemove(pending.Id, out _);
+        }
+    }
+
+    private static async Task SendAsync(FeedConnection connection, byte[] payload, CancellationToken cancellationToken)
+    {
+        await connection.SendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.Socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            connection.SendLock.Release();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using MarketFeed.Core;
+
+namespace MarketFeed.Client;
+
+/// <summary>Parameters of a replay (docs/protocol.md section 6).</summary>
+/// <param name="Dataset">Dataset name from the catalog.</param>
+public sealed record ReplayRequest(string Dataset)
+{
+    /// <summary>Symbols to replay; null = all of the dataset.</summary>
+    public IReadOnlyList<string>? Symbols { get; init; }
+
+    /// <summary>Range start, ns since the epoch; null = start of the dataset.</summary>
+    public long? From { get; init; }
+
+    /// <summary>Range end, ns since the epoch; null = end of the dataset.</summary>
+    public long? To { get; init; }
+
+    /// <summary>Speed multiplier (1 = real time), <see cref="double.PositiveInfinity"/> for "max"; null = server default (1).</summary>
+    public double? Speed { get; init; }
+
+    /// <summary>Delivery mode; null = server default (full).</summary>
+    public DeliveryMode? Mode { get; init; }
+
+    /// <summary>Throttle (conflated only); null = none.</summary>
+    public int? Throttle { get; init; }
+}
