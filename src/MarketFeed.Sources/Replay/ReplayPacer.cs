@@ -13,14 +13,15 @@ namespace MarketFeed.Sources.Replay;
 /// schedule (the schedule is not shifted).
 /// Thread safety: one consumer calls <see cref="WaitUntilDueAsync"/>; control methods
 /// (<see cref="Pause"/>, <see cref="Resume"/>, <see cref="SetSpeed"/>, <see cref="Reset"/>) may be
-/// called from any thread at any time and wake a pending wait so it re-plans. State is guarded by
-/// a lock; waits that are already due complete synchronously without allocating.
+/// called from any thread at any time and re-plan a pending wait (its timer is moved, or it
+/// completes at once). State is guarded by a lock; waits that are already due complete
+/// synchronously without allocating; a wait that must sleep allocates one timer and one task.
 /// </remarks>
 public sealed class ReplayPacer
 {
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private CancellationTokenSource _changed = new();
+    private Waiter? _waiter;
     private ReplaySpeed _speed;
     private bool _paused;
     private bool _hasAnchor;
@@ -76,7 +77,6 @@ public sealed class ReplayPacer
     /// <summary>Changes the speed; the replay clock continues from its current position.</summary>
     public void SetSpeed(ReplaySpeed speed)
     {
-        CancellationTokenSource old;
         lock (_gate)
         {
             if (_speed.IsMax || speed.IsMax)
@@ -91,16 +91,13 @@ public sealed class ReplayPacer
             }
 
             _speed = speed;
-            old = Swap();
+            ReplanLocked();
         }
-
-        old.Cancel();
     }
 
     /// <summary>Pauses: nothing becomes due until <see cref="Resume"/>.</summary>
     public void Pause()
     {
-        CancellationTokenSource old;
         lock (_gate)
         {
             if (_paused)
@@ -116,16 +113,13 @@ public sealed class ReplayPacer
             }
 
             _paused = true;
-            old = Swap();
+            ReplanLocked();
         }
-
-        old.Cancel();
     }
 
     /// <summary>Resumes after <see cref="Pause"/>; the paused interval is not counted.</summary>
     public void Resume()
     {
-        CancellationTokenSource old;
         lock (_gate)
         {
             if (!_paused)
@@ -135,23 +129,18 @@ public sealed class ReplayPacer
 
             _paused = false;
             _anchorWall = _time.GetTimestamp();
-            old = Swap();
+            ReplanLocked();
         }
-
-        old.Cancel();
     }
 
     /// <summary>Forgets the replay clock (call after a seek): the next tick is due at once and re-anchors it.</summary>
     public void Reset()
     {
-        CancellationTokenSource old;
         lock (_gate)
         {
             _hasAnchor = false;
-            old = Swap();
+            ReplanLocked();
         }
-
-        old.Cancel();
     }
 
     /// <summary>
@@ -166,39 +155,90 @@ public sealed class ReplayPacer
         }
     }
 
-    /// <summary>Completes when the tick is due (at once at max speed or when late).</summary>
+    /// <summary>
+    /// Completes when the tick is due: synchronously (no allocation) at max speed or when already
+    /// due, else when the <see cref="TimeProvider"/> timer fires or a control change makes it due.
+    /// Only one wait may be pending at a time.
+    /// </summary>
     public ValueTask WaitUntilDueAsync(long tickTimestamp, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return GetDelay(tickTimestamp) == TimeSpan.Zero ? ValueTask.CompletedTask : new ValueTask(WaitSlowAsync(tickTimestamp, cancellationToken));
-    }
-
-    private async Task WaitSlowAsync(long tickTimestamp, CancellationToken cancellationToken)
-    {
-        while (true)
+        Waiter waiter;
+        lock (_gate)
         {
-            TimeSpan delay;
-            CancellationToken changed;
-            lock (_gate)
+            var delay = DelayLocked(tickTimestamp);
+            if (delay == TimeSpan.Zero)
             {
-                delay = DelayLocked(tickTimestamp);
-                changed = _changed.Token;
+                return ValueTask.CompletedTask;
             }
 
-            if (delay == TimeSpan.Zero)
+            if (_waiter is not null)
+            {
+                throw new InvalidOperationException("a wait is already pending on this pacer");
+            }
+
+            waiter = new Waiter(this, tickTimestamp);
+            _waiter = waiter;
+            waiter.Timer = _time.CreateTimer(static s => ((Waiter)s!).Pacer.OnTimer((Waiter)s), waiter, delay, Timeout.InfiniteTimeSpan);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.UnsafeRegister(static (s, ct) => ((Waiter)s!).Pacer.OnCanceled((Waiter)s, ct), waiter);
+        }
+
+        return new ValueTask(waiter.Completion.Task);
+    }
+
+    private void OnTimer(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            if (_waiter == waiter)
+            {
+                ReplanLocked();
+            }
+        }
+    }
+
+    private void OnCanceled(Waiter waiter, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_waiter != waiter)
             {
                 return;
             }
 
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, changed);
-            try
-            {
-                await Task.Delay(delay, _time, linked.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // A control change woke us: re-plan with the new state.
-            }
+            _waiter = null;
+        }
+
+        waiter.Timer?.Dispose();
+        waiter.Completion.TrySetCanceled(cancellationToken);
+    }
+
+    /// <summary>Re-plans the pending wait after a timer tick or a control change (under the lock).</summary>
+    private void ReplanLocked()
+    {
+        var waiter = _waiter;
+        if (waiter is null)
+        {
+            return;
+        }
+
+        var delay = DelayLocked(waiter.TickTimestamp);
+        if (delay == TimeSpan.Zero)
+        {
+            _waiter = null;
+            waiter.Timer?.Dispose();
+            waiter.Registration.Unregister();
+
+            // Continuations run asynchronously, so completing under the lock runs no user code here.
+            waiter.Completion.TrySetResult();
+        }
+        else
+        {
+            waiter.Timer?.Change(delay, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -232,10 +272,16 @@ public sealed class ReplayPacer
     private long VirtualNow(long now) =>
         _anchorTick + (long)(_time.GetElapsedTime(_anchorWall, now).Ticks * 100.0 * _speed.Multiplier);
 
-    private CancellationTokenSource Swap()
+    private sealed class Waiter(ReplayPacer pacer, long tickTimestamp)
     {
-        var old = _changed;
-        _changed = new CancellationTokenSource();
-        return old;
+        public ReplayPacer Pacer { get; } = pacer;
+
+        public long TickTimestamp { get; } = tickTimestamp;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ITimer? Timer { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
     }
 }
