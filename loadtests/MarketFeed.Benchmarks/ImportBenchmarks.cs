@@ -30,7 +30,7 @@ public class ImportBenchmarks
         _tardis = [Path.Combine(data, "tardis", "BTCUSDT_trades.csv"), Path.Combine(data, "tardis", "BTCUSDT_quotes.csv")];
         string dir = Path.Combine(Path.GetTempPath(), "mf-import-bench");
         Directory.CreateDirectory(dir);
-        _output = Path.Combine(dir, "out.mftl");
+        _output = Path.Combine(dir, "out.mflog");
         _generic = Path.Combine(dir, "generic.csv");
         using (var w = new StreamWriter(_generic))
         {

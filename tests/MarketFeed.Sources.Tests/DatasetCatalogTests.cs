@@ -14,9 +14,9 @@ public sealed class DatasetCatalogTests : IDisposable
     {
         var a = SyntheticTicks.Make(1000);
         var b = SyntheticTicks.Make(10, start: SyntheticTicks.Start + 5);
-        SyntheticTicks.Write(_dir.File("beta.mftl"), b);
-        SyntheticTicks.Write(_dir.File("alpha.mftl"), a);
-        File.WriteAllText(_dir.File("broken.mftl"), "nope");
+        SyntheticTicks.Write(_dir.File("beta.mflog"), b);
+        SyntheticTicks.Write(_dir.File("alpha.mflog"), a);
+        File.WriteAllText(_dir.File("broken.mflog"), "nope");
         File.WriteAllText(_dir.File("notes.txt"), "ignored");
 
         var catalog = new DatasetCatalog(_dir.Path);
@@ -35,7 +35,7 @@ public sealed class DatasetCatalogTests : IDisposable
     [Fact]
     public void TryGet_RejectsPathTricks()
     {
-        SyntheticTicks.Write(_dir.File("ok.mftl"), SyntheticTicks.Make(5));
+        SyntheticTicks.Write(_dir.File("ok.mflog"), SyntheticTicks.Make(5));
         var catalog = new DatasetCatalog(_dir.Path);
         Assert.True(catalog.TryGet("ok", out var info));
         Assert.Equal(5, info.TickCount);
@@ -47,7 +47,7 @@ public sealed class DatasetCatalogTests : IDisposable
     [Fact]
     public void UncleanLog_IsListedWithRebuiltIndex()
     {
-        string path = _dir.File("rec.mftl");
+        string path = _dir.File("rec.mflog");
         SyntheticTicks.Write(path, SyntheticTicks.Make(300));
         SyntheticTicks.StripFooter(path);
         var info = Assert.Single(new DatasetCatalog(_dir.Path).List());

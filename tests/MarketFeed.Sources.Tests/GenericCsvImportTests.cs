@@ -35,7 +35,7 @@ public sealed class GenericCsvImportTests : IDisposable
               "symbolScales": [ { "name": "DTE", "priceDecimals": 3, "sizeDecimals": 0 } ]
             }
             """);
-        string output = _dir.File("weird.mftl");
+        string output = _dir.File("weird.mflog");
         var result = Importer.ImportGenericCsv([csv], mapping, output);
         Assert.Equal(0, result.BadRows);
 
@@ -91,7 +91,7 @@ public sealed class GenericCsvImportTests : IDisposable
             "1004,A,2,1",
         ]);
         var mapping = new GenericCsvMapping { Time = "t", Symbol = "s", Price = "p", Size = "q", TimeFormat = "ms", PriceDecimals = 2 };
-        var result = Importer.ImportGenericCsv([csv], mapping, _dir.File("bad.mftl"));
+        var result = Importer.ImportGenericCsv([csv], mapping, _dir.File("bad.mflog"));
         Assert.Equal(3, result.BadRows);
         Assert.Equal(2, result.TicksWritten);
         Assert.Equal([3L, 4L, 5L], result.Errors.Select(e => e.Line));

@@ -18,7 +18,7 @@ public sealed class LeanImportTests : IDisposable
     [Fact]
     public void Ibm_TradesAndQuotes_ReadBackMatchesPlainCsvRead()
     {
-        string output = _dir.File("ibm-20131007.mftl");
+        string output = _dir.File("ibm-20131007.mflog");
         var progress = new List<ImportProgress>();
         var result = Importer.ImportLean([IbmTrades, IbmQuotes], output, new LeanImportOptions { Progress = new SyncProgress(progress) });
 
@@ -107,7 +107,7 @@ public sealed class LeanImportTests : IDisposable
     [Fact]
     public void Bac_Trades_CountAndVolumeMatch()
     {
-        string output = _dir.File("bac.mftl");
+        string output = _dir.File("bac.mflog");
         var result = Importer.ImportLean([BacTrades], output);
         var rows = ReadZipLines(BacTrades).Select(l => l.Split(',')).ToList();
 

@@ -17,7 +17,7 @@ public sealed class ReplayCursorTests : IDisposable
     public void Window_AndSymbolFilter_YieldExactlyTheMatchingTicksInOrder()
     {
         var ticks = SyntheticTicks.Make(2000);
-        string path = _dir.File("d.mftl");
+        string path = _dir.File("d.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 128);
         long from = ticks[700].Timestamp;
         long to = ticks[1500].Timestamp;
@@ -33,7 +33,7 @@ public sealed class ReplayCursorTests : IDisposable
     public void Seek_JumpsForwardAndBack()
     {
         var ticks = SyntheticTicks.Make(2000);
-        string path = _dir.File("s.mftl");
+        string path = _dir.File("s.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         using var cursor = ReplayCursor.Open(path);
         Assert.True(cursor.TryGetNext(out var first));
@@ -53,7 +53,7 @@ public sealed class ReplayCursorTests : IDisposable
     public void BuildSnapshots_EqualsStateAfterTicksBeforeThePosition()
     {
         var ticks = SyntheticTicks.Make(1000);
-        string path = _dir.File("snap.mftl");
+        string path = _dir.File("snap.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         using var cursor = ReplayCursor.Open(path, ["AAA", "CCC"]);
         var snaps = cursor.BuildSnapshots(ticks[555].Timestamp);
@@ -73,7 +73,7 @@ public sealed class ReplayCursorTests : IDisposable
     [Fact]
     public void UnknownSymbol_Throws()
     {
-        string path = _dir.File("u.mftl");
+        string path = _dir.File("u.mflog");
         SyntheticTicks.Write(path, SyntheticTicks.Make(10));
         var ex = Assert.Throws<ArgumentException>(() => ReplayCursor.Open(path, ["AAA", "ZZZ"]).Dispose());
         Assert.Contains("ZZZ", ex.Message, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class ReplayCursorTests : IDisposable
     public void CorruptBlock_IsSkippedAndReported_RestStillReplays()
     {
         var ticks = SyntheticTicks.Make(500);
-        string path = _dir.File("c.mftl");
+        string path = _dir.File("c.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         long offset;
         using (var r = TickLogReader.Open(path))
@@ -108,7 +108,7 @@ public sealed class ReplayCursorTests : IDisposable
         string data = _dir.File("data");
         Directory.CreateDirectory(data);
         string ibm = Path.Combine(TestPaths.SharedData, "lean-algoseek", "ibm");
-        Importer.ImportLean([Path.Combine(ibm, "20131007_trade.zip"), Path.Combine(ibm, "20131007_quote.zip")], Path.Combine(data, "ibm-20131007.mftl"));
+        Importer.ImportLean([Path.Combine(ibm, "20131007_trade.zip"), Path.Combine(ibm, "20131007_quote.zip")], Path.Combine(data, "ibm-20131007.mflog"));
         var catalog = new DatasetCatalog(data);
         long from = UnixTime.FromDateTimeOffset(new DateTimeOffset(2013, 10, 7, 13, 30, 0, TimeSpan.Zero));
         long to = UnixTime.FromDateTimeOffset(new DateTimeOffset(2013, 10, 7, 14, 0, 0, TimeSpan.Zero));
@@ -135,7 +135,7 @@ public sealed class ReplayCursorTests : IDisposable
     [Fact]
     public void TryGetNext_DoesNotAllocate()
     {
-        string path = _dir.File("alloc.mftl");
+        string path = _dir.File("alloc.mflog");
         SyntheticTicks.Write(path, SyntheticTicks.Make(3000), blockTicks: 4096);
         using var cursor = ReplayCursor.Open(path);
         Assert.True(cursor.TryGetNext(out _));

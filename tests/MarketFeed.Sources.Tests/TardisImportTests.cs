@@ -17,7 +17,7 @@ public sealed class TardisImportTests : IDisposable
     [Fact]
     public void BtcUsdt_TradesAndQuotes_ReadBackMatchesPlainCsvRead()
     {
-        string output = _dir.File("btcusdt.mftl");
+        string output = _dir.File("btcusdt.mflog");
         var result = Importer.ImportTardis([Trades, Quotes], output);
 
         var tradeRows = File.ReadAllLines(Trades).Skip(1).Select(l => l.Split(',')).ToList();

@@ -13,7 +13,7 @@ public sealed class TickLogTests : IDisposable
     public void WriteThenRead_RoundTripsEveryField_WithFooterIndex()
     {
         var ticks = SyntheticTicks.Make(1050);
-        string path = _dir.File("a.mftl");
+        string path = _dir.File("a.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
 
         using var reader = TickLogReader.Open(path);
@@ -33,7 +33,7 @@ public sealed class TickLogTests : IDisposable
     public void Open_WithoutFooter_RebuildsIndexByScanning()
     {
         var ticks = SyntheticTicks.Make(1000);
-        string path = _dir.File("nofooter.mftl");
+        string path = _dir.File("nofooter.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         SyntheticTicks.StripFooter(path);
 
@@ -48,7 +48,7 @@ public sealed class TickLogTests : IDisposable
     public void FindFirstBlock_SeeksWithoutScanning()
     {
         var ticks = SyntheticTicks.Make(1000);
-        string path = _dir.File("seek.mftl");
+        string path = _dir.File("seek.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         using var reader = TickLogReader.Open(path);
 
@@ -63,7 +63,7 @@ public sealed class TickLogTests : IDisposable
     public void TruncatedTail_ReadsEveryCompleteBlock_AndReportsTheTornBlock()
     {
         var ticks = SyntheticTicks.Make(1000);
-        string path = _dir.File("torn.mftl");
+        string path = _dir.File("torn.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         long end = SyntheticTicks.StripFooter(path);
         long block9;
@@ -89,7 +89,7 @@ public sealed class TickLogTests : IDisposable
     public void TailCutInsideBlockHeader_IsReported()
     {
         var ticks = SyntheticTicks.Make(300);
-        string path = _dir.File("torn-header.mftl");
+        string path = _dir.File("torn-header.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         SyntheticTicks.StripFooter(path);
         long block2;
@@ -114,7 +114,7 @@ public sealed class TickLogTests : IDisposable
     public void GarbageAppendedAfterLastBlock_IsReportedAndIgnored()
     {
         var ticks = SyntheticTicks.Make(500);
-        string path = _dir.File("garbage.mftl");
+        string path = _dir.File("garbage.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         long end = SyntheticTicks.StripFooter(path);
         using (var fs = new FileStream(path, FileMode.Append, FileAccess.Write))
@@ -133,7 +133,7 @@ public sealed class TickLogTests : IDisposable
     public void CorruptPayloadInTheMiddle_SkipsOnlyThatBlock_AndReportsChecksum()
     {
         var ticks = SyntheticTicks.Make(500);
-        string path = _dir.File("flip.mftl");
+        string path = _dir.File("flip.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         TickLogBlockInfo block2;
         using (var r = TickLogReader.Open(path))
@@ -156,7 +156,7 @@ public sealed class TickLogTests : IDisposable
     public void CorruptBlockHeaderInTheMiddle_WithoutIndex_ResynchronisesAtNextBlock()
     {
         var ticks = SyntheticTicks.Make(500);
-        string path = _dir.File("hdr.mftl");
+        string path = _dir.File("hdr.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         SyntheticTicks.StripFooter(path);
         TickLogBlockInfo block1;
@@ -183,7 +183,7 @@ public sealed class TickLogTests : IDisposable
     public void TornFooter_FallsBackToScan_AndReportsIndex()
     {
         var ticks = SyntheticTicks.Make(300);
-        string path = _dir.File("footer.mftl");
+        string path = _dir.File("footer.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         long length = new FileInfo(path).Length;
         using (var fs = new FileStream(path, FileMode.Open, FileAccess.Write))
@@ -200,7 +200,7 @@ public sealed class TickLogTests : IDisposable
     [Fact]
     public void Open_NotATickLog_Throws()
     {
-        string path = _dir.File("x.mftl");
+        string path = _dir.File("x.mflog");
         File.WriteAllText(path, "hello, this is not a tick log at all");
         Assert.Throws<InvalidDataException>(() => TickLogReader.Open(path).Dispose());
     }
@@ -209,7 +209,7 @@ public sealed class TickLogTests : IDisposable
     public void Append_DoesNotAllocatePerTick()
     {
         var ticks = SyntheticTicks.Make(5000);
-        using var writer = TickLogWriter.Create(_dir.File("alloc.mftl"), SyntheticTicks.Symbols, new TickLogWriterOptions { BlockTicks = 8192 });
+        using var writer = TickLogWriter.Create(_dir.File("alloc.mflog"), SyntheticTicks.Symbols, new TickLogWriterOptions { BlockTicks = 8192 });
         writer.Append(ticks.AsSpan(0, 10));
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 10; i < ticks.Length; i++)
@@ -224,7 +224,7 @@ public sealed class TickLogTests : IDisposable
     [Fact]
     public void Append_SymbolOutsideTable_Throws()
     {
-        using var writer = TickLogWriter.Create(_dir.File("bad.mftl"), SyntheticTicks.Symbols);
+        using var writer = TickLogWriter.Create(_dir.File("bad.mflog"), SyntheticTicks.Symbols);
         var t = Tick.NewQuote(3, 1, 1, 1, 1, 1);
         Assert.Throws<ArgumentOutOfRangeException>(() => writer.Append(in t));
     }
@@ -233,7 +233,7 @@ public sealed class TickLogTests : IDisposable
     public void Inspect_ReportsTotalsPerSymbol_AndCorruptBlocks()
     {
         var ticks = SyntheticTicks.Make(600);
-        string path = _dir.File("inspect.mftl");
+        string path = _dir.File("inspect.mflog");
         SyntheticTicks.Write(path, ticks, blockTicks: 100);
         TickLogBlockInfo block3;
         using (var r = TickLogReader.Open(path))

@@ -52,7 +52,7 @@ public sealed class TickRecorderTests : IDisposable
         string live = Assert.Single(recorder.Files);
 
         // What kill -9 leaves: the flushed bytes, plus a torn block that was being written.
-        string crashed = _dir.File("crashed.mftl");
+        string crashed = _dir.File("crashed.mflog");
         File.Copy(live, crashed);
         byte[] torn = new byte[300];
         using (var src = new FileStream(live, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
@@ -83,7 +83,7 @@ public sealed class TickRecorderTests : IDisposable
         }
 
         await recorder.FlushAsync().WaitAsync(Timeout);
-        string crashed = _dir.File("garbled.mftl");
+        string crashed = _dir.File("garbled.mflog");
         File.Copy(Assert.Single(recorder.Files), crashed);
         long flushedLength = new FileInfo(crashed).Length;
         using (var fs = new FileStream(crashed, FileMode.Append, FileAccess.Write))
@@ -110,7 +110,7 @@ public sealed class TickRecorderTests : IDisposable
         }
 
         recorder.Dispose();
-        Assert.Equal(["live-20231114.mftl", "live-20231115.mftl"], recorder.Files.Select(Path.GetFileName));
+        Assert.Equal(["live-20231114.mflog", "live-20231115.mflog"], recorder.Files.Select(Path.GetFileName));
         using var day1 = TickLogReader.Open(recorder.Files[0]);
         using var day2 = TickLogReader.Open(recorder.Files[1]);
         Assert.True(day1.HasFooterIndex && day2.HasFooterIndex);
@@ -132,7 +132,7 @@ public sealed class TickRecorderTests : IDisposable
 
         recorder.Dispose();
         Assert.True(recorder.Files.Count > 2);
-        Assert.Equal("live-20231114-1.mftl", Path.GetFileName(recorder.Files[1]));
+        Assert.Equal("live-20231114-1.mflog", Path.GetFileName(recorder.Files[1]));
         var all = new List<Tick>();
         foreach (string f in recorder.Files)
         {

@@ -5,7 +5,7 @@ using MarketFeed.Sources.TickLog;
 namespace MarketFeed.Sources.Datasets;
 
 /// <summary>
-/// The datasets of a data directory: every <c>*.mftl</c> file directly in it is a dataset named
+/// The datasets of a data directory: every <c>*.mflog</c> file directly in it is a dataset named
 /// after the file (without extension). Listing reads only headers and block indexes (cheap) and
 /// caches them per file size and modification time.
 /// </summary>

@@ -6,7 +6,7 @@ public sealed class TickRecorderOptions
     /// <summary>Folder for the tick logs (created if missing). Required.</summary>
     public string Directory { get; init; } = "data/recordings";
 
-    /// <summary>File name prefix; files are <c>{prefix}{yyyyMMdd}[-n].mftl</c> (UTC date of the ticks).</summary>
+    /// <summary>File name prefix; files are <c>{prefix}{yyyyMMdd}[-n].mflog</c> (UTC date of the ticks).</summary>
     public string FilePrefix { get; init; } = "live-";
 
     /// <summary>Ring capacity in ticks (rounded up to a power of two). Default 65536 (4 MiB).</summary>

@@ -12,7 +12,7 @@ namespace MarketFeed.Sources.TickLog;
 public static class TickLogFormat
 {
     /// <summary>Conventional file extension of tick logs.</summary>
-    public const string FileExtension = ".mftl";
+    public const string FileExtension = ".mflog";
 
     /// <summary>Current format version.</summary>
     public const ushort Version = 1;
