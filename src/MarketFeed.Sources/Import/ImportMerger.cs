@@ -6,7 +6,7 @@ namespace MarketFeed.Sources.Import;
 /// </summary>
 public static class ImportMerger
 {
-    /// <summary>Merges <paramref name="runs"/> (each in file row order) into one stable time-ordered buffer.</summary>
+    /// <summary>Merges <paramref name="runs"/> (each in file row order) into one stable time-ordered buffer (the run itself when there is only one).</summary>
     public static TickBuffer Merge(IReadOnlyList<TickBuffer> runs)
     {
         int total = 0;
@@ -16,17 +16,12 @@ public static class ImportMerger
             total += r.Count;
         }
 
-        var output = new TickBuffer(total);
         if (runs.Count == 1)
         {
-            foreach (ref readonly var t in runs[0].Span)
-            {
-                output.Add(t);
-            }
-
-            return output;
+            return runs[0];
         }
 
+        var output = new TickBuffer(total);
         int[] pos = new int[runs.Count];
         while (true)
         {

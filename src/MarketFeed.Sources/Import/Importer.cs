@@ -11,6 +11,20 @@ namespace MarketFeed.Sources.Import;
 /// </summary>
 public static class Importer
 {
+    /// <summary>
+    /// Imports <paramref name="inputs"/> of one format into <paramref name="outputPath"/>: the
+    /// single entry point for a CLI. <paramref name="options"/> may be the format's own options type
+    /// (<see cref="LeanImportOptions"/>, <see cref="TardisImportOptions"/>) or plain
+    /// <see cref="ImportOptions"/>; <paramref name="mapping"/> is required for <see cref="ImportFormat.Csv"/>.
+    /// </summary>
+    public static ImportResult Import(ImportFormat format, IReadOnlyList<string> inputs, string outputPath, ImportOptions? options = null, GenericCsvMapping? mapping = null, CancellationToken cancellationToken = default) => format switch
+    {
+        ImportFormat.Lean => ImportLean(inputs, outputPath, options as LeanImportOptions ?? Copy(options, new LeanImportOptions()), cancellationToken),
+        ImportFormat.Tardis => ImportTardis(inputs, outputPath, options as TardisImportOptions ?? Copy(options, new TardisImportOptions()), cancellationToken),
+        ImportFormat.Csv => ImportGenericCsv(inputs, mapping ?? throw new ArgumentNullException(nameof(mapping), "the csv format needs a column mapping"), outputPath, options, cancellationToken),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "unknown import format"),
+    };
+
     /// <summary>Imports Lean/AlgoSeek tick zips (trades and/or quotes) into <paramref name="outputPath"/>.</summary>
     public static ImportResult ImportLean(IReadOnlyList<string> inputs, string outputPath, LeanImportOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -81,6 +95,23 @@ public static class Importer
             FirstTimestamp = first,
             LastTimestamp = last,
             Elapsed = Stopwatch.GetElapsedTime(startTimestamp),
+        };
+    }
+
+    private static T Copy<T>(ImportOptions? from, T to)
+        where T : ImportOptions
+    {
+        if (from is null)
+        {
+            return to;
+        }
+
+        // Options are init-only: rebuild the format's options with the common settings.
+        return to switch
+        {
+            LeanImportOptions => (T)(ImportOptions)new LeanImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite },
+            TardisImportOptions => (T)(ImportOptions)new TardisImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite },
+            _ => to,
         };
     }
 
