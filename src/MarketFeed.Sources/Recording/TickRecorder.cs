@@ -1,0 +1,346 @@
+using System.Globalization;
+using MarketFeed.Core;
+using MarketFeed.Engine;
+using MarketFeed.Sources.TickLog;
+
+namespace MarketFeed.Sources.Recording;
+
+/// <summary>
+/// Records the sequenced live feed into tick logs: <see cref="OnTick"/> copies each tick into a
+/// bounded single-producer ring; a background thread writes blocks, rotates files by UTC trading
+/// day (tick timestamp) or size, and flushes to disk every <see cref="TickRecorderOptions.FlushInterval"/>
+/// (timer from the injected <see cref="TimeProvider"/>) and on <see cref="Dispose"/>.
+/// A crash loses at most the ticks since the last flush (or block write); earlier blocks stay readable.
+/// </summary>
+/// <remarks>
+/// <see cref="OnTick"/> is called by exactly one thread (the engine's sequencer) and never blocks,
+/// throws or allocates: if the ring is full the tick is counted in <see cref="DroppedTicks"/> and
+/// discarded. Ordering: the producer writes the slot, then publishes it with a release store of
+/// the head index (<see cref="Volatile.Write(ref long, long)"/>); the writer thread reads the head
+/// with an acquire load and publishes consumed slots through the tail the same way.
+/// Other members may be called from any thread.
+/// </remarks>
+public sealed class TickRecorder : ITickObserver, IDisposable
+{
+    private const long NanosPerDay = 86_400L * UnixTime.NanosPerSecond;
+
+    private readonly TickRecorderOptions _options;
+    private readonly IReadOnlyList<TickLogSymbol> _symbols;
+    private readonly Tick[] _ring;
+    private readonly long _mask;
+    private readonly Thread _thread;
+    private readonly ITimer _timer;
+    private readonly ManualResetEventSlim _signal = new(false);
+    private readonly Lock _gate = new();
+    private readonly List<string> _files = [];
+    private long _head;
+    private long _tail;
+    private long _dropped;
+    private long _recorded;
+    private long _invalid;
+    private long _flushCount;
+    private int _flushRequested;
+    private int _sleeping;
+    private volatile bool _stopping;
+    private bool _started;
+    private bool _disposed;
+    private TaskCompletionSource? _flushWaiter;
+    private TickLogWriter? _writer;
+    private long _writerDay = long.MinValue;
+    private Exception? _failure;
+
+    /// <summary>Creates a recorder for a feed whose tick symbol ids index <paramref name="symbols"/>.</summary>
+    public TickRecorder(TickRecorderOptions options, IReadOnlyList<TickLogSymbol> symbols, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(symbols);
+        if (options.RingCapacity <= 0 || options.FlushInterval <= TimeSpan.Zero || options.MaxFileBytes <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "ring capacity, flush interval and max file size must be positive");
+        }
+
+        _options = options;
+        _symbols = [.. symbols];
+        int capacity = (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)options.RingCapacity));
+        _ring = new Tick[capacity];
+        _mask = capacity - 1;
+        Directory.CreateDirectory(options.Directory);
+        _thread = new Thread(WriterLoop) { IsBackground = true, Name = "TickRecorder" };
+        var time = timeProvider ?? TimeProvider.System;
+        _timer = time.CreateTimer(static s => ((TickRecorder)s!).RequestFlush(), this, options.FlushInterval, options.FlushInterval);
+        if (options.AutoStart)
+        {
+            Start();
+        }
+    }
+
+    /// <summary>Ticks discarded because the ring was full.</summary>
+    public long DroppedTicks => Volatile.Read(ref _dropped);
+
+    /// <summary>Ticks discarded because their symbol id is outside the recorder's symbol table.</summary>
+    public long InvalidTicks => Volatile.Read(ref _invalid);
+
+    /// <summary>Ticks taken from the ring (written, or buffered for the next block).</summary>
+    public long RecordedTicks => Volatile.Read(ref _recorded);
+
+    /// <summary>Completed flushes.</summary>
+    public long FlushCount => Volatile.Read(ref _flushCount);
+
+    /// <summary>Ring capacity in ticks.</summary>
+    public int RingCapacity => _ring.Length;
+
+    /// <summary>Files created so far (oldest first; the last may still be open).</summary>
+    public IReadOnlyList<string> Files
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _files];
+            }
+        }
+    }
+
+    /// <summary>The error that stopped the writer thread, if any (e.g. disk full).</summary>
+    public Exception? Failure => Volatile.Read(ref _failure);
+
+    /// <summary>Starts the writer thread (done by the constructor unless <see cref="TickRecorderOptions.AutoStart"/> is false).</summary>
+    public void Start()
+    {
+        lock (_gate)
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            _started = true;
+        }
+
+        _thread.Start();
+    }
+
+    /// <summary>Copies a sequenced tick into the ring; never blocks, throws or allocates.</summary>
+    public void OnTick(in Tick tick)
+    {
+        long head = _head;
+        if (head - Volatile.Read(ref _tail) >= _ring.Length)
+        {
+            Volatile.Write(ref _dropped, _dropped + 1);
+            return;
+        }
+
+        _ring[head & _mask] = tick;
+        Volatile.Write(ref _head, head + 1);
+        if (Volatile.Read(ref _sleeping) != 0)
+        {
+            _signal.Set();
+        }
+    }
+
+    /// <summary>
+    /// Completes after the next flush (scheduled or requested) has written everything that was in
+    /// the ring when that flush began.
+    /// </summary>
+    public Task WaitForNextFlushAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return Task.CompletedTask;
+            }
+
+            _flushWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _flushWaiter.Task;
+        }
+    }
+
+    /// <summary>Requests a flush now; completes when every tick recorded before the call is on disk.</summary>
+    public Task FlushAsync()
+    {
+        var task = WaitForNextFlushAsync();
+        RequestFlush();
+        return task;
+    }
+
+    /// <summary>Stops the writer after it has written and flushed every tick in the ring, and closes the file (with its index).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _timer.Dispose();
+        _stopping = true;
+        _signal.Set();
+        if (_started)
+        {
+            _thread.Join();
+        }
+        else
+        {
+            WriterLoop();
+        }
+
+        _signal.Dispose();
+    }
+
+    private void RequestFlush()
+    {
+        Volatile.Write(ref _flushRequested, 1);
+        _signal.Set();
+    }
+
+    private void WriterLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                bool any = Drain();
+                if (Interlocked.Exchange(ref _flushRequested, 0) == 1)
+                {
+                    TaskCompletionSource? waiter;
+                    lock (_gate)
+                    {
+                        waiter = _flushWaiter;
+                        _flushWaiter = null;
+                    }
+
+                    Drain();
+                    _writer?.Flush(toDisk: true);
+                    Interlocked.Increment(ref _flushCount);
+                    waiter?.TrySetResult();
+                    continue;
+                }
+
+                if (_stopping)
+                {
+                    Drain();
+                    break;
+                }
+
+                if (!any)
+                {
+                    Volatile.Write(ref _sleeping, 1);
+                    if (Volatile.Read(ref _head) == Volatile.Read(ref _tail) && Volatile.Read(ref _flushRequested) == 0 && !_stopping)
+                    {
+                        // The timeout bounds the latency of a lost wake-up between the check and the wait.
+                        _signal.Wait(50);
+                    }
+
+                    _signal.Reset();
+                    Volatile.Write(ref _sleeping, 0);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Volatile.Write(ref _failure, ex);
+        }
+        finally
+        {
+            try
+            {
+                _writer?.Dispose();
+            }
+            catch (IOException ex)
+            {
+                Volatile.Write(ref _failure, ex);
+            }
+
+            _writer = null;
+            TaskCompletionSource? waiter;
+            lock (_gate)
+            {
+                waiter = _flushWaiter;
+                _flushWaiter = null;
+            }
+
+            waiter?.TrySetResult();
+        }
+    }
+
+    private bool Drain()
+    {
+        long tail = _tail;
+        long start = tail;
+        long invalidBefore = Volatile.Read(ref _invalid);
+        long head = Volatile.Read(ref _head);
+        if (tail == head)
+        {
+            return false;
+        }
+
+        while (tail < head)
+        {
+            ref readonly Tick t = ref _ring[tail & _mask];
+            if ((uint)t.SymbolId >= (uint)_symbols.Count)
+            {
+                // Not in the symbol table this recorder was built with: cannot be written.
+                Interlocked.Increment(ref _invalid);
+                tail++;
+                continue;
+            }
+
+            long day = Math.DivRem(t.Timestamp, NanosPerDay, out long rem) - (rem < 0 ? 1 : 0);
+            if (_writer is null || day != _writerDay || _writer.Length >= _options.MaxFileBytes)
+            {
+                Rotate(day);
+            }
+
+            _writer!.Append(t);
+            tail++;
+
+            // Free slots as we go so a long drain does not make the producer drop.
+            if ((tail & 1023) == 0)
+            {
+                Volatile.Write(ref _tail, tail);
+            }
+        }
+
+        Volatile.Write(ref _tail, tail);
+        Interlocked.Add(ref _recorded, head - start - (Volatile.Read(ref _invalid) - invalidBefore));
+        return true;
+    }
+
+    private void Rotate(long day)
+    {
+        _writer?.Dispose();
+        _writer = null;
+        string date = DateTime.UnixEpoch.AddDays(day).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        for (int n = 0; ; n++)
+        {
+            string name = _options.FilePrefix + date + (n == 0 ? string.Empty : "-" + n.ToString(CultureInfo.InvariantCulture)) + TickLogFormat.FileExtension;
+            string path = Path.Combine(_options.Directory, name);
+            if (File.Exists(path))
+            {
+                continue;
+            }
+
+            try
+            {
+                _writer = TickLogWriter.Create(path, _symbols, new TickLogWriterOptions { BlockTicks = _options.BlockTicks, Source = "record" });
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                continue;
+            }
+
+            _writerDay = day;
+            lock (_gate)
+            {
+                _files.Add(path);
+            }
+
+            return;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace MarketFeed.Sources.Recording;
+
+/// <summary>Options of a <see cref="TickRecorder"/>.</summary>
+public sealed class TickRecorderOptions
+{
+    /// <summary>Folder for the tick logs (created if missing). Required.</summary>
+    public string Directory { get; init; } = "data/recordings";
+
+    /// <summary>File name prefix; files are <c>{prefix}{yyyyMMdd}[-n].mflog</c> (UTC date of the ticks).</summary>
+    public string FilePrefix { get; init; } = "live-";
+
+    /// <summary>Ring capacity in ticks (rounded up to a power of two). Default 65536 (4 MiB).</summary>
+    public int RingCapacity { get; init; } = 1 << 16;
+
+    /// <summary>Start a new file when the current one reaches this many bytes. Default 1 GiB.</summary>
+    public long MaxFileBytes { get; init; } = 1L << 30;
+
+    /// <summary>How often buffered ticks are written and flushed to disk. Default 1 s.</summary>
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Ticks per block (a full block is written at once, without waiting for the flush). Default 4096.</summary>
+    public int BlockTicks { get; init; } = 4096;
+
+    /// <summary>Start the writer thread in the constructor (default). Tests may start it later with <see cref="TickRecorder.Start"/>.</summary>
+    public bool AutoStart { get; init; } = true;
+}

@@ -1,0 +1,59 @@
+using MarketFeed.Sources.Datasets;
+using MarketFeed.Sources.TickLog;
+
+namespace MarketFeed.Sources.Tests;
+
+public sealed class DatasetCatalogTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void List_ReadsSymbolsRangeAndCountFromIndex()
+    {
+        var a = SyntheticTicks.Make(1000);
+        var b = SyntheticTicks.Make(10, start: SyntheticTicks.Start + 5);
+        SyntheticTicks.Write(_dir.File("beta.mflog"), b);
+        SyntheticTicks.Write(_dir.File("alpha.mflog"), a);
+        File.WriteAllText(_dir.File("broken.mflog"), "nope");
+        File.WriteAllText(_dir.File("notes.txt"), "ignored");
+
+        var catalog = new DatasetCatalog(_dir.Path);
+        var list = catalog.List();
+        Assert.Equal(["alpha", "beta"], list.Select(d => d.Name));
+        Assert.Single(catalog.Problems);
+        var entry = list[0].ToCatalogEntry();
+        Assert.Equal("alpha", entry.Dataset);
+        Assert.Equal(["AAA", "BBB", "CCC"], entry.Symbols);
+        Assert.Equal(a[0].Timestamp, entry.From);
+        Assert.Equal(a[^1].Timestamp, entry.To);
+        Assert.Equal(1000, entry.TickCount);
+        Assert.Equal(2, catalog.ToCatalogEntries().Count);
+    }
+
+    [Fact]
+    public void TryGet_RejectsPathTricks()
+    {
+        SyntheticTicks.Write(_dir.File("ok.mflog"), SyntheticTicks.Make(5));
+        var catalog = new DatasetCatalog(_dir.Path);
+        Assert.True(catalog.TryGet("ok", out var info));
+        Assert.Equal(5, info.TickCount);
+        Assert.False(catalog.TryGet("../ok", out _));
+        Assert.False(catalog.TryGet("missing", out _));
+        Assert.Throws<KeyNotFoundException>(() => catalog.OpenCursor("missing"));
+    }
+
+    [Fact]
+    public void UncleanLog_IsListedWithRebuiltIndex()
+    {
+        string path = _dir.File("rec.mflog");
+        SyntheticTicks.Write(path, SyntheticTicks.Make(300));
+        SyntheticTicks.StripFooter(path);
+        var info = Assert.Single(new DatasetCatalog(_dir.Path).List());
+        Assert.False(info.HasFooterIndex);
+        Assert.Equal(300, info.TickCount);
+        Assert.Empty(info.Damage);
+        Assert.IsType<TickLogSymbol>(info.Symbols[0]);
+    }
+}
