@@ -148,6 +148,20 @@ public sealed class ConflationEngine
         }
     }
 
+    /// <summary>
+    /// Sets a symbol's latest state without notifying subscribers (a replay's starting point).
+    /// Single writer; call before subscribing, or re-subscribe afterwards to send fresh snapshots.
+    /// </summary>
+    public void Seed(in MarketSnapshot state)
+    {
+        if ((uint)state.SymbolId >= (uint)_entries.Length)
+        {
+            ThrowHelper.SymbolIdOutOfRange(state.SymbolId, _entries.Length);
+        }
+
+        _states.Set(state);
+    }
+
     /// <summary>Last sequence number assigned to a symbol by this engine's sequencer.</summary>
     public long LastSequence(int symbolId) => _sequencer.LastSequence(symbolId);
 

@@ -63,6 +63,31 @@ public sealed partial class Subscriber : IDisposable
     /// <summary>Ticks waiting in the full-mode queue.</summary>
     public int QueueDepth => Volatile.Read(ref _ring)?.Count ?? 0;
 
+    /// <summary>True while anything is waiting to be drained (dirty symbols, queued ticks or snapshots).</summary>
+    public bool HasPendingWork
+    {
+        get
+        {
+            if (QueueDepth > 0)
+            {
+                return true;
+            }
+
+            for (int i = 0; i < _dirty.Length; i++)
+            {
+                if (Volatile.Read(ref _dirty[i]) != 0)
+                {
+                    return true;
+                }
+            }
+
+            lock (_gate)
+            {
+                return _pendingFullSnapshots.Count > 0;
+            }
+        }
+    }
+
     /// <summary>Capacity of the full-mode queue (the configured ceiling).</summary>
     public int QueueCapacity => _engine.Settings.FullQueueCapacity;
 

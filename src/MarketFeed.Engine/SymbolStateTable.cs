@@ -48,6 +48,21 @@ public sealed class SymbolStateTable
         Volatile.Write(ref cell.Version, version + 2);
     }
 
+    /// <summary>Replaces a symbol's whole state (e.g. the position a replay starts or seeks to). Sequencer thread only.</summary>
+    public void Set(in MarketSnapshot state)
+    {
+        ref Cell cell = ref _cells[state.SymbolId];
+        long version = cell.Version;
+        Volatile.Write(ref cell.Version, version + 1);
+        if (!X86Base.IsSupported)
+        {
+            Interlocked.MemoryBarrier();
+        }
+
+        cell.State = state;
+        Volatile.Write(ref cell.Version, version + 2);
+    }
+
     /// <summary>Copies the latest state of a symbol; consistent (never torn). Any thread.</summary>
     public void Read(int symbolId, out MarketSnapshot snapshot)
     {

@@ -235,9 +235,16 @@ public static class FrameDecoder
             }
 
             case MessageKind.ReplayStatus:
-                message = new ReplayStatusMessage(reader.ReadInt64(), reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty, reader.ReadInt64());
-                used = 5;
+            {
+                long replayId = reader.ReadInt64();
+                string state = reader.ReadString() ?? string.Empty;
+                string speed = reader.ReadString() ?? string.Empty;
+                long position = reader.ReadInt64();
+                long requestId = fields >= 6 ? reader.ReadInt64() : 0;
+                message = new ReplayStatusMessage(replayId, state, speed, position, requestId);
+                used = fields >= 6 ? 6 : 5;
                 break;
+            }
             default:
                 message = new UnknownMessage(kind);
                 used = 1;

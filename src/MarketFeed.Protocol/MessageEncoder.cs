@@ -192,14 +192,15 @@ public static class MessageEncoder
     }
 
     /// <summary>Writes a replay status.</summary>
-    public static void WriteReplayStatus(ref MessagePackWriter writer, long replayId, string state, string speed, long position)
+    public static void WriteReplayStatus(ref MessagePackWriter writer, long replayId, string state, string speed, long position, long requestId = 0)
     {
-        writer.WriteArrayHeader(5);
+        writer.WriteArrayHeader(6);
         writer.Write((int)MessageKind.ReplayStatus);
         writer.Write(replayId);
         writer.Write(state);
         writer.Write(speed);
         writer.Write(position);
+        writer.Write(requestId);
     }
 
     /// <summary>Writes a catalog.</summary>

@@ -48,7 +48,7 @@ public sealed record UnsubscribeAckMessage(long RequestId, IReadOnlyList<string>
 public sealed record CatalogMessage(long RequestId, IReadOnlyList<CatalogEntry> Datasets) : ServerMessage(MessageKind.Catalog);
 
 /// <summary>Replay status (14).</summary>
-public sealed record ReplayStatusMessage(long ReplayId, string State, string Speed, long Position) : ServerMessage(MessageKind.ReplayStatus);
+public sealed record ReplayStatusMessage(long ReplayId, string State, string Speed, long Position, long RequestId = 0) : ServerMessage(MessageKind.ReplayStatus);
 
 /// <summary>A message of a kind this client does not know (kept, not dropped, so callers can log it).</summary>
 public sealed record UnknownMessage(int RawKind) : ServerMessage((MessageKind)RawKind);

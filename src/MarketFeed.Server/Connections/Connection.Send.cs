@@ -38,6 +38,7 @@ internal sealed partial class Connection
                         ReadOnlyMemory<byte> payload = _frame.Complete();
                         await SendAsync(payload).ConfigureAwait(false);
                         _metrics.FrameSent(result.Updates, payload.Length);
+                        NotifyFrameSent();
                     }
 
                     if (result.NextDueTimestamp != long.MaxValue)
@@ -100,8 +101,21 @@ internal sealed partial class Connection
                 return new DrainResult(0, true, long.MaxValue, false);
             }
 
+            long now = _time.GetTimestamp();
             var sink = new FrameSink(_frame, _runtime.Cache, max);
-            DrainResult result = _live.Drain(ref sink, _time.GetTimestamp());
+            DrainResult result = _live.Drain(ref sink, now);
+            for (int i = 0; i < _feeds.Count && !result.Overflowed; i++)
+            {
+                AttachedFeed feed = _feeds[i];
+                var feedSink = new FrameSink(_frame, null, max, feed.SymbolIdOffset);
+                DrainResult r = feed.Subscriber.Drain(ref feedSink, now);
+                result = new DrainResult(
+                    result.Updates + r.Updates,
+                    result.HasMore || r.HasMore,
+                    Math.Min(result.NextDueTimestamp, r.NextDueTimestamp),
+                    r.Overflowed);
+            }
+
             CheckLag();
             return result;
         }

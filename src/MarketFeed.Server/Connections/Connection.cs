@@ -61,6 +61,9 @@ internal sealed partial class Connection
     /// <summary>Close code once closing (0 while open).</summary>
     public int CloseCode => Volatile.Read(ref _closeCode);
 
+    /// <summary>The live feed this connection belongs to.</summary>
+    public FeedRuntime Runtime => _runtime;
+
     /// <summary>Full-mode queue depth (for metrics).</summary>
     public int QueueDepth => _live.QueueDepth;
 
@@ -106,6 +109,7 @@ internal sealed partial class Connection
             }
 
             _socket.Abort();
+            await DisposeOwnedAsync().ConfigureAwait(false);
             _live.Dispose();
             _heartbeatTimer.Dispose();
             _throttleTimer.Dispose();

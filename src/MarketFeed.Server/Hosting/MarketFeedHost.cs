@@ -1,6 +1,8 @@
 using MarketFeed.Core;
 using MarketFeed.Server.Connections;
 using MarketFeed.Server.Diagnostics;
+using MarketFeed.Server.Replay;
+using MarketFeed.Sources.Datasets;
 using MarketFeed.Server.Options;
 using MarketFeed.Server.Sources;
 using MarketFeed.Sources.Simulation;
@@ -41,15 +43,35 @@ public static class MarketFeedHost
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddOptions<ReplayOptions>().Bind(builder.Configuration.GetSection(ReplayOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddOptions<RecordingOptions>().Bind(builder.Configuration.GetSection(RecordingOptions.SectionName));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new DatasetCatalog(Path.GetFullPath(sp.GetRequiredService<IOptions<ReplayOptions>>().Value.DataDirectory)));
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<FeedOptions>>().Value;
-            string path = ConfigPaths.Resolve(options.UniverseFile);
-            var universe = SymbolUniverse.Load(path);
-            ServerLog.UniverseLoaded(sp.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed"), universe.Count, path);
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed");
+            SymbolUniverse universe;
+            if (options.Source == "replay")
+            {
+                universe = DatasetUniverse(sp.GetRequiredService<DatasetCatalog>(), sp.GetRequiredService<IOptions<ReplayOptions>>().Value.Dataset);
+                ServerLog.UniverseLoaded(logger, universe.Count, "dataset");
+            }
+            else
+            {
+                string path = ConfigPaths.Resolve(options.UniverseFile);
+                universe = SymbolUniverse.Load(path);
+                ServerLog.UniverseLoaded(logger, universe.Count, path);
+            }
+
             return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>());
         });
+        builder.Services.AddSingleton<ReplayHandler>();
+        builder.Services.AddSingleton<IReplayHandler>(sp => sp.GetRequiredService<ReplayHandler>());
+        builder.Services.AddHostedService<ReplaySourceService>();
+        builder.Services.AddSingleton<RecordingService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingService>());
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton(sp =>
         {
@@ -74,6 +96,22 @@ public static class MarketFeedHost
         // Resolve eagerly so a bad universe file fails the start, not the first connection.
         _ = app.Services.GetRequiredService<FeedRuntime>();
         return app;
+    }
+
+    private static SymbolUniverse DatasetUniverse(DatasetCatalog catalog, string? dataset)
+    {
+        if (string.IsNullOrEmpty(dataset) || !catalog.TryGet(dataset, out var info))
+        {
+            throw new InvalidOperationException($"Feed:Source=replay needs Replay:Dataset naming a tick log in {catalog.Directory} (found: {string.Join(", ", catalog.List().Select(d => d.Name))})");
+        }
+
+        var symbols = new List<SymbolInfo>(info.Symbols.Count);
+        foreach (var s in info.Symbols)
+        {
+            symbols.Add(new SymbolInfo(s.Name, symbols.Count, s.Name, string.Empty, s.PriceDecimals, s.SizeDecimals, 1, 1, 0));
+        }
+
+        return new SymbolUniverse(symbols);
     }
 
     private static void PrintUrls(WebApplication app)

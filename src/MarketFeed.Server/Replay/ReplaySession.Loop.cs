@@ -1,0 +1,180 @@
+using MarketFeed.Core;
+using MarketFeed.Protocol;
+using MarketFeed.Sources.Replay;
+
+namespace MarketFeed.Server.Replay;
+
+internal sealed partial class ReplaySession
+{
+    private async Task RunAsync()
+    {
+        try
+        {
+            long nextStatus = _time.GetTimestamp();
+            while (true)
+            {
+                if (_stop.IsCancellationRequested)
+                {
+                    _endReason = "stopped";
+                    break;
+                }
+
+                if (ApplyControls())
+                {
+                    break;
+                }
+
+                if (!_cursor.TryPeek(out Tick next))
+                {
+                    break; // completed
+                }
+
+                if (_mode == DeliveryMode.Full && _subscriber.QueueDepth > _subscriber.QueueCapacity / 2)
+                {
+                    await _wake.WaitAsync().ConfigureAwait(false); // back-pressure: until the client took a frame
+                    continue;
+                }
+
+                if (_pacer.GetDelay(next.Timestamp) != TimeSpan.Zero)
+                {
+                    SendStatusIfDue(ref nextStatus, next.Timestamp);
+                    await WaitDueAsync(next.Timestamp).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Publish every tick that is due now, in one go.
+                int burst = 0;
+                while (burst < 4096 && _cursor.TryPeek(out next) && _pacer.GetDelay(next.Timestamp) == TimeSpan.Zero)
+                {
+                    _cursor.TryGetNext(out Tick tick);
+                    _engine.PublishSequenced(tick);
+                    _ticksSent++;
+                    burst++;
+                    if (_mode == DeliveryMode.Full && _subscriber.QueueDepth > _subscriber.QueueCapacity / 2)
+                    {
+                        break;
+                    }
+                }
+
+                SendStatusIfDue(ref nextStatus, next.Timestamp);
+            }
+
+            if (_endReason != "stopped")
+            {
+                // Let the client receive everything before the end message (replies overtake data).
+                while (_subscriber.HasPendingWork && !_stop.IsCancellationRequested && !_subscriber.IsOverflowed)
+                {
+                    await _wake.WaitAsync().ConfigureAwait(false);
+                }
+            }
+
+            _connection.Reply(
+                (_endRequestId, ReplayId, _endReason, _ticksSent),
+                static (ref w, s) => MessageEncoder.WriteReplayEnd(ref w, s._endRequestId, s.ReplayId, s._endReason, s._ticksSent));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _connection.Reply((RequestId, ReplayId, _ticksSent), static (ref w, s) => MessageEncoder.WriteReplayEnd(ref w, s.RequestId, s.ReplayId, "error", s._ticksSent));
+            _connection.ReplyError(RequestId, ErrorCode.Internal, "replay failed: " + ex.Message, null);
+        }
+        finally
+        {
+            _connection.DetachFeed(_subscriber);
+            _subscriber.Dispose();
+            _cursor.Dispose();
+            _onEnded(this);
+        }
+    }
+
+    private async Task WaitDueAsync(long timestamp)
+    {
+        var cancel = new CancellationTokenSource();
+        Volatile.Write(ref _waitCancel, cancel);
+        try
+        {
+            if (!_controls.IsEmpty || _stop.IsCancellationRequested)
+            {
+                return;
+            }
+
+            // Wake for the tick, or at the next status time, whichever is first.
+            using var statusTimer = new CancellationTokenSource(_statusInterval, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, statusTimer.Token);
+            await _pacer.WaitUntilDueAsync(timestamp, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref _waitCancel, null);
+            cancel.Dispose();
+        }
+    }
+
+    /// <summary>Applies queued controls; returns true if the replay must end (stop).</summary>
+    private bool ApplyControls()
+    {
+        while (_controls.TryDequeue(out ControlRequest? request))
+        {
+            switch (request.Op)
+            {
+                case ControlRequest.Ops.ReplayStop:
+                    _endReason = "stopped";
+                    _endRequestId = request.Id;
+                    return true;
+                case ControlRequest.Ops.ReplayPause:
+                    _pacer.Pause();
+                    break;
+                case ControlRequest.Ops.ReplayResume:
+                    _pacer.Resume();
+                    break;
+                case ControlRequest.Ops.ReplaySpeed:
+                    _pacer.SetSpeed(request.Speed is { } x ? (double.IsPositiveInfinity(x) ? ReplaySpeed.Max : ReplaySpeed.FromMultiplier(x)) : _pacer.Speed);
+                    break;
+                case ControlRequest.Ops.ReplaySeek:
+                    Seek(request.Time ?? _cursor.From);
+                    break;
+            }
+
+            SendStatus(request.Id, _cursor.TryPeek(out Tick next) ? next.Timestamp : _cursor.To);
+        }
+
+        return false;
+    }
+
+    private void Seek(long time)
+    {
+        long target = Math.Clamp(time, _cursor.From, _cursor.To);
+        _cursor.Seek(target);
+        _pacer.Reset();
+        SeedAndSubscribe(target);
+
+        // Re-subscribing replaces each subscription: a fresh snapshot at the new position, and
+        // queued ticks of the old position are discarded (their slot generation is stale).
+        foreach (int id in _selectedIds)
+        {
+            _subscriber.Subscribe(id, _mode, _throttle, snapshot: true);
+        }
+    }
+
+    private void SendStatusIfDue(ref long nextStatus, long position)
+    {
+        long now = _time.GetTimestamp();
+        if (now < nextStatus)
+        {
+            return;
+        }
+
+        nextStatus = now + (long)(_statusInterval.TotalSeconds * _time.TimestampFrequency);
+        SendStatus(0, position);
+    }
+
+    private void SendStatus(long requestId, long position)
+    {
+        string state = _pacer.IsPaused ? "paused" : "playing";
+        _connection.Reply(
+            (ReplayId, state, _pacer.Speed.ToString(), position, requestId),
+            static (ref w, s) => MessageEncoder.WriteReplayStatus(ref w, s.ReplayId, s.state, s.Item3, s.position, s.requestId));
+    }
+}
