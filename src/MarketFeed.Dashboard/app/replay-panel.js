@@ -54,7 +54,11 @@ export class ReplayPanel {
       return;
     }
     const current = this.el.dataset.value;
-    this.el.dataset.replaceChildren(...this.#datasets.map((d) => new Option(`${d.dataset} · ${d.symbols.length} sym · ${d.tickCount.toLocaleString('en-US')} ticks`, d.dataset)));
+    this.el.dataset.replaceChildren(...this.#datasets.map((d) => {
+      const option = new Option(`${d.dataset} (${d.symbols.length})`, d.dataset);
+      option.title = `${d.symbols.join(', ')} · ${d.tickCount.toLocaleString('en-US')} ticks`;
+      return option;
+    }));
     if (current && this.#datasets.some((d) => d.dataset === current)) this.el.dataset.value = current;
     this.#message = this.#datasets.length ? '' : 'No replay datasets on this server.';
     this.#fillDataset();
