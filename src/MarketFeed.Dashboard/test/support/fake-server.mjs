@@ -229,7 +229,7 @@ export class FakeMarketFeedServer {
       const msgs = [];
       if (Math.random() < 0.7) {
         st.seq++;
-        const mid = Math.max(s.tickSize * 10, Math.round((st.bid + st.ask) / 2 + (Math.random() - 0.5) * 6 * s.tickSize));
+        const mid = Math.max(s.tickSize * 10, Math.round(((st.bid + st.ask) / 2) / s.tickSize + (Math.random() - 0.5) * 6) * s.tickSize);
         Object.assign(st, { quoteSeq: st.seq, quoteTime: t, bid: mid - s.tickSize, ask: mid + s.tickSize,
           bidSize: (1 + Math.floor(Math.random() * 9)) * 100 * s.lotSize, askSize: (1 + Math.floor(Math.random() * 9)) * 100 * s.lotSize });
         msgs.push([1, sid, st.seq, t, st.bid, st.bidSize, st.ask, st.askSize]);
