@@ -28,7 +28,9 @@ const candles = new Map();
 const digits = new Map();
 let chartHeadDirty = true;
 
-const watchlist = new WatchlistView($('watchlist-body'), board, { onSelect: select, onRemove: removeSymbol });
+const watchlist = new WatchlistView($('watchlist-body'), board, {
+  onSelect: select, onRemove: removeSymbol, onVisibilityChange: () => loop.request(),
+});
 new SymbolSearch($('symbol-search'), $('search-results'), (match) => client.symbols(match), addSymbol);
 
 loop.add(() => watchlist.render());

@@ -1,14 +1,21 @@
 // Renders the watchlist table from the QuoteBoard, once per animation frame, touching only the
-// cells that changed. Price moves flash by swapping between two identical CSS animations
-// (…-a / …-b), which restarts the animation without forcing a layout.
+// cells that changed, and only in rows that are on screen (off-screen rows stay dirty until they
+// scroll into view). A price move flashes its cell with a static highlight for FLASH_MS: two
+// repaints per flash, where a CSS animation would repaint every frame.
 
 import { formatChange, formatPercent, formatPrice, formatVolume } from './format.js';
 
 const FIELDS = ['bid', 'ask', 'last', 'change', 'changePct', 'volume', 'rate'];
+const FLASH_MS = 350;
 
 export class WatchlistView {
-  /** @type {Map<string, {tr: HTMLTableRowElement, cells: Record<string, HTMLTableCellElement>, flip: Record<string, boolean>}>} */
+  /** @type {Map<string, {tr: HTMLTableRowElement, cells: Record<string, HTMLTableCellElement>}>} */
   #rows = new Map();
+  /** Symbols whose row is (nearly) on screen. */
+  #visible = new Set();
+  /** Flashing cells and when their flash ends (performance.now()). */
+  #flashing = new Map();
+  #observer;
 
   /**
    * @param {HTMLTableSectionElement} tbody
@@ -18,6 +25,14 @@ export class WatchlistView {
   constructor(tbody, board, handlers) {
     this.tbody = tbody;
     this.board = board;
+    this.#observer = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const symbol = e.target.dataset.symbol;
+        if (e.isIntersecting) this.#visible.add(symbol);
+        else this.#visible.delete(symbol);
+      }
+      handlers.onVisibilityChange?.();
+    }, { root: tbody.closest('.table-wrap'), rootMargin: '200px 0px' });
     tbody.addEventListener('click', (e) => {
       const tr = e.target.closest('tr[data-symbol]');
       if (!tr) return;
@@ -47,12 +62,18 @@ export class WatchlistView {
     rm.innerHTML = '<button class="remove" title="Remove from watchlist" aria-label="Remove">×</button>';
     tr.append(rm);
     this.tbody.append(tr);
-    this.#rows.set(symbol, { tr, cells, flip: {} });
+    this.#rows.set(symbol, { tr, cells });
+    this.#observer.observe(tr);
   }
 
   removeRow(symbol) {
-    this.#rows.get(symbol)?.tr.remove();
+    const view = this.#rows.get(symbol);
+    if (!view) return;
+    this.#observer.unobserve(view.tr);
+    for (const td of Object.values(view.cells)) this.#flashing.delete(td);
+    view.tr.remove();
     this.#rows.delete(symbol);
+    this.#visible.delete(symbol);
   }
 
   select(symbol) {
@@ -65,13 +86,15 @@ export class WatchlistView {
     if (r) { r.tr.classList.add('unknown'); r.cells.bid.textContent = 'unknown symbol'; }
   }
 
-  /** Writes the changed cells. Called by the FrameLoop. */
+  /** Writes the changed cells of visible rows and ends expired flashes. Called by the FrameLoop. */
   render() {
     const board = this.board;
+    const now = performance.now();
     for (const symbol of board.dirty) {
       const row = board.rows.get(symbol);
       const view = this.#rows.get(symbol);
-      if (!row || !view) continue;
+      if (!row || !view) { board.dirty.delete(symbol); continue; }
+      if (!this.#visible.has(symbol)) { row.moves.clear(); continue; } // written when scrolled into view
       const c = view.cells;
       for (const f of row.changed) {
         switch (f) {
@@ -87,15 +110,17 @@ export class WatchlistView {
       for (const [f, dir] of row.moves) {
         const td = c[f];
         if (!td) continue;
-        view.flip[f] = !view.flip[f];
-        td.classList.remove('flash-up-a', 'flash-up-b', 'flash-down-a', 'flash-down-b');
-        td.classList.add(`flash-${dir}-${view.flip[f] ? 'a' : 'b'}`);
+        if (td.dataset.flash !== dir) td.dataset.flash = dir;
+        this.#flashing.set(td, now + FLASH_MS);
       }
       row.changed.clear();
       row.moves.clear();
+      board.dirty.delete(symbol);
     }
-    board.dirty.clear();
-    return false;
+    for (const [td, until] of this.#flashing) {
+      if (until <= now) { delete td.dataset.flash; this.#flashing.delete(td); }
+    }
+    return this.#flashing.size > 0;
   }
 
   #renderChange(row, c) {
