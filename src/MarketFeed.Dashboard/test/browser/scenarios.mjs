@@ -19,8 +19,11 @@ export async function waitPriceChange(page, symbol, timeout = 10_000) {
   const cell = `#watchlist-body tr[data-symbol="${symbol}"] td.bid`;
   await page.waitForFunction((sel) => /^[\d,]+\.\d+$/.test(document.querySelector(sel)?.textContent ?? ''), cell, { timeout });
   const first = await page.textContent(cell);
-  await page.waitForFunction(([sel, f]) => document.querySelector(sel)?.textContent !== f, [cell, first], { timeout });
-  return { first, next: await page.textContent(cell) };
+  const changed = await page.waitForFunction(([sel, f]) => {
+    const text = document.querySelector(sel)?.textContent;
+    return text !== f ? text : false; // the value seen, not a later read that may have moved back
+  }, [cell, first], { timeout });
+  return { first, next: await changed.jsonValue() };
 }
 
 /** Waits until the chart holds at least `bars` candles (published by PriceChart as data-bars). */
