@@ -66,6 +66,20 @@ describe('dashboard in Chromium', { skip: hasChromium ? false : `no ${CHROMIUM} 
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-after-restart.png') });
   });
 
+  test('lagging status and a slow-consumer drop show visible warnings', async (t) => {
+    if (!server.fake) { t.skip('needs the fake server to inject lagging/4001'); return; }
+    server.inject([[9, 'lagging', { reason: 'queue', queueDepth: 9000, queueCapacity: 16384 }]]);
+    await page.waitForSelector('#warning:not([hidden])', { timeout: 5000 });
+    assert.match(await page.textContent('#warning'), /lagging.*9000\/16384/);
+    server.inject([[9, 'caught_up', {}]]);
+    await page.waitForSelector('#warning', { state: 'hidden', timeout: 5000 });
+    server.drop(4001);
+    await page.waitForFunction(() => /slow consumer.*4001/.test(document.querySelector('#warning')?.textContent ?? ''), null, { timeout: 5000 });
+    assert.equal(await page.getAttribute('#warning', 'data-level'), 'error');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-slow-consumer.png') });
+    await waitLive(page);
+  });
+
   test('replay plays a short window and the progress bar reaches the end', async (t) => {
     const result = await replayScenario(page);
     if (!result.available) { t.skip(`replay not available: ${result.status}`); return; }

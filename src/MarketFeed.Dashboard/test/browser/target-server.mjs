@@ -3,9 +3,9 @@
 //                            MARKETFEED_STOP_CMD + MARKETFEED_START_CMD, or MARKETFEED_RESTART_CMD
 //                            (shell commands); the restart test is skipped without them.
 //   MARKETFEED_URL unset  -> the in-process fake server (test/support) serving the built page,
-//                            which checks the page itself before the real server is ready.
+//                            which checks the page itself before the real server is ready
+//                            (the page is rebuilt into wwwroot first).
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FakeMarketFeedServer } from '../support/fake-server.mjs';
 
@@ -14,7 +14,8 @@ const BUILD = fileURLToPath(new URL('../../build.mjs', import.meta.url));
 
 /**
  * @returns {Promise<{url: string, fake: boolean, canRestart: boolean, stop?: () => Promise<void>,
- *   start?: () => Promise<void>, restart?: () => Promise<void>, dispose: () => Promise<void>}>}
+ *   start?: () => Promise<void>, restart?: () => Promise<void>, dispose: () => Promise<void>,
+ *   inject?: (messages: unknown[]) => void, drop?: (code: number) => void}>} inject/drop: fake only
  */
 export async function targetServer() {
   const url = process.env.MARKETFEED_URL?.replace(/\/+$/, '');
@@ -30,11 +31,12 @@ export async function targetServer() {
       dispose: async () => {},
     };
   }
-  if (!existsSync(`${WWWROOT}app.js`)) execSync(`node "${BUILD}"`, { stdio: 'inherit' });
+  execSync(`node "${BUILD}"`, { stdio: 'inherit' }); // fresh bundle: the page under test is the source in this tree
   const server = await new FakeMarketFeedServer({ staticDir: WWWROOT, tickIntervalMs: 100 }).start();
   return {
     url: server.url, fake: true, canRestart: true,
     stop: () => server.stop(), start: async () => { await server.start(); },
+    inject: (messages) => server.broadcast(messages), drop: (code) => server.dropAll(code),
     dispose: () => server.stop(),
   };
 }
