@@ -71,6 +71,18 @@ export class HealthStrip {
     }
   }
 
+  /**
+   * Shows a server error reply for a few seconds (unknown symbols are shown in the watchlist instead).
+   * @param {{code: number, codeName: string, message: string}} e
+   */
+  onServerError(e) {
+    if (!e.code || e.code === 404 || this.#model.warningLevel === 'error') return;
+    this.#model.warningLevel = 'warn';
+    const text = `Server error ${e.code} ${e.codeName}: ${e.message}`;
+    this.#set('warning', text);
+    setTimeout(() => { if (this.#model.warning === text) this.#set('warning', null); this.onChange?.(); }, 6000);
+  }
+
   /** Clears a sticky error warning (e.g. after a slow-consumer drop once live again for a while). */
   clearWarning() { this.#model.warningLevel = 'warn'; this.#set('warning', null); }
 

@@ -53,7 +53,10 @@ client.on('ack', (e) => { health.setMode(e.mode, e.throttle); loop.request(); })
 client.on('pong', (e) => { health.setRtt(e.rttMs); loop.request(); });
 client.on('error', (e) => {
   if (e.code === 404 && e.symbol) watchlist.markUnknown(e.symbol);
+  else health.onServerError(e);
+  loop.request();
 });
+health.onChange = () => loop.request();
 client.on('snapshot', (e) => {
   if (e.replayId !== null) return;
   board.applySnapshot(e);

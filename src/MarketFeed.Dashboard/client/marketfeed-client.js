@@ -112,6 +112,7 @@ export class MarketFeedClient extends Emitter {
     this.#opts.url ??= defaultUrl();
     this.#opts.WebSocket ??= globalThis.WebSocket;
     if (!this.#opts.WebSocket) throw new TypeError('No WebSocket: pass options.WebSocket (node: the ws package)');
+    if (!this.#opts.url) throw new TypeError('options.url is required outside a page served over http(s)');
   }
 
   /** @returns {ConnectionState} current connection state */
