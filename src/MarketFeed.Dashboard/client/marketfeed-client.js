@@ -85,8 +85,10 @@ export class MarketFeedClient extends Emitter {
   #replays = new Map();
   /** requestId -> {op, resolve, reject, timer, errors, sentAt} */
   #pending = new Map();
-  /** replayId -> resolvers waiting for the next replay status. */
+  /** replayId -> [{id, expectState}] of replay control requests answered by a replay status. */
   #replayWaiters = new Map();
+  /** replayId -> id of its pending replay.stop request. */
+  #stopRequests = new Map();
   /** Symbols resubscribed after a gap and not yet acked (one repair at a time per symbol). */
   #repairing = new Set();
   #welcomeWaiters = [];
@@ -229,10 +231,10 @@ export class MarketFeedClient extends Emitter {
   }
 
   /** Pauses a replay. @param {number} replayId @returns {Promise<object>} the replay status */
-  pauseReplay(replayId) { return this.#replayControl('replay.pause', replayId, {}); }
+  pauseReplay(replayId) { return this.#replayControl('replay.pause', replayId, {}, 'paused'); }
 
   /** Resumes a replay. @param {number} replayId @returns {Promise<object>} the replay status */
-  resumeReplay(replayId) { return this.#replayControl('replay.resume', replayId, {}); }
+  resumeReplay(replayId) { return this.#replayControl('replay.resume', replayId, {}, 'playing'); }
 
   /**
    * Changes a replay's speed. @param {number} replayId @param {number|'max'} speed
@@ -249,10 +251,10 @@ export class MarketFeedClient extends Emitter {
 
   /** Stops a replay. @param {number} replayId @returns {Promise<object>} the replay end */
   stopReplay(replayId) {
-    return new Promise((resolve, reject) => {
-      const off = this.on('replay-end', (e) => { if (e.replayId === replayId) { off(); resolve(e); } });
-      this.#request('replay.stop', { replayId }).then(resolve, (err) => { off(); reject(err); });
-    });
+    const request = this.#request('replay.stop', { replayId });
+    // The replay end may echo the replay's own request id rather than this one: settle by replayId too.
+    if (request.requestId) this.#stopRequests.set(replayId, request.requestId);
+    return request;
   }
 
   /**
@@ -323,8 +325,8 @@ export class MarketFeedClient extends Emitter {
     const err = new MarketFeedError(`connection closed (${code}${reason ? ` ${reason}` : ''})`, { codeName: 'disconnected', code });
     for (const p of this.#pending.values()) { clearTimeout(p.timer); p.reject(err); }
     this.#pending.clear();
-    for (const [replayId, waiters] of this.#replayWaiters) for (const w of waiters) w.reject(err);
     this.#replayWaiters.clear();
+    this.#stopRequests.clear();
     for (const info of this.#replays.values()) {
       this.emit('replay-end', { requestId: 0, replayId: info.replayId, reason: 'disconnected', ticksSent: 0 });
     }
@@ -421,7 +423,7 @@ export class MarketFeedClient extends Emitter {
       return Promise.reject(new MarketFeedError(`cannot send ${op}: not connected`, { codeName: 'disconnected' }));
     }
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
+    const promise = new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new MarketFeedError(`${op} timed out`, { codeName: 'timeout', requestId: id }));
@@ -429,21 +431,20 @@ export class MarketFeedClient extends Emitter {
       this.#pending.set(id, { op, resolve, reject, timer, errors: [] });
       ws.send(encodeControl({ op, id, ...fields }));
     });
+    promise.requestId = id;
+    return promise;
   }
 
-  #replayControl(op, replayId, fields) {
-    return new Promise((resolve, reject) => {
-      let list = this.#replayWaiters.get(replayId);
-      if (!list) this.#replayWaiters.set(replayId, (list = []));
-      const waiter = { resolve, reject };
-      list.push(waiter);
-      // The reply is a replay status (kind 14, no requestId); an error reply rejects via #request.
-      this.#request(op, { replayId, ...fields }).then(resolve, (err) => {
-        const i = list.indexOf(waiter);
-        if (i >= 0) list.splice(i, 1);
-        reject(err);
-      });
-    });
+  #replayControl(op, replayId, fields, expectState) {
+    const request = this.#request(op, { replayId, ...fields });
+    // The reply is a replay status (kind 14), which carries no request id: match it by replayId
+    // (and by the state a pause/resume leads to, so a periodic progress status does not answer it).
+    if (request.requestId) {
+      let waiting = this.#replayWaiters.get(replayId);
+      if (!waiting) this.#replayWaiters.set(replayId, (waiting = []));
+      waiting.push({ id: request.requestId, expectState });
+    }
+    return request;
   }
 
   #settle(requestId, value) {
@@ -605,8 +606,14 @@ export class MarketFeedClient extends Emitter {
       progress = Math.min(1, Math.max(0, Number(m.position - info.from) / Number(info.to - info.from)));
     }
     const event = { replayId: m.replayId, state: m.state, speed: m.speed, position: m.position, positionMs, progress };
-    const waiters = this.#replayWaiters.get(m.replayId);
-    if (waiters?.length) for (const w of waiters.splice(0)) w.resolve(event);
+    const waiting = this.#replayWaiters.get(m.replayId);
+    if (waiting) {
+      const answered = waiting.filter((w) => w.expectState === undefined || w.expectState === m.state);
+      for (const w of answered) this.#settle(w.id, event);
+      const left = waiting.filter((w) => !answered.includes(w) && this.#pending.has(w.id));
+      if (left.length) this.#replayWaiters.set(m.replayId, left);
+      else this.#replayWaiters.delete(m.replayId);
+    }
     this.emit('replay-status', event);
   }
 
@@ -616,6 +623,9 @@ export class MarketFeedClient extends Emitter {
     this.#replays.delete(m.replayId);
     const event = { requestId: m.requestId, replayId: m.replayId, reason: m.reason, ticksSent: m.ticksSent };
     this.#settle(m.requestId, event);
+    const stopId = this.#stopRequests.get(m.replayId);
+    if (stopId !== undefined) { this.#stopRequests.delete(m.replayId); this.#settle(stopId, event); }
+    this.#replayWaiters.delete(m.replayId);
     this.emit('replay-end', event);
   }
 }

@@ -180,6 +180,9 @@ test('replay: start, ticks tagged with replayId, pause/resume, progress, end', a
   assert.equal(resumed.state, 'playing');
   const end = await nextEvent(client, 'replay-end', (e) => e.replayId === info.replayId, 10_000);
   assert.equal(end.reason, 'completed');
+  const second = await client.replay({ dataset: 'sample-20131007', speed: 1 });
+  const stopped = await client.stopReplay(second.replayId);
+  assert.equal(stopped.reason, 'stopped');
   client.close();
 });
 
