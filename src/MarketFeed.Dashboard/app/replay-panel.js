@@ -10,6 +10,7 @@ export class ReplayPanel {
   #datasets = [];
   #active = null;
   #state = 'idle';
+  #speed = '';
   #progress = 0;
   #positionMs = null;
   #ticks = 0;
@@ -36,7 +37,7 @@ export class ReplayPanel {
     this.el.speed.addEventListener('change', () => {
       if (this.#active) this.#run(() => this.client.setReplaySpeed(this.#active.replayId, parseSpeed(this.el.speed.value)));
     });
-    client.on('replay-start', (e) => { this.#active = e; this.#state = 'playing'; this.#ticks = 0; this.#last.clear(); this.#progress = 0; this.#touch(); });
+    client.on('replay-start', (e) => { this.#active = e; this.#state = 'playing'; this.#speed = e.speed; this.#ticks = 0; this.#last.clear(); this.#progress = 0; this.#touch(); });
     client.on('replay-status', (e) => this.#onStatus(e));
     client.on('replay-end', (e) => this.#onEnd(e));
     client.on('trade', (e) => { if (e.replayId !== null) this.#onTick(e, e.price); });
@@ -100,6 +101,7 @@ export class ReplayPanel {
   #onStatus(e) {
     if (!this.#active || e.replayId !== this.#active.replayId) return;
     this.#state = e.state;
+    this.#speed = e.speed;
     if (e.progress !== null) this.#progress = e.progress;
     this.#positionMs = e.positionMs;
     this.#touch();
@@ -144,7 +146,7 @@ export class ReplayPanel {
     el.progress.dataset.progress = String(pct);
     el.progress.setAttribute('aria-valuenow', String(pct));
     const pos = this.#positionMs !== null ? ` · ${formatUtcTime(this.#positionMs)} UTC` : '';
-    const speed = this.#active?.speed ? ` · ${this.#active.speed}` : '';
+    const speed = this.#speed ? ` · ${this.#speed}` : '';
     el.status.textContent = this.#message || (running ? `${this.#state}${speed}${pos} · ${pct}% · ${this.#ticks.toLocaleString('en-US')} ticks` : 'Pick a dataset and press Play.');
     el.ticker.replaceChildren(...[...this.#last.values()].slice(0, 8).map((t) => {
       const span = document.createElement('span');

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ARTIFACTS, CHROMIUM, launch, openPage } from './chromium.mjs';
-import { addSymbol, replayScenario, restartScenario, waitCandles, waitLive, waitPriceChange } from './scenarios.mjs';
+import { addSymbol, replayControlsScenario, replayScenario, restartScenario, waitCandles, waitLive, waitPriceChange } from './scenarios.mjs';
 import { targetServer } from './target-server.mjs';
 
 const hasChromium = existsSync(CHROMIUM);
@@ -85,6 +85,14 @@ describe('dashboard in Chromium', { skip: hasChromium ? false : `no ${CHROMIUM} 
     if (!result.available) { t.skip(`replay not available: ${result.status}`); return; }
     assert.equal(result.progress, 100);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-replay.png') });
+  });
+
+  test('replay controls: pause, resume, speed, stop', async (t) => {
+    if (await page.locator('#replay-dataset option').count() === 0) { t.skip('replay not available'); return; }
+    const seen = await replayControlsScenario(page);
+    assert.match(seen.paused, /^paused/);
+    assert.match(seen.fast, /100x/);
+    assert.match(seen.stopped, /stopped/);
   });
 
   test('no console errors during the whole session', () => {

@@ -85,3 +85,26 @@ export async function replayScenario(page, windowSeconds = 20) {
   await page.waitForFunction(() => Number(document.querySelector('#replay-progress').dataset.progress) >= 100, null, { timeout: 60_000 });
   return { available: true, progress: Number(await page.getAttribute('#replay-progress', 'data-progress')), status: await page.textContent('#replay-status') };
 }
+
+/**
+ * Drives the replay controls: play at 1x, pause, resume, change speed, stop; resolves with the
+ * status texts seen after each step.
+ */
+export async function replayControlsScenario(page) {
+  const status = () => page.textContent('#replay-status');
+  const waitStatus = (re) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector('#replay-status').textContent), re.source, { timeout: 10_000 });
+  await page.selectOption('#replay-speed', '1');
+  await page.click('#replay-play');
+  await waitStatus(/^playing/);
+  await page.click('#replay-pause');
+  await waitStatus(/^paused/);
+  const paused = await status();
+  await page.click('#replay-play'); // labelled Resume while paused
+  await waitStatus(/^playing/);
+  await page.selectOption('#replay-speed', '100');
+  await waitStatus(/100x/);
+  const fast = await status();
+  await page.click('#replay-stop');
+  await waitStatus(/stopped/);
+  return { paused, fast, stopped: await status() };
+}
