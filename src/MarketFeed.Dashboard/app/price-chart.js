@@ -1,0 +1,73 @@
+// Candles + volume for the selected symbol with TradingView lightweight-charts, updated once per
+// animation frame from a CandleBuilder.
+
+import { CandlestickSeries, ColorType, HistogramSeries, createChart } from 'lightweight-charts';
+
+const UP = '#26a69a';
+const DOWN = '#ef5350';
+
+export class PriceChart {
+  /** @type {import('./candle-builder.js').CandleBuilder|null} */
+  #builder = null;
+
+  /** @param {HTMLElement} container */
+  constructor(container) {
+    this.container = container;
+    this.chart = createChart(container, {
+      autoSize: true,
+      layout: {
+        background: { type: ColorType.Solid, color: '#0f141b' }, textColor: '#8b97a8', fontSize: 11,
+      },
+      grid: { vertLines: { color: '#18202b' }, horzLines: { color: '#18202b' } },
+      rightPriceScale: { borderColor: '#1f2935' },
+      timeScale: { borderColor: '#1f2935', timeVisible: true, secondsVisible: true, rightOffset: 4 },
+      crosshair: { mode: 0 },
+    });
+    this.candles = this.chart.addSeries(CandlestickSeries, {
+      upColor: UP, downColor: DOWN, borderVisible: false, wickUpColor: UP, wickDownColor: DOWN,
+    });
+    this.volume = this.chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume', lastValueVisible: false, priceLineVisible: false });
+    this.chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    this.candles.priceScale().applyOptions({ scaleMargins: { top: 0.08, bottom: 0.25 } });
+  }
+
+  /**
+   * Shows a symbol's bars.
+   * @param {import('./candle-builder.js').CandleBuilder} builder
+   * @param {number} digits price digits
+   */
+  show(builder, digits) {
+    this.#builder = builder;
+    builder.takeChanged();
+    const minMove = 1 / 10 ** digits;
+    this.candles.applyOptions({ priceFormat: { type: 'price', precision: digits, minMove } });
+    this.chart.timeScale().applyOptions({ secondsVisible: builder.intervalSec < 60 });
+    this.candles.setData(builder.bars.map(candle));
+    this.volume.setData(builder.bars.map(volumeBar));
+    this.#publishCount();
+  }
+
+  /** Applies new/changed bars. Called by the FrameLoop. */
+  render() {
+    const changed = this.#builder?.takeChanged() ?? [];
+    for (const bar of changed) {
+      this.candles.update(candle(bar));
+      this.volume.update(volumeBar(bar));
+    }
+    if (changed.length) this.#publishCount();
+    return false;
+  }
+
+  // Exposed for tests and curious users: how many bars the chart holds.
+  #publishCount() {
+    this.container.dataset.bars = String(this.#builder?.bars.length ?? 0);
+  }
+}
+
+function candle(b) {
+  return { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close };
+}
+
+function volumeBar(b) {
+  return { time: b.time, value: b.volume, color: b.close >= b.open ? 'rgba(38,166,154,0.45)' : 'rgba(239,83,80,0.45)' };
+}

@@ -1,0 +1,104 @@
+// The dashboard in real headless Chromium (Debian's /usr/bin/chromium via playwright-core).
+//   node --test test/browser/                          against the in-process fake server
+//   MARKETFEED_URL=http://127.0.0.1:5080 node --test test/browser/   against a real server
+// Screenshots: $MARKETFEED_ARTIFACTS (default <repo>/artifacts/browser-tests).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ARTIFACTS, CHROMIUM, launch, openPage } from './chromium.mjs';
+import { addSymbol, replayControlsScenario, replayScenario, restartScenario, waitCandles, waitLive, waitPriceChange } from './scenarios.mjs';
+import { targetServer } from './target-server.mjs';
+
+const hasChromium = existsSync(CHROMIUM);
+
+describe('dashboard in Chromium', { skip: hasChromium ? false : `no ${CHROMIUM} (apt-get install -y chromium)`, timeout: 180_000 }, () => {
+  let server;
+  let browser;
+  let page;
+  let errors;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await targetServer();
+    browser = await launch();
+    ({ page, errors } = await openPage(browser.context));
+    await page.goto(`${server.url}/`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.dispose();
+  });
+
+  test('loads live with no console errors', async () => {
+    await waitLive(page);
+    assert.equal(await page.title(), 'MarketFeed');
+    assert.deepEqual(errors, []);
+  });
+
+  test('a symbol added through search gets prices that change', async () => {
+    await addSymbol(page, 'JPM');
+    const { first, next } = await waitPriceChange(page, 'JPM');
+    assert.notEqual(first, next);
+  });
+
+  test('the chart draws candles for the selected symbol', async () => {
+    await page.click('#watchlist-body tr[data-symbol="AAPL"] td.sym');
+    const bars = await waitCandles(page, 2);
+    assert.ok(bars >= 2);
+    assert.ok(await page.locator('#chart canvas').count() > 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-live.png') });
+  });
+
+  test('the watchlist persists across reloads', async () => {
+    await page.reload();
+    await waitLive(page);
+    assert.ok(await page.locator('#watchlist-body tr[data-symbol="JPM"]').count() === 1);
+  });
+
+  test('server stopped and restarted: shows reconnecting, then live with fresh prices', async (t) => {
+    if (!server.canRestart) { t.skip('set MARKETFEED_STOP_CMD and MARKETFEED_START_CMD (or MARKETFEED_RESTART_CMD)'); return; }
+    const states = await restartScenario(page, server);
+    assert.ok(states.includes('reconnecting'), `states seen: ${states}`);
+    assert.equal(states[states.length - 1], 'live');
+    await waitPriceChange(page, 'AAPL', 15_000);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-after-restart.png') });
+  });
+
+  test('lagging status and a slow-consumer drop show visible warnings', async (t) => {
+    if (!server.fake) { t.skip('needs the fake server to inject lagging/4001'); return; }
+    server.inject([[9, 'lagging', { reason: 'queue', queueDepth: 9000, queueCapacity: 16384 }]]);
+    await page.waitForSelector('#warning:not([hidden])', { timeout: 5000 });
+    assert.match(await page.textContent('#warning'), /lagging.*9000\/16384/);
+    server.inject([[9, 'caught_up', {}]]);
+    await page.waitForSelector('#warning', { state: 'hidden', timeout: 5000 });
+    server.drop(4001);
+    await page.waitForFunction(() => /slow consumer.*4001/.test(document.querySelector('#warning')?.textContent ?? ''), null, { timeout: 5000 });
+    assert.equal(await page.getAttribute('#warning', 'data-level'), 'error');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-slow-consumer.png') });
+    await waitLive(page);
+  });
+
+  test('replay plays a short window and the progress bar reaches the end', async (t) => {
+    const result = await replayScenario(page);
+    if (!result.available) { t.skip(`replay not available: ${result.status}`); return; }
+    assert.equal(result.progress, 100);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-replay.png') });
+  });
+
+  test('replay controls: pause, resume, speed, stop', async (t) => {
+    if (await page.locator('#replay-dataset option').count() === 0) { t.skip('replay not available'); return; }
+    const seen = await replayControlsScenario(page);
+    assert.match(seen.paused, /^paused/);
+    assert.match(seen.fast, /100x/);
+    assert.match(seen.stopped, /stopped/);
+  });
+
+  test('no console errors during the whole session', () => {
+    // Reconnects legitimately log failed WebSocket handshakes while the server is down.
+    const unexpected = errors.filter((e) => !/WebSocket connection to .* failed/.test(e));
+    if (errors.length) console.log('console errors tolerated during the restart:', errors);
+    assert.deepEqual(unexpected, []);
+  });
+});

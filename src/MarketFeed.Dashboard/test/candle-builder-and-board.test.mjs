@@ -1,0 +1,48 @@
+// Pure dashboard logic: candles from trades and the watchlist view model.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CandleBuilder } from '../app/candle-builder.js';
+import { QuoteBoard } from '../app/quote-board.js';
+
+test('candles: OHLC and volume per interval, changed bars reported once', () => {
+  const b = new CandleBuilder(1);
+  b.addTrade(10_000, 100, 5);
+  b.addTrade(10_400, 102, 1);
+  b.addTrade(10_900, 99, 2);
+  b.addTrade(11_100, 101, 3);
+  assert.deepEqual(b.bars, [
+    { time: 10, open: 100, high: 102, low: 99, close: 99, volume: 8 },
+    { time: 11, open: 101, high: 101, low: 101, close: 101, volume: 3 },
+  ]);
+  assert.equal(b.takeChanged().length, 2);
+  assert.equal(b.takeChanged().length, 0);
+  b.addTrade(10_500, 500, 1); // older than the current bar: ignored
+  assert.equal(b.bars[0].high, 102);
+  const m = new CandleBuilder(60);
+  m.addTrade(125_000, 1, 1);
+  assert.equal(m.bars[0].time, 120);
+});
+
+test('candles: the oldest bars are dropped past maxBars', () => {
+  const b = new CandleBuilder(1, 3);
+  for (let s = 0; s < 5; s++) b.addTrade(s * 1000, s, 1);
+  assert.deepEqual(b.bars.map((x) => x.time), [2, 3, 4]);
+});
+
+test('board: change from the first trade, moves for flashes, rates per second', () => {
+  const board = new QuoteBoard();
+  board.ensure('AAPL');
+  board.applyTrade({ symbol: 'AAPL', price: 100, cumVolume: 10 });
+  board.applyQuote({ symbol: 'AAPL', bid: 99.9, ask: 100.1 });
+  board.applyTrade({ symbol: 'AAPL', price: 101, cumVolume: 12 });
+  const row = board.rows.get('AAPL');
+  assert.equal(row.reference, 100);
+  assert.equal(row.last, 101);
+  assert.equal(row.moves.get('last'), 'up');
+  assert.ok(board.dirty.has('AAPL'));
+  board.rollSecond();
+  assert.equal(row.updatesPerSec, 3);
+  assert.equal(board.updatesPerSec, 3);
+  board.applyQuote({ symbol: 'MSFT', bid: 1, ask: 2 }); // not in the watchlist: ignored
+  assert.equal(board.rows.has('MSFT'), false);
+});

@@ -1,0 +1,197 @@
+// MarketFeedClient against the in-process fake server: subscribe, scaling, reconnect with
+// backoff and resubscribe, heartbeat timeout, gap detection, close codes, ping.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import WebSocket from 'ws';
+import { MarketFeedClient } from '../client/marketfeed-client.js';
+import { FakeMarketFeedServer } from './support/fake-server.mjs';
+import { nextEvent, until } from './support/wait.mjs';
+
+let server;
+const clients = [];
+
+before(async () => { server = await new FakeMarketFeedServer({ heartbeatMs: 100, tickIntervalMs: 20 }).start(); });
+after(async () => { for (const c of clients) c.close(); await server.stop(); });
+
+function newClient(options = {}) {
+  const c = new MarketFeedClient({
+    url: server.wsUrl, WebSocket, pingIntervalMs: 0,
+    backoff: { initialDelayMs: 20, maxDelayMs: 200, random: () => 0.5 }, ...options,
+  });
+  clients.push(c);
+  return c;
+}
+
+test('subscribe acks with scales, then snapshot and scaled quotes/trades follow', async () => {
+  const client = newClient();
+  const welcome = await client.connect();
+  assert.equal(welcome.heartbeatMs, 100);
+  assert.equal(client.state, 'live');
+  const snapshot = nextEvent(client, 'snapshot', (e) => e.symbol === 'BTCUSDT');
+  const trade = nextEvent(client, 'trade', (e) => e.symbol === 'BTCUSDT');
+  const quote = nextEvent(client, 'quote', (e) => e.symbol === 'BTCUSDT');
+  const ack = await client.subscribe(['AAPL', 'BTCUSDT', 'NOPE']);
+  assert.deepEqual(ack.symbols.map((s) => [s.symbol, s.priceDecimals, s.sizeDecimals]), [['AAPL', 4, 0], ['BTCUSDT', 2, 3]]);
+  assert.deepEqual(ack.errors.map((e) => [e.code, e.symbol]), [[404, 'NOPE']]);
+  assert.equal((await snapshot).symbol, 'BTCUSDT');
+  assert.ok((await quote).bid > 60000, 'BTC price is scaled to real units');
+  const t = await trade;
+  assert.ok(t.price > 60000 && t.price < 80000);
+  assert.equal(typeof t.time, 'bigint');
+  assert.ok(Math.abs(t.timeMs - Date.now()) < 5000);
+  assert.ok(t.volumeDelta > 0);
+  assert.deepEqual(client.subscriptions().map((s) => s.symbol), ['AAPL', 'BTCUSDT']);
+  assert.ok(client.book('AAPL').bid > 100);
+  client.close();
+  assert.equal(client.state, 'closed');
+});
+
+test('server drop: reconnects with backoff and resubscribes what it held', async () => {
+  const client = newClient();
+  await client.connect();
+  await client.subscribe('MSFT', { mode: 'conflated', throttle: 5 });
+  const states = [];
+  client.on('state', (e) => states.push(e.state));
+  const controlsBefore = server.controls.length;
+  const reconnecting = nextEvent(client, 'state', (e) => e.state === 'reconnecting');
+  server.dropAll(1011);
+  const r = await reconnecting;
+  assert.equal(r.code, 1011);
+  await nextEvent(client, 'state', (e) => e.state === 'live');
+  const isResub = (c) => c.message.op === 'subscribe' && c.message.symbols.includes('MSFT');
+  await until(() => server.controls.slice(controlsBefore).some(isResub), 2000, 'resubscribe');
+  const resub = server.controls.slice(controlsBefore).find(isResub).message;
+  assert.deepEqual(resub.symbols, ['MSFT']);
+  assert.equal(resub.mode, 'conflated');
+  assert.equal(Number(resub.throttle), 5);
+  await nextEvent(client, 'quote', (e) => e.symbol === 'MSFT');
+  assert.deepEqual(states.slice(0, 1), ['reconnecting']);
+  client.close();
+});
+
+test('server down: retry delays grow exponentially, then live again when it is back', async () => {
+  const client = newClient({ backoff: { initialDelayMs: 20, maxDelayMs: 10_000, random: () => 1 } });
+  await client.connect();
+  await client.subscribe('NVDA');
+  const delays = [];
+  client.on('state', (e) => { if (e.state === 'reconnecting' && e.delayMs !== undefined) delays.push(e.delayMs); });
+  await server.stop();
+  await until(() => delays.length >= 4, 5000, '4 retries');
+  assert.deepEqual(delays.slice(0, 4), [20, 40, 80, 160]);
+  await server.start();
+  await nextEvent(client, 'state', (e) => e.state === 'live', 10_000);
+  await nextEvent(client, 'snapshot', (e) => e.symbol === 'NVDA');
+  client.close();
+});
+
+test('silent server: declared dead after 3 missed heartbeats, then reconnects', async () => {
+  const client = newClient();
+  await client.connect();
+  const errors = [];
+  client.on('error', (e) => errors.push(e.codeName));
+  server.setSilent(true);
+  const started = Date.now();
+  const dead = nextEvent(client, 'close', (e) => e.code === 4900, 3000);
+  await dead;
+  server.setSilent(false);
+  assert.ok(Date.now() - started >= 300, 'waits 3 heartbeat intervals (3 x 100 ms)');
+  assert.ok(errors.includes('heartbeat_timeout'));
+  await nextEvent(client, 'state', (e) => e.state === 'live');
+  client.close();
+});
+
+test('full mode: a sequence jump is a gap event and triggers a resubscribe', async () => {
+  const client = newClient();
+  await client.connect();
+  await client.subscribe('TSLA', { mode: 'full' });
+  await nextEvent(client, 'quote', (e) => e.symbol === 'TSLA');
+  const controlsBefore = server.controls.length;
+  const gap = nextEvent(client, 'gap');
+  server.injectGap('TSLA', 5);
+  const g = await gap;
+  assert.equal(g.symbol, 'TSLA');
+  assert.equal(g.mode, 'full');
+  assert.equal(g.missed, 5);
+  assert.equal(g.received - g.expected, 5);
+  await until(() => server.controls.slice(controlsBefore).some((c) => c.message.op === 'subscribe' && c.message.symbols[0] === 'TSLA'), 2000, 'repair subscribe');
+  assert.equal(client.stats.gaps, 1);
+  client.close();
+});
+
+test('conflated mode: a sequence jump is counted, not a gap', async () => {
+  const client = newClient();
+  await client.connect();
+  await client.subscribe('META');
+  await nextEvent(client, 'quote', (e) => e.symbol === 'META');
+  let gaps = 0;
+  client.on('gap', () => gaps++);
+  server.injectGap('META', 7);
+  await until(() => client.stats.conflatedTicks >= 7, 2000, 'conflated count');
+  assert.equal(gaps, 0);
+  client.close();
+});
+
+test('slow-consumer close 4001 is reported and the client reconnects', async () => {
+  const client = newClient();
+  await client.connect();
+  const close = nextEvent(client, 'close');
+  server.dropAll(4001);
+  const e = await close;
+  assert.equal(e.code, 4001);
+  assert.equal(e.slowConsumer, true);
+  assert.equal(e.willReconnect, true);
+  await nextEvent(client, 'state', (s) => s.state === 'live');
+  client.close();
+});
+
+test('policy close 1008 stops reconnecting', async () => {
+  const client = newClient();
+  await client.connect();
+  const closed = nextEvent(client, 'state', (e) => e.state === 'closed');
+  server.dropAll(1008);
+  assert.equal((await closed).code, 1008);
+});
+
+test('ping measures RTT; symbols and catalog answer', async () => {
+  const client = newClient();
+  await client.connect();
+  const pong = await client.ping();
+  assert.ok(pong.rttMs >= 0 && pong.rttMs < 1000);
+  assert.equal(typeof pong.serverTime, 'bigint');
+  const dir = await client.symbols('BTC');
+  assert.deepEqual(dir.map((s) => s.symbol), ['BTCUSDT']);
+  assert.equal(dir[0].tickSize, 0.1);
+  const cat = await client.catalog();
+  assert.equal(cat[0].dataset, 'sample-20131007');
+  assert.equal(cat[0].fromMs, Date.parse('2013-10-07T13:30:00Z'));
+  client.close();
+});
+
+test('replay: start, ticks tagged with replayId, pause/resume, progress, end', async () => {
+  const client = newClient();
+  await client.connect();
+  const trade = nextEvent(client, 'trade', (e) => e.replayId !== null);
+  const info = await client.replay({ dataset: 'sample-20131007', symbols: ['AAPL'], speed: 'max' });
+  assert.ok(info.replayId > 0);
+  assert.equal((await trade).symbol, 'AAPL');
+  const paused = await client.pauseReplay(info.replayId);
+  assert.equal(paused.state, 'paused');
+  const resumed = await client.resumeReplay(info.replayId);
+  assert.equal(resumed.state, 'playing');
+  const end = await nextEvent(client, 'replay-end', (e) => e.replayId === info.replayId, 10_000);
+  assert.equal(end.reason, 'completed');
+  const second = await client.replay({ dataset: 'sample-20131007', speed: 1 });
+  const stopped = await client.stopReplay(second.replayId);
+  assert.equal(stopped.reason, 'stopped');
+  client.close();
+});
+
+test('unsubscribe stops updates and is not renewed after reconnect', async () => {
+  const client = newClient();
+  await client.connect();
+  await client.subscribe(['AMZN', 'GOOGL']);
+  assert.deepEqual(await client.unsubscribe('AMZN'), ['AMZN']);
+  assert.equal(client.book('AMZN'), undefined);
+  assert.deepEqual(client.subscriptions().map((s) => s.symbol), ['GOOGL']);
+  client.close();
+});
