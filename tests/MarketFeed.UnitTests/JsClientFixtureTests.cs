@@ -91,7 +91,7 @@ public sealed class JsClientFixtureTests
         ["unsubscribe-ack"] = f => f.Add(0, static (ref w, _) => MessageEncoder.WriteUnsubscribeAck(ref w, 3, ["AAPL"])),
         ["catalog"] = f => f.Add(0, static (ref w, _) => MessageEncoder.WriteCatalog(ref w, 6,
             [new CatalogEntry("ibm-20131007", ["IBM"], Time, Time + 23_400_000_000_000, 1_234_567)])),
-        ["replay-status"] = f => f.Add(0, static (ref w, _) => MessageEncoder.WriteReplayStatus(ref w, 3, "playing", "10x", Time + 900_000_000_000)),
+        ["replay-status"] = f => f.Add(0, static (ref w, _) => MessageEncoder.WriteReplayStatus(ref w, 3, "playing", "10x", Time + 900_000_000_000, 12)),
         ["batch"] = f =>
         {
             f.AddSnapshot(Snapshot());

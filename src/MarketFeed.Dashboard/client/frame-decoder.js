@@ -95,7 +95,7 @@ export function decodeMessage(m) {
         })),
       };
     case MessageKind.REPLAY_STATUS:
-      return { kind: 'replayStatus', replayId: num(m[1]), state: m[2], speed: m[3], position: nanos(m[4]) };
+      return { kind: 'replayStatus', replayId: num(m[1]), state: m[2], speed: m[3], position: nanos(m[4]), requestId: m.length > 5 ? num(m[5]) : 0 };
     default:
       return { kind: 'unknown', rawKind: kind, fields: m.slice(1) };
   }

@@ -58,7 +58,7 @@ test('replay start, status and end', () => {
     speed: '10x', mode: 'full', symbols: [{ symbol: 'IBM', symbolId: 1_000_000, priceDecimals: 4, sizeDecimals: 0 }],
   });
   assert.deepEqual(one('replay-status'), {
-    kind: 'replayStatus', replayId: 3, state: 'playing', speed: '10x', position: TIME + 900_000_000_000n,
+    kind: 'replayStatus', replayId: 3, state: 'playing', speed: '10x', position: TIME + 900_000_000_000n, requestId: 12,
   });
   assert.deepEqual(one('replay-end'), { kind: 'replayEnd', requestId: 7, replayId: 3, reason: 'completed', ticksSent: 123_456 });
 });
