@@ -26,10 +26,19 @@ public sealed class FeedServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts a server; <paramref name="args"/> are appended to the defaults (later wins).</summary>
-    public static async Task<FeedServer> StartAsync(params string[] args)
+    public static Task<FeedServer> StartAsync(params string[] args) => StartAsync(null, args);
+
+    /// <summary>Starts a server whose clock (engine, heartbeats, replay pacing) is <paramref name="time"/>.</summary>
+    public static async Task<FeedServer> StartAsync(TimeProvider? time, params string[] args)
     {
         string[] all = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:MarketFeed.Connection=Warning", .. args];
-        var app = MarketFeedHost.Build(all);
+        var app = MarketFeedHost.Build(all, builder =>
+        {
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+        });
         await app.StartAsync().ConfigureAwait(false);
         string url = app.Urls.First();
         return new FeedServer(app, new Uri(url.EndsWith('/') ? url : url + "/"));
