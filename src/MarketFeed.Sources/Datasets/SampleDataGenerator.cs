@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using MarketFeed.Core;
 using MarketFeed.Sources.Import;
 using MarketFeed.Sources.Simulation;
@@ -21,6 +22,7 @@ public static class SampleDataGenerator
 
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss.fff";
     private const string TimeZoneId = "America/New_York";
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true, IndentSize = 2 };
 
     /// <summary>The column mapping that imports the generated CSV (prices and sizes in the universe's scales).</summary>
     public static GenericCsvMapping CreateMapping(int priceDecimals = 4, int sizeDecimals = 0) => new()
@@ -111,7 +113,9 @@ public static class SampleDataGenerator
             }
         }
 
-        File.WriteAllText(SampleDatasets.MappingPathFor(csvPath), mapping.ToJson() + "\n", new UTF8Encoding(false));
+        using var json = JsonDocument.Parse(mapping.ToJson());
+        string indented = JsonSerializer.Serialize(json.RootElement, IndentedJson).Replace("\r\n", "\n", StringComparison.Ordinal);
+        File.WriteAllText(SampleDatasets.MappingPathFor(csvPath), indented + "\n", new UTF8Encoding(false));
         return ticks;
     }
 
