@@ -22,6 +22,7 @@ internal static class GenerateSampleCommand
         var command = new Command("generate-sample", "Regenerate the synthetic sample dataset CSV (deterministic: same options, same bytes)") { universe, output, ticks, symbols, seed };
         command.SetAction(parseResult =>
         {
+            Output.ConsoleWidth.AvoidWrapping();
             string universePath = parseResult.GetValue(universe)!;
             string outputPath = parseResult.GetValue(output)!;
             try

@@ -58,6 +58,13 @@ public static class SampleDatasets
             {
                 Importer.ImportGenericCsv([csv], GenericCsvMapping.Load(mappingPath), temp, new ImportOptions { ErrorPolicy = ImportErrorPolicy.Abort });
                 File.Move(temp, target, overwrite: true);
+
+                // Never older than its sources, even if their times are in the future (clock skew, copied files).
+                DateTime sources = Max(File.GetLastWriteTimeUtc(csv), File.GetLastWriteTimeUtc(mappingPath));
+                if (File.GetLastWriteTimeUtc(target) < sources)
+                {
+                    File.SetLastWriteTimeUtc(target, sources);
+                }
                 done.Add(target);
             }
             finally
@@ -71,6 +78,8 @@ public static class SampleDatasets
 
         return done;
     }
+
+    private static DateTime Max(DateTime a, DateTime b) => a > b ? a : b;
 
     private static bool IsUpToDate(string target, string csv, string mapping)
     {
