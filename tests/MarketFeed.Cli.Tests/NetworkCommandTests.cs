@@ -112,6 +112,20 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.Equal("time,ts_ns,symbol,seq,kind,bid,bid_size,ask,ask_size,price,size,side", lines[0]);
         Assert.Equal($"2013-10-07T13:30:00.000000000Z,{T0},IBM,41,Q,181.5000,100,181.5200,200,,,", lines[1]);
         Assert.Equal($"2013-10-07T13:30:00.002000000Z,{T0 + 2_000_000},BTCUSDT,9,T,,,,,9682.19,1.500,S", lines[3]);
+
+        // The CSV imports again with the mapping docs/replay.md gives (plus the BTC scales).
+        string mapping = _dir.File("replayed.mapping.json");
+        File.WriteAllText(mapping, """
+            {"time": "ts_ns", "timeFormat": "ns", "symbol": "symbol", "kind": "kind", "price": "price", "size": "size", "side": "side",
+             "bid": "bid", "bidSize": "bid_size", "ask": "ask", "askSize": "ask_size", "priceDecimals": 4,
+             "symbolScales": [{"name": "BTCUSDT", "priceDecimals": 2, "sizeDecimals": 3}]}
+            """);
+        string log = _dir.File("reimported.mflog");
+        var import = await CliRunner.RunAsync("import", "--format", "csv", "--mapping", mapping, "--on-bad-row", "abort", "-o", log, output);
+        Assert.True(import.ExitCode == 0, import.ToString());
+        using var reader = TickLogReader.Open(log);
+        var ticks = reader.ReadAllTicks();
+        Assert.Equal(ReplayTicks().Select(t => (t.Timestamp, t.Kind, t.Price, t.Size)), ticks.Select(t => (t.Timestamp, t.Kind, t.Price, t.Size)));
     }
 
     [Fact]

@@ -135,8 +135,9 @@ internal static class ImportCommand
             CommonOptions.Error("import cancelled; no output written");
             return ExitCodes.Failed;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or ArgumentException)
+        catch (Exception ex)
         {
+            // Unreadable or unwritable files, unknown time zones, bad zips...: report, never a stack trace.
             CommonOptions.Error("import failed: " + ex.Message);
             return ExitCodes.Failed;
         }
