@@ -7,7 +7,10 @@ public static class CliRunner
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunAsync(TimeSpan.FromSeconds(60), args);
+
+    /// <summary>Runs with a cancellation (like Ctrl+C) after <paramref name="cancelAfter"/>.</summary>
+    public static async Task<CliResult> RunAsync(TimeSpan cancelAfter, params string[] args)
     {
         await Gate.WaitAsync();
         var oldOut = Console.Out;
@@ -29,7 +32,7 @@ public static class CliRunner
             console.Profile.Width = 4096;
             AnsiConsole.Console = console;
             var config = new System.CommandLine.InvocationConfiguration { Output = stdout, Error = stderr };
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            using var timeout = new CancellationTokenSource(cancelAfter);
             int exit = await CliApp.CreateRootCommand().Parse(args).InvokeAsync(config, timeout.Token);
             return new CliResult(exit, stdout.ToString(), stderr.ToString());
         }

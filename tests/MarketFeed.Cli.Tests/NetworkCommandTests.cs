@@ -161,6 +161,34 @@ public sealed class NetworkCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_Interrupted_SendsStopAndKeepsWhatArrived()
+    {
+        await using var server = await FakeReplayServer.StartAsync(async (request, send) =>
+        {
+            if (request.Op == ControlRequest.Ops.Replay)
+            {
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteReplayStart(ref w, id, 9, "ibm-20131007", T0, T0 + 3_600_000_000_000, "1x", DeliveryMode.Full, [Ibm, Btc])));
+                await send(b => b.AddTick(ReplayTicks()[0]));
+            }
+            else if (request.Op == ControlRequest.Ops.ReplayStop)
+            {
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) => MessageEncoder.WriteReplayEnd(ref w, id, 9, "stopped", 1)));
+            }
+        });
+        string output = _dir.File("partial.mflog");
+
+        var result = await CliRunner.RunAsync(TimeSpan.FromMilliseconds(700), "replay", "--url", server.Uri.ToString(), "--dataset", "ibm-20131007", "-o", output);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("replay stopped: 1 ticks received (server sent 1)", result.Stdout);
+        Assert.Equal(9, Assert.Single(server.Requests, r => r.Op == ControlRequest.Ops.ReplayStop).ReplayId);
+        var summary = TickLogInspector.Inspect(output);
+        Assert.True(summary.IsIntact && summary.HasFooterIndex);
+        Assert.Equal(1, summary.Ticks);
+    }
+
+    [Fact]
     public async Task Catalog_PrintsDatasets()
     {
         await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
