@@ -178,7 +178,7 @@ public sealed class NetworkCommandTests : IDisposable
         });
         string output = _dir.File("partial.mflog");
 
-        var result = await CliRunner.RunAsync(TimeSpan.FromMilliseconds(700), "replay", "--url", server.Uri.ToString(), "--dataset", "ibm-20131007", "-o", output);
+        var result = await CliRunner.RunAsync(TimeSpan.FromMilliseconds(2500), "replay", "--url", server.Uri.ToString(), "--dataset", "ibm-20131007", "-o", output);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("replay stopped: 1 ticks received (server sent 1)", result.Stdout);
