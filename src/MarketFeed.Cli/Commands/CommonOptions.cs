@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using MarketFeed.Client;
+using MarketFeed.Core;
 
 namespace MarketFeed.Cli.Commands;
 
@@ -82,5 +83,42 @@ internal static class CommonOptions
         }
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Parses a point in time: integer nanoseconds since the epoch, or ISO-8601 text (UTC unless it has an offset).</summary>
+    public static bool TryParseTime(string text, out long nanos)
+    {
+        text = text.Trim();
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out nanos))
+        {
+            return true;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            nanos = UnixTime.FromDateTimeOffset(value);
+            return true;
+        }
+
+        nanos = 0;
+        return false;
+    }
+
+    /// <summary>Parses a replay speed: "max" (as fast as the socket takes it) or a positive multiplier ("10", "10x", "0.5").</summary>
+    public static bool TryParseSpeed(string text, out double speed)
+    {
+        text = text.Trim();
+        if (text.Equals("max", StringComparison.OrdinalIgnoreCase))
+        {
+            speed = double.PositiveInfinity;
+            return true;
+        }
+
+        if (text.EndsWith('x') || text.EndsWith('X'))
+        {
+            text = text[..^1];
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out speed) && speed > 0 && double.IsFinite(speed);
     }
 }

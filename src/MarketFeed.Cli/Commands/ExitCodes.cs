@@ -3,7 +3,7 @@ namespace MarketFeed.Cli.Commands;
 /// <summary>Process exit codes shared by the commands.</summary>
 internal static class ExitCodes
 {
-    /// <summary>Done (count or duration reached, or interrupted with Ctrl+C).</summary>
+    /// <summary>Done (count or duration reached, or interrupted with Ctrl+C); for <c>inspect</c>: the log is intact.</summary>
     public const int Success = 0;
 
     /// <summary>Could not connect, or the connection was closed for good.</summary>
@@ -11,6 +11,12 @@ internal static class ExitCodes
 
     /// <summary>The server rejected a request or did not answer in time.</summary>
     public const int RequestFailed = 2;
+
+    /// <summary><c>inspect</c>: the tick log is readable but damaged (corrupt or truncated blocks, rebuilt index).</summary>
+    public const int Damaged = 3;
+
+    /// <summary>A local file operation failed: import aborted on a bad row, unreadable input or output, bad mapping.</summary>
+    public const int Failed = 4;
 
     /// <summary>Bad command-line input.</summary>
     public const int Usage = 64;

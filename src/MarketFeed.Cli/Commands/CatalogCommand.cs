@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using MarketFeed.Cli.Output;
+using MarketFeed.Client;
+using MarketFeed.Core;
+using MarketFeed.Protocol;
+using Spectre.Console;
+
+namespace MarketFeed.Cli.Commands;
+
+/// <summary><c>marketfeed catalog</c>: list the datasets the server can replay.</summary>
+internal static class CatalogCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var url = CommonOptions.Url();
+        var command = new Command("catalog", "List the datasets available for replay (name, symbols, time range, ticks)") { url };
+        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult.GetValue(url)!, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(Uri url, CancellationToken cancellationToken)
+    {
+        await using var client = new MarketFeedClient(CommonOptions.ClientOptions(url, autoReconnect: false));
+        IReadOnlyList<CatalogEntry> datasets;
+        try
+        {
+            await client.ConnectAsync(cancellationToken);
+            datasets = await client.GetCatalogAsync(cancellationToken);
+        }
+        catch (MarketFeedConnectionException ex)
+        {
+            CommonOptions.Error(ex.Message);
+            return ExitCodes.ConnectionFailed;
+        }
+        catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
+        {
+            CommonOptions.Error("catalog failed: " + ex.Message);
+            return ExitCodes.RequestFailed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+
+        ConsoleWidth.AvoidWrapping();
+        var inv = CultureInfo.InvariantCulture;
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumns("Dataset", "Symbols", "From (UTC)", "To (UTC)", "Span", "Ticks");
+        foreach (var d in datasets)
+        {
+            string symbols = d.Symbols.Count <= 8
+                ? string.Join(",", d.Symbols)
+                : string.Join(",", d.Symbols.Take(8)) + string.Create(inv, $",... (+{d.Symbols.Count - 8})");
+            table.AddRow(
+                Markup.Escape(d.Dataset),
+                Markup.Escape(symbols),
+                d.TickCount == 0 ? "-" : UnixTime.Format(d.From),
+                d.TickCount == 0 ? "-" : UnixTime.Format(d.To),
+                d.TickCount == 0 ? "-" : TimeSpan.FromTicks((d.To - d.From) / 100).ToString(@"d\.hh\:mm\:ss", inv),
+                d.TickCount.ToString("N0", inv));
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"[grey]{datasets.Count.ToString(inv)} datasets[/]");
+        return ExitCodes.Success;
+    }
+}
