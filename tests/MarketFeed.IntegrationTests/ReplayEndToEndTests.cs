@@ -36,6 +36,9 @@ public sealed class ReplayEndToEndTests(ReplayDataFixture data, ITestOutputHelpe
         var result = await ReplayAsync(server, new ControlRequest { Op = "replay", Id = 1, Dataset = "ibm-20131007", Speed = double.PositiveInfinity, Mode = DeliveryMode.Full });
 
         Assert.Equal("completed", result.End.Reason);
+        Assert.Equal(("IBM", 1 << 20), (result.Start.Symbols[0].Symbol, result.Start.Symbols[0].SymbolId));
+        Assert.Equal("2013-10-07", UnixTime.ToDateTimeOffset(result.Start.From).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Assert.InRange(result.Start.To - result.Start.From, UnixTime.NanosPerSecond, 24 * 3600 * UnixTime.NanosPerSecond); // the dataset's own range, not "unbounded"
         Assert.Null(result.Checker.FirstGap);
         Assert.Equal(tradeRows.Count, result.Trades.Count);
         Assert.Equal(expectedVolume, result.Trades.Sum(t => t.Size));

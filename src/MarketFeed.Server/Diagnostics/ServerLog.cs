@@ -12,6 +12,12 @@ internal static partial class ServerLog
     [LoggerMessage(3, LogLevel.Information, "Simulator running: seed {Seed}, {Rate} ticks/s (0 = max)")]
     public static partial void SimulatorStarted(ILogger logger, ulong seed, double rate);
 
+    [LoggerMessage(4, LogLevel.Information, "Imported sample dataset {Path}")]
+    public static partial void SampleImported(ILogger logger, string path);
+
+    [LoggerMessage(5, LogLevel.Warning, "Could not import the sample datasets")]
+    public static partial void SampleImportFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(10, LogLevel.Debug, "[{ConnectionId}] connected from {Remote}")]
     public static partial void Connected(ILogger logger, string connectionId, string? remote);
 

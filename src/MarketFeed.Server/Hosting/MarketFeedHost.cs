@@ -47,7 +47,17 @@ public static class MarketFeedHost
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<RecordingOptions>().Bind(builder.Configuration.GetSection(RecordingOptions.SectionName));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new DatasetCatalog(Path.GetFullPath(sp.GetRequiredService<IOptions<ReplayOptions>>().Value.DataDirectory)));
+        builder.Services.AddSingleton(sp =>
+        {
+            var replay = sp.GetRequiredService<IOptions<ReplayOptions>>().Value;
+            string dataDirectory = Path.GetFullPath(replay.DataDirectory);
+            if (replay.ImportSamples)
+            {
+                ImportSamples(dataDirectory, sp.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed"));
+            }
+
+            return new DatasetCatalog(dataDirectory);
+        });
         builder.Services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<FeedOptions>>().Value;
@@ -96,6 +106,22 @@ public static class MarketFeedHost
         // Resolve eagerly so a bad universe file fails the start, not the first connection.
         _ = app.Services.GetRequiredService<FeedRuntime>();
         return app;
+    }
+
+    private static void ImportSamples(string dataDirectory, ILogger logger)
+    {
+        try
+        {
+            foreach (string written in SampleDatasets.EnsureImported(Path.Combine(ConfigPaths.Directory, "datasets"), dataDirectory))
+            {
+                ServerLog.SampleImported(logger, written);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or MarketFeed.Sources.Import.ImportException)
+        {
+            // The live feed does not depend on the samples: report and carry on.
+            ServerLog.SampleImportFailed(logger, ex);
+        }
     }
 
     private static SymbolUniverse DatasetUniverse(DatasetCatalog catalog, string? dataset)

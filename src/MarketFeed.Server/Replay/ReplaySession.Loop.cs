@@ -133,11 +133,11 @@ internal sealed partial class ReplaySession
                     _pacer.SetSpeed(request.Speed is { } x ? (double.IsPositiveInfinity(x) ? ReplaySpeed.Max : ReplaySpeed.FromMultiplier(x)) : _pacer.Speed);
                     break;
                 case ControlRequest.Ops.ReplaySeek:
-                    Seek(request.Time ?? _cursor.From);
+                    Seek(request.Time ?? From);
                     break;
             }
 
-            SendStatus(request.Id, _cursor.TryPeek(out Tick next) ? next.Timestamp : _cursor.To);
+            SendStatus(request.Id, _cursor.TryPeek(out Tick next) ? next.Timestamp : To);
         }
 
         return false;
@@ -145,7 +145,7 @@ internal sealed partial class ReplaySession
 
     private void Seek(long time)
     {
-        long target = Math.Clamp(time, _cursor.From, _cursor.To);
+        long target = Math.Clamp(time, From, To);
         _cursor.Seek(target);
         _pacer.Reset();
         SeedAndSubscribe(target);

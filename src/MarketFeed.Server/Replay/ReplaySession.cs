@@ -77,7 +77,15 @@ internal sealed partial class ReplaySession : IAsyncDisposable
         }
 
         _selectedIds = [.. selected];
+        From = Math.Max(cursor.From, cursor.DatasetFrom);
+        To = Math.Min(cursor.To, cursor.DatasetTo);
     }
+
+    /// <summary>Effective start of the window (the requested start, or the dataset's first tick).</summary>
+    public long From { get; }
+
+    /// <summary>Effective end of the window.</summary>
+    public long To { get; }
 
     public long ReplayId { get; }
 
@@ -90,7 +98,7 @@ internal sealed partial class ReplaySession : IAsyncDisposable
     /// <summary>Sends replay start, seeds the engine at the window start, subscribes the client and starts the loop.</summary>
     public void Start()
     {
-        SeedAndSubscribe(_cursor.From);
+        SeedAndSubscribe(From);
         var refs = new List<SymbolInfo>(_selectedIds.Length);
         foreach (int id in _selectedIds)
         {
@@ -100,7 +108,7 @@ internal sealed partial class ReplaySession : IAsyncDisposable
 
         // The start message is queued before the subscriptions: the sender frames replies first.
         _connection.Reply(
-            (RequestId, ReplayId, Dataset, _cursor.From, _cursor.To, _pacer.Speed.ToString(), _mode, refs),
+            (RequestId, ReplayId, Dataset, From, To, _pacer.Speed.ToString(), _mode, refs),
             static (ref w, s) => MessageEncoder.WriteReplayStart(ref w, s.RequestId, s.ReplayId, s.Dataset, s.From, s.To, s.Item6, s._mode, s.refs));
         foreach (int id in _selectedIds)
         {
