@@ -3,6 +3,8 @@ using MarketFeed.Protocol;
 using MarketFeed.Sources.TickLog;
 using MessagePack;
 
+using MarketFeed.Testing;
+
 namespace MarketFeed.Cli.Tests;
 
 /// <summary><c>replay</c>, <c>record</c> and <c>catalog</c> against a scripted server (FakeReplayServer).</summary>

@@ -1,6 +1,8 @@
 using MarketFeed.Sources.Datasets;
 using MarketFeed.Sources.TickLog;
 
+using MarketFeed.Testing;
+
 namespace MarketFeed.Sources.Tests;
 
 public sealed class DatasetCatalogTests : IDisposable

@@ -2,6 +2,8 @@ using MarketFeed.Core;
 using MarketFeed.Sources.Import;
 using MarketFeed.Sources.TickLog;
 
+using MarketFeed.Testing;
+
 namespace MarketFeed.Sources.Tests;
 
 public sealed class GenericCsvImportTests : IDisposable

@@ -1,6 +1,8 @@
 using MarketFeed.Core;
 using MarketFeed.Sources.TickLog;
 
+using MarketFeed.Testing;
+
 namespace MarketFeed.Sources.Tests;
 
 public sealed class TickLogTests : IDisposable

@@ -3,6 +3,8 @@ using MarketFeed.Sources.Recording;
 using MarketFeed.Sources.TickLog;
 using Microsoft.Extensions.Time.Testing;
 
+using MarketFeed.Testing;
+
 namespace MarketFeed.Sources.Tests;
 
 public sealed class TickRecorderTests : IDisposable

@@ -1,11 +1,11 @@
-namespace MarketFeed.Sources.Tests;
+namespace MarketFeed.Testing;
 
 /// <summary>A temporary folder deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mf-sources-" + Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "marketfeed-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path);
     }
 
