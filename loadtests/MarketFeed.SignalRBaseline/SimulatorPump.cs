@@ -7,16 +7,32 @@ namespace MarketFeed.SignalRBaseline;
 
 /// <summary>
 /// Drives the same <see cref="MarketSimulator"/> as MarketFeed (same universe, seed and pacing) and
-/// sends each tick to its symbol's group, awaiting the send as the SignalR docs show
-/// (<c>IHubContext.Clients.Group(..).SendAsync</c>). Sequence numbers and cumulative volume are
-/// assigned here, like MarketFeed's sequencer does.
+/// sends each tick to its symbol's group with <c>IHubContext.Clients.Group(..).SendAsync</c>, as the
+/// SignalR docs show. Like MarketFeed's simulator it runs on a dedicated thread (so it never starves
+/// the thread pool that serves connections) and waits for a send only when it did not complete
+/// synchronously (a connection's pipe over its pause threshold). Sequence numbers and cumulative
+/// volume are assigned here, like MarketFeed's sequencer does.
 /// </summary>
 public sealed class SimulatorPump(BaselineFeed feed, IHubContext<FeedHub> hub, IOptions<SimulatorOptions> options, ILogger<SimulatorPump> logger) : BackgroundService
 {
     /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
+        var thread = new Thread(() => Run(stoppingToken)) { IsBackground = true, Name = "SignalR baseline simulator" };
+        thread.Start();
+        return Task.CompletedTask;
+    }
+
+    private static void Wait(Task send)
+    {
+        if (!send.IsCompletedSuccessfully)
+        {
+            send.GetAwaiter().GetResult();
+        }
+    }
+
+    private void Run(CancellationToken stoppingToken)
+    {
         SimulatorOptions settings = options.Value;
         var universe = feed.Universe;
         var simulator = new MarketSimulator(universe, settings);
@@ -49,21 +65,21 @@ public sealed class SimulatorPump(BaselineFeed feed, IHubContext<FeedHub> hub, I
                         long s = ++seq[id];
                         if (tick.Kind == TickKind.Quote)
                         {
-                            await groups[id].SendAsync("q", new QuoteUpdate
+                            Wait(groups[id].SendAsync("q", new QuoteUpdate
                             {
                                 SymbolId = id, Sequence = s, Timestamp = tick.Timestamp,
                                 BidPrice = tick.BidPrice, BidSize = tick.BidSize, AskPrice = tick.AskPrice, AskSize = tick.AskSize,
-                            }, stoppingToken).ConfigureAwait(false);
+                            }, stoppingToken));
                         }
                         else
                         {
                             cumVolume[id] += tick.Size;
                             tradeCount[id]++;
-                            await groups[id].SendAsync("t", new TradeUpdate
+                            Wait(groups[id].SendAsync("t", new TradeUpdate
                             {
                                 SymbolId = id, Sequence = s, Timestamp = tick.Timestamp, Price = tick.Price, Size = tick.Size,
                                 Side = (int)tick.Side, CumulativeVolume = cumVolume[id], TradeCount = tradeCount[id],
-                            }, stoppingToken).ConfigureAwait(false);
+                            }, stoppingToken));
                         }
 
                         feed.TickSent();
@@ -73,7 +89,14 @@ public sealed class SimulatorPump(BaselineFeed feed, IHubContext<FeedHub> hub, I
                 }
 
                 double dueInMs = (((emitted + 1) / rate) - TimeProvider.System.GetElapsedTime(start).TotalSeconds) * 1000;
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(dueInMs, 1, 50)), stoppingToken).ConfigureAwait(false);
+                if (dueInMs >= 1)
+                {
+                    stoppingToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(dueInMs, 50)));
+                }
+                else
+                {
+                    Thread.Yield();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -53,6 +53,20 @@ public sealed class ServerProbe(HttpClient http, Uri baseUri, int? pid)
         }
     }
 
+    /// <summary>The host's 1-minute load average (NaN if unknown).</summary>
+    public static double HostLoadAverage()
+    {
+        try
+        {
+            string text = File.ReadAllText("/proc/loadavg");
+            return double.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return double.NaN;
+        }
+    }
+
     /// <summary>Parses Prometheus text exposition format into name{labels} -> value.</summary>
     public static Dictionary<string, double> ParsePrometheus(string text)
     {

@@ -46,6 +46,7 @@ public static class SummaryTable
         Row("stallers: dropped / delay (s) / client close codes", r => r.Stallers is { } s
             ? $"{s.DroppedByServer}/{s.Count} / {(s.DropDelaysSeconds.Count > 0 ? $"{s.DropDelaysSeconds.Min():0}-{s.DropDelaysSeconds.Max():0}" : "-")} / {string.Join(", ", s.ClientCloseCodes.Select(kv => $"{kv.Key}x{kv.Value}"))}"
             : "-");
+        Row("host load avg (1 min) start/end", r => $"{F(r.HostLoad.Start, "0.0")} / {F(r.HostLoad.End, "0.0")}");
         Row("result", r => r.StoppedOnFailures ? "STOPPED (failures)" : r.Passed ? "pass" : "FAIL (threshold)");
         return rows;
     }

@@ -101,6 +101,9 @@ public sealed class RunResult
     /// <summary>Mean load-generator CPU over the measured window, % of one core.</summary>
     public double ClientCpuPercent { get; set; }
 
+    /// <summary>Host 1-minute load average at the start and end of the run (other tenants' load shows here).</summary>
+    public (double Start, double End) HostLoad { get; set; }
+
     /// <summary>Server-side counters at the end (from /metrics).</summary>
     public IReadOnlyDictionary<string, double> ServerMetrics { get; set; } = new Dictionary<string, double>();
 

@@ -42,6 +42,7 @@ internal sealed class Sampler(
     private double _clientCpuNow;
     private long _updatesNow;
     private long _bytesNow;
+    private double _hostLoadStart = ServerProbe.HostLoadAverage();
 
     /// <summary>First run time (s) at which a rule was seen breached while running, or null.</summary>
     public double? FirstBreach(Threshold rule) => _breaches.TryGetValue(rule, out double t) ? t : null;
@@ -133,6 +134,7 @@ internal sealed class Sampler(
         }
 
         result.ServerMetrics = probe.LastMetrics;
+        result.HostLoad = (_hostLoadStart, ServerProbe.HostLoadAverage());
     }
 
     /// <summary>After the clients stopped: close codes, staller outcomes, error samples.</summary>
