@@ -63,8 +63,8 @@ async Task<int> Execute(IReadOnlyList<RunPlan> plans, ParseResult parse, string 
     {
         var settings = new RunnerSettings
         {
-            MarketFeedUrl = parse.GetValue(CliOptions.MarketFeedUrl),
-            SignalRUrl = parse.GetValue(CliOptions.SignalRUrl),
+            MarketFeedUrl = ToUri(parse.GetValue(CliOptions.MarketFeedUrl)),
+            SignalRUrl = ToUri(parse.GetValue(CliOptions.SignalRUrl)),
             ServerDll = parse.GetValue(CliOptions.ServerDll) ?? BuildOutput.Find("src", "MarketFeed.Server"),
             SignalRDll = parse.GetValue(CliOptions.SignalRDll) ?? BuildOutput.Find("loadtests", "MarketFeed.SignalRBaseline"),
             ExtraServerArgs = parse.GetValue(CliOptions.ServerArgs) ?? [],
@@ -83,6 +83,8 @@ async Task<int> Execute(IReadOnlyList<RunPlan> plans, ParseResult parse, string 
         return 1;
     }
 }
+
+static Uri? ToUri(string? text) => text is null ? null : new Uri(text, UriKind.Absolute);
 
 static void CheckLoopback(Uri? uri)
 {

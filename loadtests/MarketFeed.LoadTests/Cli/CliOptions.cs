@@ -9,10 +9,10 @@ public static class CliOptions
     public static readonly Option<string> Target = new("--target") { Description = "marketfeed | signalr | both", DefaultValueFactory = _ => "marketfeed" };
 
     /// <summary>--marketfeed-url</summary>
-    public static readonly Option<Uri?> MarketFeedUrl = new("--marketfeed-url", "--url") { Description = "Use a running MarketFeed at this http://127.0.0.1:PORT URL instead of starting one" };
+    public static readonly Option<string?> MarketFeedUrl = new("--marketfeed-url", "--url") { Description = "Use a running MarketFeed at this http://127.0.0.1:PORT URL instead of starting one" };
 
     /// <summary>--signalr-url</summary>
-    public static readonly Option<Uri?> SignalRUrl = new("--signalr-url") { Description = "Use a running SignalR baseline at this URL instead of starting one" };
+    public static readonly Option<string?> SignalRUrl = new("--signalr-url") { Description = "Use a running SignalR baseline at this URL instead of starting one" };
 
     /// <summary>--server-dll</summary>
     public static readonly Option<string?> ServerDll = new("--server-dll") { Description = "MarketFeed.Server.dll for self-hosted runs (default: found from the repo build output)" };

@@ -45,7 +45,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
             psi.ArgumentList.Add(a);
         }
 
-        psi.Environment["DOTNET_gcServer"] = "0";
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
         var urlFound = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new List<string>();
