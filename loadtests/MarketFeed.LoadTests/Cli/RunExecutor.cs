@@ -58,7 +58,8 @@ public static class RunExecutor
             {
                 if (!t.Passed)
                 {
-                    settings.Log($"THRESHOLD FAILED [{r.Label}] {t.Threshold}: actual {(t.Actual is { } a ? a.ToString("0.###", CultureInfo.InvariantCulture) : "n/a")}");
+                    string during = t.BreachedAtSeconds is { } at ? $" (breached during the run at {at:0}s)" : string.Empty;
+                    settings.Log($"THRESHOLD FAILED [{r.Label}] {t.Threshold}: actual {(t.Actual is { } a ? a.ToString("0.###", CultureInfo.InvariantCulture) : "n/a")}{during}");
                 }
             }
 

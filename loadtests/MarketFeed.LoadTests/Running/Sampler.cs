@@ -34,6 +34,7 @@ internal sealed class Sampler(
     private double _serverCpuAtWarm;
     private double _clientCpuAtWarm;
     private double _lastT;
+    private double _lastTCpu;
     private long _lastUpdates;
     private long _lastBytes;
     private double _lastServerCpu = before.CpuSeconds;
@@ -240,6 +241,11 @@ internal sealed class Sampler(
 
         var server = await probe.ReadAsync(runCts.Token).ConfigureAwait(false);
         double clientCpu = CpuSecondsOfSelf();
+
+        // CPU rates use the time of the CPU readings: the /metrics scrape can take a while on a busy host.
+        double tCpu = context.Clock.Elapsed.TotalSeconds;
+        double dtCpu = Math.Max(tCpu - _lastTCpu, 0.001);
+        _lastTCpu = tCpu;
         _serverCpuNow = server.CpuSeconds;
         _clientCpuNow = clientCpu;
         _updatesNow = updates;
@@ -278,8 +284,8 @@ internal sealed class Sampler(
             MaxMs = interval.TotalCount > 0 ? HdrHistogram.HistogramExtensions.GetMaxValue(interval) / 1000.0 : double.NaN,
             ServerMemoryMb = server.ResidentBytes / 1048576.0,
             ServerHeapMb = server.HeapBytes >= 0 ? server.HeapBytes / 1048576.0 : double.NaN,
-            ServerCpuPercent = (server.CpuSeconds - _lastServerCpu) / dt * 100,
-            ClientCpuPercent = (clientCpu - _lastClientCpu) / dt * 100,
+            ServerCpuPercent = (server.CpuSeconds - _lastServerCpu) / dtCpu * 100,
+            ClientCpuPercent = (clientCpu - _lastClientCpu) / dtCpu * 100,
             Errors = errors,
             Gaps = gaps,
             Drops = result.DropCount,
