@@ -89,14 +89,8 @@ public sealed class SimulatorPump(BaselineFeed feed, IHubContext<FeedHub> hub, I
                 }
 
                 double dueInMs = (((emitted + 1) / rate) - TimeProvider.System.GetElapsedTime(start).TotalSeconds) * 1000;
-                if (dueInMs >= 1)
-                {
-                    stoppingToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Min(dueInMs, 50)));
-                }
-                else
-                {
-                    Thread.Yield();
-                }
+                // Same pacing as MarketFeed's SimulatorService: sleep at least 1 ms, never spin.
+                stoppingToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Clamp(dueInMs, 1, 50)));
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
