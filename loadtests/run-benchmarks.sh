@@ -9,7 +9,9 @@ lt() { dotnet loadtests/MarketFeed.LoadTests/bin/Release/net10.0/MarketFeed.Load
 # Fan-out, MarketFeed vs SignalR at two tick rates (SignalR failures are results here, not a reason to stop).
 lt run fanout --target both --clients 200 --symbols 20 --rate 10000 --duration 25 --max-failures 100000 --name bench-fanout-10k -t "p99 < 50ms" -t "errors = 0"
 lt run fanout --target both --clients 200 --symbols 20 --rate 50000 --duration 25 --max-failures 100000 --name bench-fanout-50k -t "p99 < 50ms" -t "errors = 0"
-# Batched delivery ceiling: simulator at max rate, many symbols per client.
+# Batched delivery: many symbols per client, high tick rate (big frames), both targets.
+lt run fanout --target both --clients 200 --symbols 100 --rate 200000 --duration 20 --max-failures 100000 --name bench-fanout-200k-both -t "delivered >= 5M/s" -t "p99 < 50ms"
+# Simulator flat out (--rate 0: the simulator thread takes a whole core).
 lt run fanout --clients 200 --symbols 50 --rate 0 --duration 25 --name bench-fanout-max -t "delivered >= 5M/s"
 # Firehose: full mode, every tick, gap-checked.
 lt run firehose --firehose-clients 4 --rate 100000 --duration 25 --name bench-firehose -t "gaps = 0" -t "errors = 0"
