@@ -48,6 +48,8 @@ public sealed class ConnectionStormScenario : IScenario
                 // Idle: no ticks flow, so memory per connection is the connection's own cost (heartbeats only).
                 ServerArgs = ["--Feed:Source=none", "--Feed:MaxConnections=" + Math.Max(n * 2, 1000)],
                 MaxFailures = o.MaxFailures >= 0 ? o.MaxFailures : Math.Max(1, n / 100),
+                Init = ScenarioHooks.RequireIdleServerAsync,
+                Clean = ScenarioHooks.WaitForConnectionsClosedAsync,
                 Client = (i, symbols) =>
                 {
                     picker ??= new ZipfPicker(symbols, o.Zipf);

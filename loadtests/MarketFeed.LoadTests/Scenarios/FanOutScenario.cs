@@ -56,6 +56,8 @@ public sealed class FanOutScenario : IScenario
             ServerArgs = serverArgs ?? [],
             MaxFailures = o.MaxFailures >= 0 ? o.MaxFailures : Math.Max(1, clients / 10),
             HasStallers = role is not null,
+            Init = ScenarioHooks.RequireIdleServerAsync,
+            Clean = ScenarioHooks.WaitForConnectionsClosedAsync,
             Client = (i, symbols) =>
             {
                 picker ??= new ZipfPicker(symbols, zipf);

@@ -34,6 +34,8 @@ public sealed class FirehoseScenario : IScenario
                 TickRate = o.Rate,
                 Seed = o.Seed,
                 MaxFailures = 0,
+                Init = ScenarioHooks.RequireIdleServerAsync,
+                Clean = ScenarioHooks.WaitForConnectionsClosedAsync,
                 Client = (i, symbols) => new ClientSpec { Symbols = symbols, FullMode = true, ReceiveBufferBytes = 256 * 1024 },
             },
         ];
