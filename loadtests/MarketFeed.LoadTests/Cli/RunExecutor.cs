@@ -66,6 +66,8 @@ public static class RunExecutor
             failed += r.Passed ? 0 : 1;
         }
 
+        // A plain closing line that CI runners read as a test summary.
+        System.Console.WriteLine($"{results.Count - failed} passed, {failed} failed");
         return failed == 0 ? 0 : 2;
     }
 
