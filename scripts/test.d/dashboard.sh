@@ -23,7 +23,8 @@ suite() { # name, then the node --test arguments
   p=$(echo "$out" | sed -n 's/^# pass //p' | tail -n 1)
   f=$(echo "$out" | sed -n 's/^# fail //p' | tail -n 1)
   s=$(echo "$out" | sed -n 's/^# skipped //p' | tail -n 1)
-  if [ -z "$p" ]; then echo "$out" | tail -n 30; f=$(( ${f:-0} + 1 )); fi
+  if [ -z "$p" ]; then echo "$out" | tail -n 30; f=$(( ${f:-0} + 1 ));
+  elif [ $rc -ne 0 ]; then echo "$out" | grep -v '^\s*at ' | tail -n 80; fi
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
   [ $rc -eq 0 ] || status=1
 }

@@ -37,6 +37,7 @@ public static class MarketFeedHost
             .AddEnvironmentVariables()
             .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
         builder.WebHost.UseKestrelHttpsConfiguration();
+        ConfigureSocketSendBuffer(builder);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.SectionName))
@@ -138,6 +139,31 @@ public static class MarketFeedHost
         }
 
         return new SymbolUniverse(symbols);
+    }
+
+    /// <summary>
+    /// Sets SO_SNDBUF on the listening sockets; on Linux accepted sockets inherit it (and with it
+    /// autotuning is off), so a stalled reader fills at most this much kernel buffer before the
+    /// server's send pends and the slow-consumer timeout starts.
+    /// </summary>
+    private static void ConfigureSocketSendBuffer(WebApplicationBuilder builder)
+    {
+        int bytes = builder.Configuration.GetValue($"{FeedOptions.SectionName}:{nameof(FeedOptions.SocketSendBufferBytes)}", new FeedOptions().SocketSendBufferBytes);
+        if (bytes <= 0)
+        {
+            return;
+        }
+
+        builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = endpoint =>
+        {
+            var socket = Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            if (socket.AddressFamily is System.Net.Sockets.AddressFamily.InterNetwork or System.Net.Sockets.AddressFamily.InterNetworkV6)
+            {
+                socket.SendBufferSize = bytes;
+            }
+
+            return socket;
+        });
     }
 
     private static void PrintUrls(WebApplication app)

@@ -45,6 +45,14 @@ public sealed class FeedOptions
     /// <summary>How long a closing connection waits for the peer's close frame before aborting.</summary>
     public int CloseTimeoutMs { get; set; } = 2000;
 
+    /// <summary>
+    /// SO_SNDBUF of accepted sockets in bytes (0 = kernel default with autotuning). Linux autotunes
+    /// loopback/LAN send buffers up to <c>net.ipv4.tcp_wmem</c> max (4 MB by default), so a client that
+    /// stops reading can absorb megabytes before a send pends and <see cref="SlowConsumerTimeoutMs"/>
+    /// starts counting. A fixed buffer bounds that per connection and makes stall detection prompt.
+    /// </summary>
+    public int SocketSendBufferBytes { get; set; } = 256 * 1024;
+
     /// <summary>Throws with the key name if a value is out of range.</summary>
     public void Validate()
     {
@@ -59,6 +67,7 @@ public sealed class FeedOptions
         Check(MaxErrorsPerConnection >= 1, nameof(MaxErrorsPerConnection), ">= 1");
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
         Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
+        Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");
         Check(Source is "simulator" or "replay" or "none", nameof(Source), "\"simulator\", \"replay\" or \"none\"");
     }
 

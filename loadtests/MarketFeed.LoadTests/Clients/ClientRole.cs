@@ -1,0 +1,14 @@
+namespace MarketFeed.LoadTests.Clients;
+
+/// <summary>How a virtual client reads.</summary>
+public enum ClientRole
+{
+    /// <summary>Reads as fast as it can.</summary>
+    Fast,
+
+    /// <summary>Reads in bursts with pauses between them.</summary>
+    SlowReader,
+
+    /// <summary>Stops reading after the warm-up (to be dropped by the server).</summary>
+    Staller,
+}

@@ -1,0 +1,32 @@
+namespace MarketFeed.LoadTests.Clients;
+
+/// <summary>What one virtual client subscribes to and how it reads.</summary>
+public sealed record ClientSpec
+{
+    /// <summary>Symbols to subscribe.</summary>
+    public required IReadOnlyList<string> Symbols { get; init; }
+
+    /// <summary>True for full mode (every tick, gap-checked), false for conflated.</summary>
+    public bool FullMode { get; init; }
+
+    /// <summary>Reading behaviour.</summary>
+    public ClientRole Role { get; init; } = ClientRole.Fast;
+
+    /// <summary>Slow readers: read for this long, then pause.</summary>
+    public TimeSpan SlowReadFor { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Slow readers: pause length.</summary>
+    public TimeSpan SlowPause { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Stallers: stop reading at this offset from the run start.</summary>
+    public TimeSpan StallAt { get; init; }
+
+    /// <summary>Stallers: how long to stop reading before looking for the server's close.</summary>
+    public TimeSpan StallFor { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Receive buffer per connection in bytes (small for idle storms).</summary>
+    public int ReceiveBufferBytes { get; init; } = 64 * 1024;
+
+    /// <summary>Close after the subscribe ack (iteration workers).</summary>
+    public bool CloseAfterAck { get; init; }
+}

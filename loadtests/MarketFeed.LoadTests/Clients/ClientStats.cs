@@ -1,0 +1,49 @@
+namespace MarketFeed.LoadTests.Clients;
+
+/// <summary>
+/// Counters of one virtual client.
+/// </summary>
+/// <remarks>Written only by the client's own receive path (one at a time); read by the sampler
+/// thread. 64-bit aligned longs read atomically on 64-bit runtimes, so no locks are needed; a
+/// sample may be one update behind.</remarks>
+public sealed class ClientStats
+{
+    /// <summary>Quote/trade updates received.</summary>
+    public long Updates;
+
+    /// <summary>Payload bytes received (MarketFeed only; SignalR does not expose them).</summary>
+    public long Bytes;
+
+    /// <summary>Frames received.</summary>
+    public long Frames;
+
+    /// <summary>Full mode: sequence jumps (seq != prev + 1). Conflated: sequence regressions.</summary>
+    public long Gaps;
+
+    /// <summary>Error messages received from the server.</summary>
+    public long ServerErrors;
+
+    /// <summary>"lagging" status messages received.</summary>
+    public long LagEpisodes;
+
+    /// <summary>True while the connection is open.</summary>
+    public volatile bool Connected;
+
+    /// <summary>True once the subscribe ack arrived.</summary>
+    public volatile bool Subscribed;
+
+    /// <summary>True when the client failed (connect error, unexpected close, protocol error).</summary>
+    public volatile bool Failed;
+
+    /// <summary>Close code seen (WebSocket close status, 1006 for an abort, 0 if none).</summary>
+    public int CloseCode;
+
+    /// <summary>Run-relative time the close was observed, or null.</summary>
+    public TimeSpan? ClosedAt;
+
+    /// <summary>Run-relative time a staller stopped reading, or null.</summary>
+    public TimeSpan? StalledAt;
+
+    /// <summary>Failure reason for the report.</summary>
+    public string? Error;
+}

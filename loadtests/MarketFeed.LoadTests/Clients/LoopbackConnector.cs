@@ -1,0 +1,44 @@
+using System.Net.Sockets;
+
+namespace MarketFeed.LoadTests.Clients;
+
+/// <summary>
+/// HTTP invokers for WebSocket upgrades. Stallers use one whose sockets have a small, fixed
+/// receive buffer: Linux autotunes loopback receive buffers up to tens of MB, which would let a
+/// "stalled" client absorb a long stretch of the feed before the server ever saw back-pressure.
+/// </summary>
+public static class LoopbackConnector
+{
+    /// <summary>Receive buffer of a staller's socket.</summary>
+    public const int StallerReceiveBufferBytes = 16 * 1024;
+
+    /// <summary>Default sockets (kernel autotuning).</summary>
+    public static HttpMessageInvoker Default { get; } = Create(null);
+
+    /// <summary>Sockets with a <see cref="StallerReceiveBufferBytes"/> receive buffer.</summary>
+    public static HttpMessageInvoker SmallReceiveBuffer { get; } = Create(StallerReceiveBufferBytes);
+
+    private static HttpMessageInvoker Create(int? receiveBuffer) => new(new SocketsHttpHandler
+    {
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            if (receiveBuffer is { } size)
+            {
+                socket.ReceiveBufferSize = size;
+            }
+
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    });
+}

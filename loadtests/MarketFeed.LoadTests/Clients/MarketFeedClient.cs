@@ -1,0 +1,236 @@
+using System.Net.WebSockets;
+using MarketFeed.Core;
+using MarketFeed.LoadTests.Running;
+using MarketFeed.Protocol;
+using MessagePack;
+
+namespace MarketFeed.LoadTests.Clients;
+
+/// <summary>
+/// A MarketFeed subscriber on <see cref="ClientWebSocket"/>: sends a MessagePack subscribe, decodes
+/// frames with the allocation-free <see cref="FrameDecoder.TryReadTick"/>, and checks sequences
+/// (full mode: seq = prev + 1 per symbol; conflated: no regression per symbol and kind; snapshots reset).
+/// </summary>
+public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext context) : VirtualClient(index, spec, context)
+{
+    private const int MaxFrameBytes = 16 * 1024 * 1024;
+    private long[] _lastSeq = [];
+    private long[] _lastTradeSeq = [];
+    private TimeSpan _scheduledStart;
+    private TimeSpan _subscribeSentAt;
+
+    /// <inheritdoc />
+    public override async Task RunAsync(TimeSpan scheduledStart, CancellationToken cancellationToken)
+    {
+        _scheduledStart = scheduledStart;
+        _lastSeq = NewSequenceArray(Context.SymbolCount);
+        _lastTradeSeq = NewSequenceArray(Context.SymbolCount);
+        using var ws = new ClientWebSocket();
+        ws.Options.AddSubProtocol("marketfeed.v1");
+        ws.Options.SetBuffer(Math.Max(Spec.ReceiveBufferBytes, 1024), 1024);
+        var wsUri = new UriBuilder(Context.BaseUri) { Scheme = "ws", Path = "/ws/v1" }.Uri;
+        try
+        {
+            using (var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                setup.CancelAfter(SetupTimeout);
+                await ws.ConnectAsync(wsUri, Spec.Role == ClientRole.Staller ? LoopbackConnector.SmallReceiveBuffer : LoopbackConnector.Default, setup.Token).ConfigureAwait(false);
+                ConnectedAt(scheduledStart);
+                byte[] subscribe = ControlRequestWriter.ToMessagePack(new ControlRequest
+                {
+                    Op = ControlRequest.Ops.Subscribe,
+                    Id = 1,
+                    Symbols = Spec.Symbols,
+                    Mode = Spec.FullMode ? DeliveryMode.Full : DeliveryMode.Conflated,
+                });
+                _subscribeSentAt = Context.Clock.Elapsed;
+                await ws.SendAsync(subscribe, WebSocketMessageType.Binary, true, setup.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                SetupFailed($"connect/subscribe: {ex.GetType().Name}: {ex.Message}");
+            }
+
+            return;
+        }
+
+        try
+        {
+            await ReceiveLoopAsync(ws, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (WebSocketException ex)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                ClosedByServer(1006, ex.WebSocketErrorCode.ToString());
+            }
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            Stats.Failed = true;
+            Stats.Error ??= $"protocol: {ex.Message}";
+        }
+        finally
+        {
+            Stats.Connected = false;
+            if (ws.State == WebSocketState.Open && Spec.CloseAfterAck)
+            {
+                using var close = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, close.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+                {
+                }
+            }
+            else
+            {
+                ws.Abort();
+            }
+        }
+    }
+
+    private async Task ReceiveLoopAsync(ClientWebSocket ws, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[Math.Max(Spec.ReceiveBufferBytes, 1024)];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (ShouldStall())
+            {
+                // Stop reading: the server's send buffer fills and it must drop us (4002 or a reset).
+                await Task.Delay(Spec.StallFor, cancellationToken).ConfigureAwait(false);
+            }
+
+            var pause = SlowPauseDue();
+            if (pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+            }
+
+            int length = 0;
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                if (length == buffer.Length)
+                {
+                    if (buffer.Length >= MaxFrameBytes)
+                    {
+                        throw new MessagePackSerializationException($"frame larger than {MaxFrameBytes} bytes");
+                    }
+
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+
+                result = await ws.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
+                length += result.Count;
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                ClosedByServer((int)(ws.CloseStatus ?? WebSocketCloseStatus.Empty), ws.CloseStatusDescription);
+                return;
+            }
+
+            if (result.MessageType == WebSocketMessageType.Binary && ProcessFrame(buffer.AsMemory(0, length)) && Spec.CloseAfterAck)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Decodes one frame; returns true when it carried the subscribe ack.</summary>
+    private bool ProcessFrame(ReadOnlyMemory<byte> frame)
+    {
+        long now = Now();
+        var stats = Stats;
+        stats.Frames++;
+        stats.Bytes += frame.Length;
+        var reader = new MessagePackReader(frame);
+        int count = FrameDecoder.ReadFrameHeader(ref reader);
+        bool acked = false;
+        long updates = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (FrameDecoder.TryReadTick(ref reader, out Tick tick, out ServerMessage? other))
+            {
+                updates++;
+                RecordLatency(now, tick.Timestamp);
+                CheckSequence(in tick);
+            }
+            else
+            {
+                acked |= Handle(other!);
+            }
+        }
+
+        stats.Updates += updates;
+        return acked;
+    }
+
+    private void CheckSequence(in Tick tick)
+    {
+        int id = tick.SymbolId;
+        if ((uint)id >= (uint)_lastSeq.Length)
+        {
+            return;
+        }
+
+        if (Spec.FullMode)
+        {
+            long prev = _lastSeq[id];
+            if (prev != 0 && tick.Sequence != prev + 1)
+            {
+                Stats.Gaps++;
+            }
+
+            _lastSeq[id] = tick.Sequence;
+            return;
+        }
+
+        long[] last = tick.Kind == TickKind.Trade ? _lastTradeSeq : _lastSeq;
+        if (tick.Sequence < last[id])
+        {
+            Stats.Gaps++;
+        }
+
+        last[id] = tick.Sequence;
+    }
+
+    private bool Handle(ServerMessage message)
+    {
+        switch (message)
+        {
+            case SubscribeAckMessage:
+                AckedAt(_scheduledStart, _subscribeSentAt);
+                return true;
+            case SnapshotMessage snapshot:
+            {
+                int id = snapshot.State.SymbolId;
+                if ((uint)id < (uint)_lastSeq.Length)
+                {
+                    _lastSeq[id] = Spec.FullMode ? snapshot.State.Sequence : snapshot.State.QuoteSequence;
+                    _lastTradeSeq[id] = snapshot.State.TradeSequence;
+                }
+
+                return false;
+            }
+
+            case ErrorMessage:
+                Stats.ServerErrors++;
+                return false;
+            case StatusMessage { State: "lagging" }:
+                Stats.LagEpisodes++;
+                return false;
+            default:
+                return false;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using MarketFeed.LoadTests.Clients;
+using MarketFeed.LoadTests.Hosting;
+using MarketFeed.LoadTests.Simulation;
+
+namespace MarketFeed.LoadTests.Scenarios;
+
+/// <summary>Dashboard fan-out: N conflated clients x K symbols drawn with Zipf popularity, simulator at a fixed rate.</summary>
+public sealed class FanOutScenario : IScenario
+{
+    /// <inheritdoc />
+    public string Name => "fanout";
+
+    /// <inheritdoc />
+    public string Description => "Dashboard fan-out: N conflated clients x K Zipf-popular symbols, fixed tick rate";
+
+    /// <inheritdoc />
+    public string? Unavailable => null;
+
+    /// <inheritdoc />
+    public bool Supports(TargetKind target) => true;
+
+    /// <inheritdoc />
+    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions o)
+    {
+        var rates = o.RateSteps.Count > 0 ? o.RateSteps : [o.Rate];
+        var list = new List<ScenarioDefinition>(rates.Count);
+        foreach (double rate in rates)
+        {
+            list.Add(Create(o, rate, rates.Count > 1 ? "rate-" + rate.ToString(CultureInfo.InvariantCulture) : "default"));
+        }
+
+        return list;
+    }
+
+    /// <summary>Fan-out definition shared with the slow-consumer scenario.</summary>
+    internal static ScenarioDefinition Create(ScenarioOptions o, double rate, string variant, string name = "fanout", Func<int, ClientRole>? role = null, IReadOnlyList<string>? serverArgs = null)
+    {
+        int clients = o.Clients;
+        double zipf = o.Zipf;
+        ulong seed = o.Seed;
+        int k = o.SymbolsPerClient;
+        ZipfPicker? picker = null;
+        var warmup = o.Warmup ?? (o.Ramp + TimeSpan.FromSeconds(3));
+        // Stallers stop reading when the warm-up ends and resume 1.5 s before the run ends, to see how the server closed them.
+        var stallFor = TimeSpan.FromSeconds(Math.Max(1, (o.Ramp + o.Duration - warmup).TotalSeconds - 1.5));
+        return new ScenarioDefinition
+        {
+            Name = name,
+            Variant = variant,
+            Description = $"{clients} conflated clients x {k} symbols (Zipf s={zipf}), {rate:0} ticks/s",
+            Load = LoadSimulation.StartRamping(clients, o.Ramp).KeepConstant(clients, o.Duration),
+            Warmup = warmup,
+            TickRate = rate,
+            Seed = seed,
+            ServerArgs = serverArgs ?? [],
+            MaxFailures = o.MaxFailures >= 0 ? o.MaxFailures : Math.Max(1, clients / 10),
+            HasStallers = role is not null,
+            Init = ScenarioHooks.RequireIdleServerAsync,
+            Clean = ScenarioHooks.WaitForConnectionsClosedAsync,
+            Client = (i, symbols) =>
+            {
+                picker ??= new ZipfPicker(symbols, zipf);
+                var r = role?.Invoke(i) ?? ClientRole.Fast;
+                return new ClientSpec
+                {
+                    Symbols = picker.Pick(k, new Random(unchecked((int)seed) + i)),
+                    Role = r,
+                    StallAt = warmup,
+                    StallFor = stallFor,
+                };
+            },
+        };
+    }
+}

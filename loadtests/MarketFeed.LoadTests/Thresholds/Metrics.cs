@@ -1,0 +1,18 @@
+namespace MarketFeed.LoadTests.Thresholds;
+
+/// <summary>Metric names that thresholds and reports use.</summary>
+public static class Metrics
+{
+    /// <summary>Known names: fast clients' latency percentiles in ms (p50..max, mean); connect/ack/ready p99 in ms;
+    /// delivered updates/s; bytes/s; per-client updates/s (client_min/mean/max); errors (failed clients);
+    /// gaps; drops (server closes); server_mem_mb (peak RSS); mem_per_conn_kb and heap_per_conn_kb;
+    /// server_cpu and client_cpu (mean % of one core).</summary>
+    public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "p50", "p75", "p95", "p99", "p99.9", "max", "mean",
+        "connect_p99", "ack_p99", "ready_p99",
+        "delivered", "bytes", "client_min", "client_mean", "client_max",
+        "errors", "gaps", "drops",
+        "server_mem_mb", "mem_per_conn_kb", "heap_per_conn_kb", "server_cpu", "client_cpu",
+    };
+}
