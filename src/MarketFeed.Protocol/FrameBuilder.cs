@@ -42,6 +42,13 @@ public sealed class FrameBuilder : IDisposable
         _count = 0;
     }
 
+    /// <summary>Gives the buffer back to the pool while idle; <see cref="Reset"/> rents again.</summary>
+    public void Release()
+    {
+        _buffer.Release();
+        _count = 0;
+    }
+
     /// <summary>Appends a quote or trade message for a sequenced tick.</summary>
     public void AddTick(in Tick tick)
     {

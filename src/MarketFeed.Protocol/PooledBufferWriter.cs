@@ -10,13 +10,15 @@ namespace MarketFeed.Protocol;
 /// <remarks>Not thread-safe: one owner (e.g. one connection's sender loop).</remarks>
 public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    private readonly int _initialCapacity;
     private byte[] _buffer;
     private int _written;
 
     /// <summary>Creates a writer with an initial capacity.</summary>
     public PooledBufferWriter(int initialCapacity = 4096)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+        _initialCapacity = Math.Max(initialCapacity, 256);
+        _buffer = ArrayPool<byte>.Shared.Rent(_initialCapacity);
     }
 
     /// <summary>Bytes written since the last <see cref="Clear"/>.</summary>
@@ -36,6 +38,21 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     /// <summary>Forgets the written bytes, keeping the buffer.</summary>
     public void Clear() => _written = 0;
+
+    /// <summary>
+    /// Gives the buffer back to the pool (forgetting what was written); the next write rents
+    /// again. Lets an idle owner (e.g. a quiet connection) hold no buffer at all.
+    /// </summary>
+    public void Release()
+    {
+        byte[] buffer = _buffer;
+        _buffer = [];
+        _written = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Returns a buffer larger than <paramref name="maxRetained"/> to the pool and takes a smaller one.</summary>
     public void Shrink(int maxRetained)
@@ -81,16 +98,7 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose()
-    {
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _written = 0;
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    public void Dispose() => Release();
 
     private void Ensure(int sizeHint)
     {
@@ -104,10 +112,14 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             return;
         }
 
-        int newSize = Math.Max(_buffer.Length * 2, _written + sizeHint);
+        int newSize = Math.Max(Math.Max(_buffer.Length * 2, _initialCapacity), _written + sizeHint);
         byte[] next = ArrayPool<byte>.Shared.Rent(newSize);
         _buffer.AsSpan(0, _written).CopyTo(next);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = next;
     }
 }

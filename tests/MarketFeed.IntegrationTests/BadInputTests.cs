@@ -21,6 +21,7 @@ public sealed class BadInputTests
 
         await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
         await client.SendTextAsync("this is not json", ct);
+        await client.SendTextAsync(string.Empty, ct);
         await client.SendBinaryAsync([0xc1, 0x00], ct);
         await client.SendTextAsync("""{"op":"explode","id":3}""", ct);
         await client.SendTextAsync("""{"op":"subscribe","id":4,"symbols":["NOPE","AAPL"],"mode":"sideways"}""", ct);
@@ -32,7 +33,7 @@ public sealed class BadInputTests
         var seen = new List<ServerMessage>();
         await client.ReceiveUntilAsync(m => m is PongMessage, ct, seen);
         var errors = seen.OfType<ErrorMessage>().ToList();
-        Assert.Contains(errors, e => e.Code == 400 && e.Message.Contains("invalid JSON", StringComparison.Ordinal));
+        Assert.Equal(2, errors.Count(e => e.Code == 400 && e.Message.Contains("invalid JSON", StringComparison.Ordinal))); // incl. the empty message
         Assert.Contains(errors, e => e.Code == 400 && e.Message.Contains("MessagePack", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Code == 405 && e.RequestId == 3 && e.CodeName == "unknown_op");
         Assert.Contains(errors, e => e.Code == 400 && e.RequestId == 4 && e.Message.Contains("'mode'", StringComparison.Ordinal));

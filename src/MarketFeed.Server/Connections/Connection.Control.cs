@@ -230,6 +230,7 @@ internal sealed partial class Connection
         write(ref writer, state);
         writer.Flush();
         _outbox.Enqueue(_replyBuffer.WrittenSpan.ToArray());
+        _replyBuffer.Release(); // replies are rare: an idle connection keeps no reply buffer
     }
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";

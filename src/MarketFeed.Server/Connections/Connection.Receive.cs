@@ -15,7 +15,7 @@ internal sealed partial class Connection
     /// </summary>
     private async Task ReceiveLoopAsync()
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
+        byte[] buffer = [];
         try
         {
             int limit = _options.MaxControlMessageBytes;
@@ -24,6 +24,28 @@ internal sealed partial class Connection
             // read and discarded so the close handshake completes instead of a connection reset.
             while (true)
             {
+                // Wait for the next message without holding a buffer (zero-byte read): an idle
+                // connection keeps no receive buffer.
+                var peek = await _socket.ReceiveAsync(Memory<byte>.Empty, _abort.Token).ConfigureAwait(false);
+                if (peek.MessageType == WebSocketMessageType.Close)
+                {
+                    RequestClose(CloseCodes.Normal, string.Empty);
+                    return;
+                }
+
+                if (peek.EndOfMessage)
+                {
+                    // The whole message was empty: still an answer, never a silent ignore.
+                    if (CloseCode == 0)
+                    {
+                        _metrics.ControlMessage();
+                        HandleMessage(ReadOnlyMemory<byte>.Empty, peek.MessageType == WebSocketMessageType.Text);
+                    }
+
+                    continue;
+                }
+
+                buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
                 int total = 0;
                 bool tooBig = false;
                 ValueWebSocketReceiveResult result;
@@ -56,30 +78,30 @@ internal sealed partial class Connection
                 }
                 while (!result.EndOfMessage);
 
-                if (CloseCode != 0)
+                if (CloseCode == 0)
                 {
-                    continue;
+                    if (tooBig || total > limit)
+                    {
+                        ReplyError(0, ErrorCode.TooLarge, $"control message larger than {limit} bytes", null);
+                        PolicyClose(CloseCodes.MessageTooBig, "control message too big");
+                    }
+                    else
+                    {
+                        _metrics.ControlMessage();
+                        HandleMessage(buffer.AsMemory(0, total), result.MessageType == WebSocketMessageType.Text);
+                    }
                 }
 
-                if (tooBig || total > limit)
-                {
-                    ReplyError(0, ErrorCode.TooLarge, $"control message larger than {limit} bytes", null);
-                    PolicyClose(CloseCodes.MessageTooBig, "control message too big");
-                    continue;
-                }
-
-                _metrics.ControlMessage();
-                HandleMessage(buffer.AsMemory(0, total), result.MessageType == WebSocketMessageType.Text);
-                if (buffer.Length > InitialReceiveBuffer * 4)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
-                }
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = [];
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

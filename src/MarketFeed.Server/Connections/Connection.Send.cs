@@ -53,6 +53,9 @@ internal sealed partial class Connection
 
                     more = result.HasMore || outboxPending;
                 }
+
+                // Going idle: hold no frame buffer while waiting (idle connections cost less).
+                _frame.Release();
             }
 
             await SendCloseAsync().ConfigureAwait(false);

@@ -93,6 +93,9 @@ export async function replayScenario(page, windowSeconds = 20) {
 export async function replayControlsScenario(page) {
   const status = () => page.textContent('#replay-status');
   const waitStatus = (re) => page.waitForFunction((src) => new RegExp(src).test(document.querySelector('#replay-status').textContent), re.source, { timeout: 10_000 });
+  // The whole dataset (an earlier scenario may have left a short window), so that at 100x the
+  // replay still runs for seconds when Stop is clicked.
+  await page.dispatchEvent('#replay-dataset', 'change');
   await page.selectOption('#replay-speed', '1');
   await page.click('#replay-play');
   await waitStatus(/^playing/);
