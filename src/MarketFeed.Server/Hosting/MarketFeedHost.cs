@@ -177,9 +177,25 @@ public static class MarketFeedHost
         }
     }
 
+    /// <summary>
+    /// The dashboard: wwwroot next to the binaries (published), else the project's wwwroot that the
+    /// build generates (bin/CONFIG/TFM/ is three levels below the project), whatever the working directory.
+    /// </summary>
     private static string? FindWebRoot()
     {
-        string local = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-        return Directory.Exists(local) ? local : null;
+        string[] candidates =
+        [
+            Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+            Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "wwwroot")),
+        ];
+        foreach (string candidate in candidates)
+        {
+            if (File.Exists(Path.Combine(candidate, "index.html")))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
     }
 }
