@@ -14,9 +14,6 @@ internal sealed partial class Connection
     private readonly FrameBuilder _frame = new(InitialFrameBytes);
 
     private const int InitialFrameBytes = 1024;
-    private readonly SenderSignal _flushDue = new();
-    private ITimer? _flushTimer;
-    private long _lastFrameTimestamp;
 
     private async Task SendLoopAsync()
     {
@@ -30,7 +27,6 @@ internal sealed partial class Connection
                     break;
                 }
 
-                await CoalesceAsync().ConfigureAwait(false);
                 bool more = true;
                 while (more && CloseCode == 0)
                 {
@@ -45,7 +41,6 @@ internal sealed partial class Connection
                     {
                         ReadOnlyMemory<byte> payload = _frame.Complete();
                         await SendAsync(payload).ConfigureAwait(false);
-                        _lastFrameTimestamp = _time.GetTimestamp();
                         _metrics.FrameSent(result.Updates, payload.Length);
                         NotifyFrameSent();
                     }
@@ -68,32 +63,7 @@ internal sealed partial class Connection
         finally
         {
             _frame.Dispose();
-            _flushTimer?.Dispose();
         }
-    }
-
-    /// <summary>
-    /// With <c>Feed:MinFlushIntervalMs</c>: waits until that long after the previous frame, so that
-    /// updates arriving meanwhile share one frame (fewer, larger writes: the kernel send per frame
-    /// is the main server cost under fan-out). Conflation makes the wait free of memory growth.
-    /// </summary>
-    private async ValueTask CoalesceAsync()
-    {
-        int minMs = _options.MinFlushIntervalMs;
-        if (minMs <= 0 || _lastFrameTimestamp == 0)
-        {
-            return;
-        }
-
-        TimeSpan wait = TimeSpan.FromMilliseconds(minMs) - _time.GetElapsedTime(_lastFrameTimestamp);
-        if (wait <= TimeSpan.Zero)
-        {
-            return;
-        }
-
-        _flushTimer ??= _time.CreateTimer(static s => ((SenderSignal)s!).Set(), _flushDue, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _flushTimer.Change(wait, Timeout.InfiniteTimeSpan);
-        await _flushDue.WaitAsync().ConfigureAwait(false);
     }
 
     /// <summary>Sends queued replies (e.g. the error that explains a policy close) ahead of the close frame.</summary>

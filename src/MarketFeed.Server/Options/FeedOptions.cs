@@ -53,12 +53,6 @@ public sealed class FeedOptions
     /// </summary>
     public int SocketSendBufferBytes { get; set; } = 256 * 1024;
 
-    /// <summary>
-    /// Least time between two frames to one connection, in ms (0 = send as soon as anything is
-    /// pending). Larger frames, fewer writes; adds at most this much latency.
-    /// </summary>
-    public int MinFlushIntervalMs { get; set; }
-
     /// <summary>Throws with the key name if a value is out of range.</summary>
     public void Validate()
     {
@@ -73,7 +67,6 @@ public sealed class FeedOptions
         Check(MaxErrorsPerConnection >= 1, nameof(MaxErrorsPerConnection), ">= 1");
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
         Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
-        Check(MinFlushIntervalMs is >= 0 and <= 1000, nameof(MinFlushIntervalMs), "0..1000");
         Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");
         Check(Source is "simulator" or "replay" or "none", nameof(Source), "\"simulator\", \"replay\" or \"none\"");
     }
