@@ -48,7 +48,9 @@ internal sealed partial class Connection
                     if (result.NextDueTimestamp != long.MaxValue)
                     {
                         TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), result.NextDueTimestamp);
-                        _throttleTimer!.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                        // Created on first use: connections without a throttle never hold a timer for it.
+                        _throttleTimer ??= _time.CreateTimer(static s => ((Connection)s!)._signal.Set(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                        _throttleTimer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
                     }
 
                     more = result.HasMore || outboxPending;

@@ -75,7 +75,6 @@ internal sealed partial class Connection
         EnqueueWelcome();
         var heartbeat = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs);
         _heartbeatTimer = _time.CreateTimer(static s => ((Connection)s!).OnHeartbeatTimer(), this, heartbeat, heartbeat);
-        _throttleTimer = _time.CreateTimer(static s => ((Connection)s!)._signal.Set(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _signal.Set();
 
         Task sender = Task.Run(SendLoopAsync);
@@ -112,7 +111,7 @@ internal sealed partial class Connection
             await DisposeOwnedAsync().ConfigureAwait(false);
             _live.Dispose();
             _heartbeatTimer.Dispose();
-            _throttleTimer.Dispose();
+            _throttleTimer?.Dispose();
             _abort.Dispose();
             ServerLog.Closed(_logger, Id, CloseCode, _closeReason);
         }
