@@ -124,5 +124,21 @@ static ScenarioOptions Options(ParseResult p)
         ChurnWorkers = p.GetValue(CliOptions.ChurnWorkers),
         ChurnIterations = p.GetValue(CliOptions.ChurnIterations),
         MaxFailures = p.GetValue(CliOptions.MaxFailures),
+        ReplayClients = p.GetValue(CliOptions.ReplayClients),
+        ReplayDataset = p.GetValue(CliOptions.Dataset)!,
+        ReplaySpeed = ParseSpeed(p.GetValue(CliOptions.ReplaySpeed)!),
+        ReplayIterations = p.GetValue(CliOptions.ReplayIterations),
     };
+}
+
+static double ParseSpeed(string text)
+{
+    if (string.Equals(text, "max", StringComparison.OrdinalIgnoreCase))
+    {
+        return double.PositiveInfinity;
+    }
+
+    return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double speed) && speed > 0
+        ? speed
+        : throw new ArgumentException($"--replay-speed must be a positive number or max, not '{text}'");
 }

@@ -71,6 +71,18 @@ public static class CliOptions
     /// <summary>--churn-iterations</summary>
     public static readonly Option<int> ChurnIterations = new("--churn-iterations") { Description = "Connection storm: iterations per churn worker", DefaultValueFactory = _ => 10 };
 
+    /// <summary>--replay-clients</summary>
+    public static readonly Option<int> ReplayClients = new("--replay-clients") { Description = "Replay burst: replay clients", DefaultValueFactory = _ => 4 };
+
+    /// <summary>--dataset</summary>
+    public static readonly Option<string> Dataset = new("--dataset") { Description = "Replay burst: dataset to replay", DefaultValueFactory = _ => "sample-equities" };
+
+    /// <summary>--replay-speed</summary>
+    public static readonly Option<string> ReplaySpeed = new("--replay-speed") { Description = "Replay burst: speed multiplier or max", DefaultValueFactory = _ => "max" };
+
+    /// <summary>--replay-iterations</summary>
+    public static readonly Option<int> ReplayIterations = new("--replay-iterations") { Description = "Replay burst: replays per replay client, one after another", DefaultValueFactory = _ => 1000 };
+
     /// <summary>--max-failures</summary>
     public static readonly Option<int> MaxFailures = new("--max-failures") { Description = "Stop a run when more clients failed (-1 = scenario default)", DefaultValueFactory = _ => -1 };
 
@@ -100,6 +112,7 @@ public static class CliOptions
     [
         Target, MarketFeedUrl, SignalRUrl, ServerDll, SignalRDll, ServerArgs, Duration, Warmup, Ramp, Clients, Symbols, Rate, RateSteps,
         Zipf, Seed, FirehoseClients, Stallers, SlowReaders, SlowTimeoutMs, Connections, ChurnWorkers, ChurnIterations, MaxFailures,
+        ReplayClients, Dataset, ReplaySpeed, ReplayIterations,
         Threshold, ThresholdsFile, ThresholdsFor, AbortOnBreach, Reports, Name, NoLive,
     ];
 }

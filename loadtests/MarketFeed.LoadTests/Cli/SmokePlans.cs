@@ -29,6 +29,8 @@ public static class SmokePlans
             StallerShare = 0.2,
             SlowShare = 0.2,
             SlowConsumerTimeoutMs = 500,
+            ReplayClients = 2,
+            ReplayIterations = 3,
         };
         var flowing = ThresholdSet.Parse(["errors = 0; gaps = 0; delivered > 0; p99 < 5s"], null);
         return
@@ -37,7 +39,7 @@ public static class SmokePlans
             new RunPlan(ScenarioRegistry.Find("firehose")!, common, [TargetKind.MarketFeed], flowing, true),
             new RunPlan(ScenarioRegistry.Find("slow")!, common with { Duration = TimeSpan.FromSeconds(4) }, [TargetKind.MarketFeed], ThresholdSet.Parse(["errors = 0; delivered > 0"], null), true),
             new RunPlan(ScenarioRegistry.Find("storm")!, common, [TargetKind.MarketFeed], ThresholdSet.Parse(["errors = 0; ack_p99 < 10s"], null), true),
-            new RunPlan(ScenarioRegistry.Find("replay")!, common, [TargetKind.MarketFeed], ThresholdSet.None, true),
+            new RunPlan(ScenarioRegistry.Find("replay")!, common, [TargetKind.MarketFeed], ThresholdSet.Parse(["errors = 0; gaps = 0; delivered > 0; replay_errors = 0"], null), true),
         ];
     }
 }

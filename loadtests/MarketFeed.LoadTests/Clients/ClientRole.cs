@@ -11,4 +11,7 @@ public enum ClientRole
 
     /// <summary>Stops reading after the warm-up (to be dropped by the server).</summary>
     Staller,
+
+    /// <summary>Runs replays (full mode) instead of a live subscription; its ticks are not live latency.</summary>
+    Replayer,
 }

@@ -29,4 +29,7 @@ public sealed record ClientSpec
 
     /// <summary>Close after the subscribe ack (iteration workers).</summary>
     public bool CloseAfterAck { get; init; }
+
+    /// <summary>Replay clients: the replays to run instead of subscribing (role <see cref="ClientRole.Replayer"/>).</summary>
+    public ReplaySpec? Replay { get; init; }
 }

@@ -46,4 +46,10 @@ public sealed class ClientStats
 
     /// <summary>Failure reason for the report.</summary>
     public string? Error;
+
+    /// <summary>Replay clients: replayed quote/trade messages received (not counted in <see cref="Updates"/>).</summary>
+    public long ReplayTicks;
+
+    /// <summary>Replay clients: finished replays (read after the client stopped).</summary>
+    public List<ReplayRun> ReplayRuns { get; } = [];
 }

@@ -10,10 +10,18 @@ namespace MarketFeed.LoadTests.Clients;
 /// A MarketFeed subscriber on <see cref="ClientWebSocket"/>: sends a MessagePack subscribe, decodes
 /// frames with the allocation-free <see cref="FrameDecoder.TryReadTick"/>, and checks sequences
 /// (full mode: seq = prev + 1 per symbol; conflated: no regression per symbol and kind; snapshots reset).
+/// A replay client (<see cref="ClientSpec.Replay"/>) sends full-mode replay requests instead of a subscribe,
+/// one after another, and checks each replay's per-symbol sequences and its tick count against replay end.
 /// </summary>
 public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext context) : VirtualClient(index, spec, context)
 {
     private const int MaxFrameBytes = 16 * 1024 * 1024;
+    private const int ReplaySymbolIdBase = 1 << 20;
+    private readonly Dictionary<int, long> _replayLastSeq = [];
+    private int _replaysSent;
+    private bool _replayDue;
+    private TimeSpan _replaySentAt;
+    private long _replayReceived;
     private long[] _lastSeq = [];
     private long[] _lastTradeSeq = [];
     private TimeSpan _scheduledStart;
@@ -36,15 +44,18 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
                 setup.CancelAfter(SetupTimeout);
                 await ws.ConnectAsync(wsUri, Spec.Role == ClientRole.Staller ? LoopbackConnector.SmallReceiveBuffer : LoopbackConnector.Default, setup.Token).ConfigureAwait(false);
                 ConnectedAt(scheduledStart);
-                byte[] subscribe = ControlRequestWriter.ToMessagePack(new ControlRequest
+                if (Spec.Replay is null)
                 {
-                    Op = ControlRequest.Ops.Subscribe,
-                    Id = 1,
-                    Symbols = Spec.Symbols,
-                    Mode = Spec.FullMode ? DeliveryMode.Full : DeliveryMode.Conflated,
-                });
-                _subscribeSentAt = Context.Clock.Elapsed;
-                await ws.SendAsync(subscribe, WebSocketMessageType.Binary, true, setup.Token).ConfigureAwait(false);
+                    byte[] subscribe = ControlRequestWriter.ToMessagePack(new ControlRequest
+                    {
+                        Op = ControlRequest.Ops.Subscribe,
+                        Id = 1,
+                        Symbols = Spec.Symbols,
+                        Mode = Spec.FullMode ? DeliveryMode.Full : DeliveryMode.Conflated,
+                    });
+                    _subscribeSentAt = Context.Clock.Elapsed;
+                    await ws.SendAsync(subscribe, WebSocketMessageType.Binary, true, setup.Token).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
@@ -59,6 +70,17 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
 
         try
         {
+            if (Spec.Replay is { } replay)
+            {
+                var wait = replay.StartAt - Context.Clock.Elapsed;
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
+
+                await SendReplayAsync(ws, cancellationToken).ConfigureAwait(false);
+            }
+
             await ReceiveLoopAsync(ws, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -143,6 +165,12 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
             {
                 return;
             }
+
+            if (_replayDue)
+            {
+                _replayDue = false;
+                await SendReplayAsync(ws, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -161,6 +189,12 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
         {
             if (FrameDecoder.TryReadTick(ref reader, out Tick tick, out ServerMessage? other))
             {
+                if (tick.SymbolId >= ReplaySymbolIdBase)
+                {
+                    CheckReplaySequence(in tick);
+                    continue;
+                }
+
                 updates++;
                 RecordLatency(now, tick.Timestamp);
                 CheckSequence(in tick);
@@ -204,10 +238,69 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
         last[id] = tick.Sequence;
     }
 
+    private async Task SendReplayAsync(ClientWebSocket ws, CancellationToken cancellationToken)
+    {
+        var replay = Spec.Replay!;
+        _replaysSent++;
+        byte[] request = ControlRequestWriter.ToMessagePack(new ControlRequest
+        {
+            Op = ControlRequest.Ops.Replay,
+            Id = _replaysSent,
+            Dataset = replay.Dataset,
+            Speed = replay.Speed,
+            Mode = DeliveryMode.Full,
+        });
+        _replayReceived = 0;
+        _replayLastSeq.Clear();
+        _replaySentAt = Context.Clock.Elapsed;
+        await ws.SendAsync(request, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void CheckReplaySequence(in Tick tick)
+    {
+        _replayReceived++;
+        Stats.ReplayTicks++;
+        if (_replayLastSeq.TryGetValue(tick.SymbolId, out long prev) && tick.Sequence != prev + 1)
+        {
+            Stats.Gaps++;
+        }
+
+        _replayLastSeq[tick.SymbolId] = tick.Sequence;
+    }
+
+    private void ReplayEnded(ReplayEndMessage end)
+    {
+        var run = new ReplayRun(_replaySentAt, Context.Clock.Elapsed, _replayReceived, end.TicksSent, end.Reason);
+        Stats.ReplayRuns.Add(run);
+        if (!run.Ok)
+        {
+            Stats.Error ??= $"replay {end.ReplayId}: {end.Reason}, received {run.TicksReceived} of {run.TicksSent} ticks";
+        }
+
+        _replayDue = _replaysSent < Spec.Replay!.Iterations;
+    }
+
     private bool Handle(ServerMessage message)
     {
         switch (message)
         {
+            case ReplayStartMessage:
+                if (!Stats.Subscribed)
+                {
+                    AckedAt(_scheduledStart, _replaySentAt);
+                }
+
+                return false;
+            case ReplayEndMessage end when Spec.Replay is not null:
+                ReplayEnded(end);
+                return false;
+            case SnapshotMessage { State.SymbolId: >= ReplaySymbolIdBase } replaySnapshot:
+                _replayLastSeq[replaySnapshot.State.SymbolId] = replaySnapshot.State.Sequence;
+                return false;
+            case ErrorMessage error when Spec.Replay is not null:
+                Stats.ServerErrors++;
+                Stats.Error ??= $"replay request: error {error.Code} {error.CodeName}: {error.Message}";
+                return false;
             case SubscribeAckMessage:
                 AckedAt(_scheduledStart, _subscribeSentAt);
                 return true;

@@ -44,7 +44,7 @@ public static class ReportWriter
             string stem = run.Label.Replace('/', '-');
             foreach (var (kind, h) in new (string, HistogramBase)[]
             {
-                ("latency", run.FastLatency), ("latency-slow", run.SlowLatency), ("connect", run.ConnectLatency), ("ack", run.AckLatency),
+                ("latency", run.FastLatency), ("latency-slow", run.SlowLatency), ("connect", run.ConnectLatency), ("ack", run.AckLatency), ("replay-duration", run.ReplayDuration),
             })
             {
                 if (h.TotalCount == 0)

@@ -1,3 +1,4 @@
+using HdrHistogram;
 using System.Globalization;
 using MarketFeed.LoadTests.Running;
 
@@ -36,6 +37,11 @@ public static class SummaryTable
         Row("slow readers p99 (ms)", r => Ms(RunResult.Ms(r.SlowLatency, 99)));
         Row("connect p50/p99 (ms)", r => $"{Ms(RunResult.Ms(r.ConnectLatency, 50))} / {Ms(RunResult.Ms(r.ConnectLatency, 99))}");
         Row("subscribe-ack p50/p99 (ms)", r => $"{Ms(RunResult.Ms(r.AckLatency, 50))} / {Ms(RunResult.Ms(r.AckLatency, 99))}");
+        Row("replay clients / finished replays / ticks / errors", r => r.ReplayClients == 0 ? "-" : $"{r.ReplayClients} / {N(r.ReplayRuns)} / {N(r.ReplayTicks)} / {r.ReplayErrors}");
+        Row("replayed ticks/s total", r => r.ReplayClients == 0 ? "-" : N(r.ReplayTicksPerSecond));
+        Row("replayed ticks/s per client min/mean/max", r => r.ReplayClients == 0 ? "-" : $"{N(r.ReplayPerClient.Min)} / {N(r.ReplayPerClient.Mean)} / {N(r.ReplayPerClient.Max)}");
+        Row("replay duration min/mean/max (ms)", r => r.ReplayDuration.TotalCount == 0 ? "-"
+            : $"{Ms(r.ReplayDuration.GetValueAtPercentile(0) / 1000.0)} / {Ms(r.ReplayDuration.GetMean() / 1000.0)} / {Ms(r.ReplayDuration.GetMaxValue() / 1000.0)}");
         Row("errors / gaps / server errors", r => $"{r.Errors} / {r.Gaps} / {r.ServerErrors}");
         Row("close codes", r => r.CloseCodes.Count == 0 ? "-" : string.Join(", ", r.CloseCodes.Select(kv => $"{kv.Key}x{kv.Value}")));
         Row("server RSS before/peak/end (MB)", r => $"{F(r.ServerMemoryBeforeMb, "0")} / {F(r.ServerMemoryPeakMb, "0")} / {F(r.ServerMemoryEndMb, "0")}");

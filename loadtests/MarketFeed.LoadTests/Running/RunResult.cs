@@ -116,6 +116,27 @@ public sealed class RunResult
     /// <summary>First client errors (for the report).</summary>
     public List<string> ErrorSamples { get; } = [];
 
+    /// <summary>Replay clients in the run (replay burst scenario; 0 elsewhere).</summary>
+    public int ReplayClients { get; set; }
+
+    /// <summary>Finished replays (all replay clients).</summary>
+    public long ReplayRuns { get; set; }
+
+    /// <summary>Replayed ticks received in finished replays.</summary>
+    public long ReplayTicks { get; set; }
+
+    /// <summary>Replays not completed with every sent tick received, plus replay clients that finished no replay.</summary>
+    public long ReplayErrors { get; set; }
+
+    /// <summary>Replay duration per finished replay, request to replay end (µs).</summary>
+    public LongHistogram ReplayDuration { get; set; } = LatencyRecorder.NewHistogram();
+
+    /// <summary>Replayed ticks/s, all replay clients: finished replays' ticks over the span from the first request to the last end.</summary>
+    public double ReplayTicksPerSecond { get; set; }
+
+    /// <summary>Per replay client ticks/s (its replayed ticks over its time in replays): min, mean, max.</summary>
+    public (double Min, double Mean, double Max) ReplayPerClient { get; set; }
+
     /// <summary>Delivered updates per second.</summary>
     public double DeliveredPerSecond => MeasuredSeconds > 0 ? Updates / MeasuredSeconds : 0;
 
@@ -151,6 +172,9 @@ public sealed class RunResult
         "heap_per_conn_kb" => double.IsNaN(HeapPerConnectionKb) ? null : HeapPerConnectionKb,
         "server_cpu" => ServerCpuPercent,
         "client_cpu" => ClientCpuPercent,
+        "replay_runs" => ReplayRuns,
+        "replay_tps" => ReplayTicksPerSecond,
+        "replay_errors" => ReplayErrors,
         _ => null,
     };
 

@@ -138,6 +138,54 @@ internal sealed class Sampler(
         result.HostLoad = (_hostLoadStart, ServerProbe.HostLoadAverage());
     }
 
+    /// <summary>After the clients stopped: replay runs, durations, throughput and errors of the replay clients.</summary>
+    public void CollectReplays()
+    {
+        var duration = Measurements.LatencyRecorder.NewHistogram();
+        long runs = 0, ticks = 0, errors = 0;
+        int clients = 0;
+        TimeSpan first = TimeSpan.MaxValue, last = TimeSpan.Zero;
+        double min = double.MaxValue, max = 0, sum = 0;
+        foreach (var c in pool.Snapshot())
+        {
+            if (c.Spec.Replay is null)
+            {
+                continue;
+            }
+
+            clients++;
+            long clientTicks = 0;
+            double busySeconds = 0;
+            int ok = 0;
+            foreach (var run in c.Stats.ReplayRuns)
+            {
+                runs++;
+                ok += run.Ok ? 1 : 0;
+                errors += run.Ok ? 0 : 1;
+                ticks += run.TicksReceived;
+                clientTicks += run.TicksReceived;
+                busySeconds += (run.End - run.Start).TotalSeconds;
+                duration.RecordValue(Math.Clamp((long)(run.End - run.Start).TotalMicroseconds, 1, duration.HighestTrackableValue));
+                first = run.Start < first ? run.Start : first;
+                last = run.End > last ? run.End : last;
+            }
+
+            errors += ok == 0 ? 1 : 0;
+            double rate = busySeconds > 0 ? clientTicks / busySeconds : 0;
+            min = Math.Min(min, rate);
+            max = Math.Max(max, rate);
+            sum += rate;
+        }
+
+        result.ReplayClients = clients;
+        result.ReplayRuns = runs;
+        result.ReplayTicks = ticks;
+        result.ReplayErrors = errors;
+        result.ReplayDuration = duration;
+        result.ReplayTicksPerSecond = last > first ? ticks / (last - first).TotalSeconds : 0;
+        result.ReplayPerClient = clients == 0 ? (0, 0, 0) : (min, sum / clients, max);
+    }
+
     /// <summary>After the clients stopped: close codes, staller outcomes, error samples.</summary>
     public void CollectCloses()
     {

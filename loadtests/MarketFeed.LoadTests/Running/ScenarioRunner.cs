@@ -64,6 +64,7 @@ public sealed class ScenarioRunner(RunnerSettings settings)
         await runCts.CancelAsync().ConfigureAwait(false);
         await pool.DrainAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         sampler.CollectCloses();
+        sampler.CollectReplays();
         if (definition.Clean is { } clean)
         {
             await clean(scenarioContext).ConfigureAwait(false);

@@ -51,6 +51,18 @@ public sealed record ScenarioOptions
     /// <summary>Connection storm: connect/subscribe/close iterations per churn worker.</summary>
     public int ChurnIterations { get; init; } = 10;
 
+    /// <summary>Replay burst: replay clients.</summary>
+    public int ReplayClients { get; init; } = 4;
+
+    /// <summary>Replay burst: dataset each replay client replays.</summary>
+    public string ReplayDataset { get; init; } = "sample-equities";
+
+    /// <summary>Replay burst: replay speed multiplier (<see cref="double.PositiveInfinity"/> = "max").</summary>
+    public double ReplaySpeed { get; init; } = double.PositiveInfinity;
+
+    /// <summary>Replay burst: replays per replay client, one after another (the run's end also stops them).</summary>
+    public int ReplayIterations { get; init; } = 1000;
+
     /// <summary>Stop a run when more than this many clients have failed (-1 = 10% of peak connections).</summary>
     public int MaxFailures { get; init; } = -1;
 }

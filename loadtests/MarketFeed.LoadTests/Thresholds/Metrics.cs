@@ -6,7 +6,9 @@ public static class Metrics
     /// <summary>Known names: fast clients' latency percentiles in ms (p50..max, mean); connect/ack/ready p99 in ms;
     /// delivered updates/s; bytes/s; per-client updates/s (client_min/mean/max); errors (failed clients);
     /// gaps; drops (server closes); server_mem_mb (peak RSS); mem_per_conn_kb and heap_per_conn_kb;
-    /// server_cpu and client_cpu (mean % of one core).</summary>
+    /// server_cpu and client_cpu (mean % of one core); replay burst: replay_runs (finished replays),
+    /// replay_tps (replayed ticks/s, all replay clients) and replay_errors (replays not completed with
+    /// every sent tick received, plus replay clients that finished none).</summary>
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {
         "p50", "p75", "p95", "p99", "p99.9", "max", "mean",
@@ -14,5 +16,6 @@ public static class Metrics
         "delivered", "bytes", "client_min", "client_mean", "client_max",
         "errors", "gaps", "drops",
         "server_mem_mb", "mem_per_conn_kb", "heap_per_conn_kb", "server_cpu", "client_cpu",
+        "replay_runs", "replay_tps", "replay_errors",
     };
 }
