@@ -103,5 +103,20 @@ public static class RunExecutor
                     $"{withStallers.Label}: fast clients' p99 {s:0.###} ms vs {b:0.###} ms without stallers ({(s / b - 1) * 100:+0;-0}%); server RSS end {withStallers.ServerMemoryEndMb:0} MB vs {baseline.ServerMemoryEndMb:0} MB"));
             }
         }
+
+        foreach (var burst in results)
+        {
+            if (burst.Variant != "burst")
+            {
+                continue;
+            }
+
+            var baseline = results.Find(r => r.Target == burst.Target && r.Scenario == burst.Scenario && r.Variant == "baseline");
+            if (baseline?.Metric("p99") is { } b && burst.Metric("p99") is { } s && b > 0 && baseline.DeliveredPerSecond > 0)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{burst.Label}: live clients' p99 {s:0.###} ms vs {b:0.###} ms without replays ({(s / b - 1) * 100:+0;-0}%), delivered {burst.DeliveredPerSecond:N0} vs {baseline.DeliveredPerSecond:N0} updates/s ({(burst.DeliveredPerSecond / baseline.DeliveredPerSecond - 1) * 100:+0;-0}%); {burst.ReplayRuns} replays at {burst.ReplayTicksPerSecond:N0} ticks/s, {burst.ReplayErrors} replay errors, {burst.Gaps} gaps"));
+            }
+        }
     }
 }

@@ -180,7 +180,11 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
         long now = Now();
         var stats = Stats;
         stats.Frames++;
-        stats.Bytes += frame.Length;
+        if (Spec.Replay is null)
+        {
+            // Live payload only: replayed bytes would swamp the live clients' MB/s.
+            stats.Bytes += frame.Length;
+        }
         var reader = new MessagePackReader(frame);
         int count = FrameDecoder.ReadFrameHeader(ref reader);
         bool acked = false;
