@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The load-test runs behind docs/benchmarks.md (about 8 minutes). Reports go to reports/bench-*.
+# The load-test runs behind docs/benchmarks.md (about 9 minutes). Reports go to reports/bench-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -19,5 +19,7 @@ lt run firehose --firehose-clients 4 --rate 100000 --duration 25 --name bench-fi
 lt run slow --target both --clients 100 --symbols 20 --rate 10000 --duration 25 --max-failures 100000 --name bench-slow
 # Connection storm: 10k idle subscribed connections.
 lt run storm --connections 10000 --ramp 10 --duration 10 --name bench-storm-10k -t "mem_per_conn_kb <= 16" -t "errors = 0"
+# Replay burst: 4 full-mode replays of sample-equities at max speed, back to back, beside 100 live clients (baseline without replays first).
+lt run replay --clients 100 --symbols 20 --rate 10000 --replay-clients 4 --duration 20 --name bench-replay -t "gaps = 0" -t "errors = 0" -t "replay_errors = 0"
 # Sustainable rate: the same fan-out at rising tick rates on both targets (where does p99 break?).
 lt run fanout --target both --clients 200 --symbols 20 --rate-steps 1000 2500 5000 --duration 15 --max-failures 100000 --name bench-fanout-steps -t "p99 < 50ms" --thresholds-for all
