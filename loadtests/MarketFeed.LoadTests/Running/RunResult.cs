@@ -125,7 +125,7 @@ public sealed class RunResult
     /// <summary>Replayed ticks received in finished replays.</summary>
     public long ReplayTicks { get; set; }
 
-    /// <summary>Replays not completed with every sent tick received, plus replay clients that finished no replay.</summary>
+    /// <summary>Replays not completed with every sent tick received, plus replay clients whose first replay never started.</summary>
     public long ReplayErrors { get; set; }
 
     /// <summary>Replay duration per finished replay, request to replay end (µs).</summary>

@@ -170,7 +170,9 @@ internal sealed class Sampler(
                 last = run.End > last ? run.End : last;
             }
 
-            errors += ok == 0 ? 1 : 0;
+            // A client whose first replay never started (error reply, no answer) is an error; one still inside
+            // a long paced replay when the run ended is not.
+            errors += ok == 0 && !c.Stats.Subscribed ? 1 : 0;
             double rate = busySeconds > 0 ? clientTicks / busySeconds : 0;
             min = Math.Min(min, rate);
             max = Math.Max(max, rate);

@@ -8,7 +8,7 @@ public static class Metrics
     /// gaps; drops (server closes); server_mem_mb (peak RSS); mem_per_conn_kb and heap_per_conn_kb;
     /// server_cpu and client_cpu (mean % of one core); replay burst: replay_runs (finished replays),
     /// replay_tps (replayed ticks/s, all replay clients) and replay_errors (replays not completed with
-    /// every sent tick received, plus replay clients that finished none).</summary>
+    /// every sent tick received, plus replay clients whose first replay never started).</summary>
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {
         "p50", "p75", "p95", "p99", "p99.9", "max", "mean",
