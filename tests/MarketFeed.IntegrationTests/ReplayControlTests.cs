@@ -53,6 +53,8 @@ public sealed class ReplayControlTests(ReplayDataFixture data) : IClassFixture<R
             }
         }
 
+        // The server sends ticks up to 1 ms of wall time early (pacing slack): at speed x that is x ms of data.
+        long slack1x = (long)Server.Replay.ReplaySession.PacingSlack.TotalMilliseconds * UnixTime.NanosPerMillisecond;
         int CountUpTo(long timestamp) => times.Count(t => t <= timestamp);
         long NextAfter(long timestamp) => times.First(t => t > timestamp);
         async Task ReceiveCountAsync(int count) =>
@@ -67,25 +69,27 @@ public sealed class ReplayControlTests(ReplayDataFixture data) : IClassFixture<R
 
         // 1x: 30 s of clock release exactly the ticks of the next 30 s of data.
         time.Advance(TimeSpan.FromSeconds(30));
-        await ReceiveCountAsync(CountUpTo(first + (30 * Second)));
+        long mark1 = first + (30 * Second) + slack1x;
+        await ReceiveCountAsync(CountUpTo(mark1));
         var paused = await ControlAsync(new ControlRequest { Op = "replay.pause", Id = 2, ReplayId = start.ReplayId });
-        Assert.Equal(("paused", NextAfter(first + (30 * Second))), (paused.State, paused.Position));
-        Assert.Equal(CountUpTo(first + (30 * Second)), ticks.Count);
+        Assert.Equal(("paused", NextAfter(mark1)), (paused.State, paused.Position));
+        Assert.Equal(CountUpTo(mark1), ticks.Count);
 
         // Paused: ten minutes of clock release nothing.
         time.Advance(TimeSpan.FromMinutes(10));
         var resumed = await ControlAsync(new ControlRequest { Op = "replay.resume", Id = 3, ReplayId = start.ReplayId });
         Assert.Equal(("playing", paused.Position), (resumed.State, resumed.Position));
-        Assert.Equal(CountUpTo(first + (30 * Second)), ticks.Count);
+        Assert.Equal(CountUpTo(mark1), ticks.Count);
 
         // 10x: 3 s of clock release 30 s of data.
         var faster = await ControlAsync(new ControlRequest { Op = "replay.speed", Id = 4, ReplayId = start.ReplayId, Speed = 10 });
         Assert.Equal("10x", faster.Speed);
         time.Advance(TimeSpan.FromSeconds(3));
-        await ReceiveCountAsync(CountUpTo(first + (60 * Second)));
+        long mark2 = first + (60 * Second) + (10 * slack1x);
+        await ReceiveCountAsync(CountUpTo(mark2));
         var check = await ControlAsync(new ControlRequest { Op = "replay.pause", Id = 5, ReplayId = start.ReplayId });
-        Assert.Equal(NextAfter(first + (60 * Second)), check.Position);
-        Assert.Equal(CountUpTo(first + (60 * Second)), ticks.Count);
+        Assert.Equal(NextAfter(mark2), check.Position);
+        Assert.Equal(CountUpTo(mark2), ticks.Count);
 
         // Seek to 14:05: a fresh snapshot, then contiguous ticks from there.
         long target = T1400 + (300 * Second);

@@ -6,6 +6,19 @@ namespace MarketFeed.Server.Replay;
 
 internal sealed partial class ReplaySession
 {
+    /// <summary>
+    /// Ticks due within this much wall time are sent now rather than each behind its own timer:
+    /// a paced replay costs one wake-up per millisecond, not one per tick, and sends up to 1 ms
+    /// early (documented in docs/protocol.md section 6).
+    /// </summary>
+    internal static readonly TimeSpan PacingSlack = TimeSpan.FromMilliseconds(1);
+
+    private bool IsDue(long timestamp)
+    {
+        TimeSpan delay = _pacer.GetDelay(timestamp);
+        return delay != Timeout.InfiniteTimeSpan && delay <= PacingSlack; // infinite while paused
+    }
+
     private async Task RunAsync()
     {
         try
@@ -35,7 +48,7 @@ internal sealed partial class ReplaySession
                     continue;
                 }
 
-                if (_pacer.GetDelay(next.Timestamp) != TimeSpan.Zero)
+                if (!IsDue(next.Timestamp))
                 {
                     SendStatusIfDue(ref nextStatus, next.Timestamp);
                     await WaitDueAsync(next.Timestamp).ConfigureAwait(false);
@@ -44,7 +57,7 @@ internal sealed partial class ReplaySession
 
                 // Publish every tick that is due now, in one go.
                 int burst = 0;
-                while (burst < 4096 && _cursor.TryPeek(out next) && _pacer.GetDelay(next.Timestamp) == TimeSpan.Zero)
+                while (burst < 4096 && _cursor.TryPeek(out next) && IsDue(next.Timestamp))
                 {
                     _cursor.TryGetNext(out Tick tick);
                     _engine.PublishSequenced(tick);
