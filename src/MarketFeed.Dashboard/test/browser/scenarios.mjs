@@ -83,6 +83,11 @@ export async function replayScenario(page, windowSeconds = 20) {
   await page.selectOption('#replay-speed', 'max');
   await page.click('#replay-play');
   await page.waitForFunction(() => Number(document.querySelector('#replay-progress').dataset.progress) >= 100, null, { timeout: 60_000 });
+  // ...and until the bar itself has grown to full width (its CSS transition), as a person sees it.
+  await page.waitForFunction(() => {
+    const bar = document.querySelector('#replay-bar').getBoundingClientRect().width;
+    return bar >= document.querySelector('#replay-progress').getBoundingClientRect().width - 2;
+  }, null, { timeout: 10_000 });
   return { available: true, progress: Number(await page.getAttribute('#replay-progress', 'data-progress')), status: await page.textContent('#replay-status') };
 }
 
