@@ -12,6 +12,9 @@ public sealed class RecordingSink : IUpdateSink
     /// <summary>Messages accepted per drain call before HasRoom turns false (int.MaxValue = unlimited).</summary>
     public int RoomPerDrain { get; set; } = int.MaxValue;
 
+    /// <summary>Keep <see cref="Received"/> and <see cref="Sequences"/> (false: only the latest state, for long runs).</summary>
+    public bool KeepHistory { get; set; } = true;
+
     /// <summary>Messages in the current drain.</summary>
     public int InCurrentDrain { get; private set; }
 
@@ -37,7 +40,11 @@ public sealed class RecordingSink : IUpdateSink
     public void OnSnapshot(in MarketSnapshot snapshot)
     {
         InCurrentDrain++;
-        Received.Add((true, default, snapshot));
+        if (KeepHistory)
+        {
+            Received.Add((true, default, snapshot));
+        }
+
         State[snapshot.SymbolId] = snapshot;
         FirstSnapshot.TryAdd(snapshot.SymbolId, snapshot);
     }
@@ -46,13 +53,17 @@ public sealed class RecordingSink : IUpdateSink
     public void OnTick(in Tick tick)
     {
         InCurrentDrain++;
-        Received.Add((false, tick, default));
-        if (!Sequences.TryGetValue(tick.SymbolId, out var list))
+        if (KeepHistory)
         {
-            Sequences[tick.SymbolId] = list = [];
+            Received.Add((false, tick, default));
+            if (!Sequences.TryGetValue(tick.SymbolId, out var list))
+            {
+                Sequences[tick.SymbolId] = list = [];
+            }
+
+            list.Add(tick.Sequence);
         }
 
-        list.Add(tick.Sequence);
         State.TryGetValue(tick.SymbolId, out MarketSnapshot s);
         s.SymbolId = tick.SymbolId;
         s.Apply(tick);

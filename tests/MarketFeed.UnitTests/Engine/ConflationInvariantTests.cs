@@ -9,6 +9,9 @@ public sealed class ConflationInvariantTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    // Only catches a hang; generous because 2 shared cores run 5 busy threads in the churn test.
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(3);
+
     [Fact]
     public void Conflated_AfterSourceGoesQuiet_LastReceivedEqualsSourceState()
     {
@@ -322,7 +325,8 @@ public sealed class ConflationInvariantTests
         using var stopDraining = new CancellationTokenSource();
         using var churnDone = new CountdownEvent(churnerCount);
         var subscribers = new System.Collections.Concurrent.ConcurrentBag<Subscriber>();
-        var producer = Task.Run(() =>
+        // Dedicated threads: five busy loops would starve a 2-core thread pool for seconds.
+        var producer = Task.Factory.StartNew(() =>
         {
             long i = 0;
             while (!stopProducer.IsCancellationRequested)
@@ -336,20 +340,20 @@ public sealed class ConflationInvariantTests
                     }
                 }
             }
-        });
+        }, TaskCreationOptions.LongRunning);
 
         var churners = new Task<(Subscriber Subscriber, RecordingSink Sink)>[churnerCount];
         for (int t = 0; t < churners.Length; t++)
         {
             int seed = t;
-            churners[t] = Task.Run(() =>
+            churners[t] = Task.Factory.StartNew(() =>
             {
                 var random = new Random(seed);
                 DeliveryMode mode = seed % 2 == 0 ? DeliveryMode.Conflated : DeliveryMode.Full;
                 var subscriber = engine.CreateSubscriber(new SenderSignal());
                 subscribers.Add(subscriber);
-                var scratch = new RecordingSink { RoomPerDrain = 20 };
-                for (int k = 0; k < 3000; k++)
+                var scratch = new RecordingSink { RoomPerDrain = 500, KeepHistory = false };
+                for (int k = 0; k < 2000; k++)
                 {
                     int id = random.Next(symbols);
                     if (random.Next(3) == 0)
@@ -371,7 +375,7 @@ public sealed class ConflationInvariantTests
                     subscriber.Subscribe(id, mode);
                 }
 
-                var final = new RecordingSink { RoomPerDrain = 50 };
+                var final = new RecordingSink { RoomPerDrain = 500, KeepHistory = false };
                 churnDone.Signal();
                 while (!stopDraining.IsCancellationRequested)
                 {
@@ -380,10 +384,10 @@ public sealed class ConflationInvariantTests
                 }
 
                 return (subscriber, final);
-            });
+            }, TaskCreationOptions.LongRunning);
         }
 
-        Assert.True(churnDone.Wait(Timeout));
+        Assert.True(churnDone.Wait(HangGuard), "churn did not finish");
         stopProducer.Cancel();
         Assert.True(producer.Wait(Timeout));
         stopDraining.Cancel();
