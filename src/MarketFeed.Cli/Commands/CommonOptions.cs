@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using MarketFeed.Client;
 using MarketFeed.Core;
+using MarketFeed.Protocol;
 
 namespace MarketFeed.Cli.Commands;
 
@@ -37,6 +38,41 @@ internal static class CommonOptions
 
     /// <summary>Writes an error line to stderr.</summary>
     public static void Error(string message) => Console.Error.WriteLine("marketfeed: " + message);
+
+    /// <summary>
+    /// Connects and subscribes, reporting failures the same way for every streaming command:
+    /// the ack, or null with the exit code to return (Success when Ctrl+C came first).
+    /// </summary>
+    public static async Task<(SubscribeAckMessage? Ack, int ExitCode)> ConnectAndSubscribeAsync(
+        MarketFeedClient client, IReadOnlyList<string> symbols, DeliveryMode mode, int throttle, CancellationTokenSource stop)
+    {
+        try
+        {
+            await client.ConnectAsync(stop.Token);
+            var ack = await client.SubscribeAsync(symbols, mode, throttle, stop.Token);
+            if (ack.Symbols.Count == 0)
+            {
+                Error($"none of the symbols is known to the server: {string.Join(", ", symbols)} (try 'marketfeed symbols')");
+                return (null, ExitCodes.RequestFailed);
+            }
+
+            return (ack, ExitCodes.Success);
+        }
+        catch (MarketFeedConnectionException ex)
+        {
+            Error(ex.Message);
+            return (null, ExitCodes.ConnectionFailed);
+        }
+        catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
+        {
+            Error("subscribe failed: " + ex.Message);
+            return (null, ExitCodes.RequestFailed);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return (null, ExitCodes.Success);
+        }
+    }
 
     private static Uri? ParseUrl(ArgumentResult result)
     {

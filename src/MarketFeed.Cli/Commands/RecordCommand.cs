@@ -4,7 +4,6 @@ using System.Globalization;
 using MarketFeed.Cli.Output;
 using MarketFeed.Client;
 using MarketFeed.Core;
-using MarketFeed.Protocol;
 using Spectre.Console;
 
 namespace MarketFeed.Cli.Commands;
@@ -52,30 +51,10 @@ internal static class RecordCommand
         ConsoleWidth.AvoidWrapping();
         await using var client = new MarketFeedClient(CommonOptions.ClientOptions(url, autoReconnect: true));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        SubscribeAckMessage ack;
-        try
+        var (ack, exitCode) = await CommonOptions.ConnectAndSubscribeAsync(client, symbols, DeliveryMode.Full, 0, stop);
+        if (ack is null)
         {
-            await client.ConnectAsync(stop.Token);
-            ack = await client.SubscribeAsync(symbols, DeliveryMode.Full, 0, stop.Token);
-            if (ack.Symbols.Count == 0)
-            {
-                CommonOptions.Error($"none of the symbols is known to the server: {string.Join(", ", symbols)} (try 'marketfeed symbols')");
-                return ExitCodes.RequestFailed;
-            }
-        }
-        catch (MarketFeedConnectionException ex)
-        {
-            CommonOptions.Error(ex.Message);
-            return ExitCodes.ConnectionFailed;
-        }
-        catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
-        {
-            CommonOptions.Error("subscribe failed: " + ex.Message);
-            return ExitCodes.RequestFailed;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return ExitCodes.Success;
+            return exitCode;
         }
 
         string path = ResolveOutput(output, DateTimeOffset.UtcNow);

@@ -56,29 +56,10 @@ internal static class TailCommand
         }
 
         var printer = new FeedPrinter(client, json, heartbeats);
-        try
+        var (ack, exitCode) = await CommonOptions.ConnectAndSubscribeAsync(client, symbols, mode, throttle, stop);
+        if (ack is null)
         {
-            await client.ConnectAsync(stop.Token);
-            var ack = await client.SubscribeAsync(symbols, mode, throttle, stop.Token);
-            if (ack.Symbols.Count == 0)
-            {
-                CommonOptions.Error($"none of the symbols is known to the server: {string.Join(", ", symbols)} (try 'marketfeed symbols')");
-                return ExitCodes.RequestFailed;
-            }
-        }
-        catch (MarketFeedConnectionException ex)
-        {
-            CommonOptions.Error(ex.Message);
-            return ExitCodes.ConnectionFailed;
-        }
-        catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
-        {
-            CommonOptions.Error("subscribe failed: " + ex.Message);
-            return ExitCodes.RequestFailed;
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return ExitCodes.Success;
+            return exitCode;
         }
 
         long updates = 0;
