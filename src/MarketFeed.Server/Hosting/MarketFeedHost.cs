@@ -3,6 +3,7 @@ using MarketFeed.Server.Connections;
 using MarketFeed.Server.Diagnostics;
 using MarketFeed.Server.Replay;
 using MarketFeed.Sources.Datasets;
+using MarketFeed.Sources.TickLog;
 using MarketFeed.Server.Options;
 using MarketFeed.Server.Sources;
 using MarketFeed.Sources.Simulation;
@@ -132,13 +133,7 @@ public static class MarketFeedHost
             throw new InvalidOperationException($"Feed:Source=replay needs Replay:Dataset naming a tick log in {catalog.Directory} (found: {string.Join(", ", catalog.List().Select(d => d.Name))})");
         }
 
-        var symbols = new List<SymbolInfo>(info.Symbols.Count);
-        foreach (var s in info.Symbols)
-        {
-            symbols.Add(new SymbolInfo(s.Name, symbols.Count, s.Name, string.Empty, s.PriceDecimals, s.SizeDecimals, 1, 1, 0));
-        }
-
-        return new SymbolUniverse(symbols);
+        return TickLogUniverse.From(info.Symbols);
     }
 
     /// <summary>

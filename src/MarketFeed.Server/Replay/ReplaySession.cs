@@ -4,6 +4,7 @@ using MarketFeed.Engine;
 using MarketFeed.Protocol;
 using MarketFeed.Server.Connections;
 using MarketFeed.Sources.Replay;
+using MarketFeed.Sources.TickLog;
 
 namespace MarketFeed.Server.Replay;
 
@@ -55,13 +56,7 @@ internal sealed partial class ReplaySession : IAsyncDisposable
         SymbolIdOffset = symbolIdOffset;
         _endRequestId = requestId;
 
-        var symbols = new List<SymbolInfo>(cursor.LogSymbols.Count);
-        foreach (var s in cursor.LogSymbols)
-        {
-            symbols.Add(new SymbolInfo(s.Name, symbols.Count, s.Name, string.Empty, s.PriceDecimals, s.SizeDecimals, 1, 1, 0));
-        }
-
-        var universe = new SymbolUniverse(symbols);
+        SymbolUniverse universe = TickLogUniverse.From(cursor.LogSymbols);
         var options = connection.Runtime.Options;
         _engine = new ConflationEngine(universe, new EngineSettings(Math.Max(options.MaxSymbolsPerConnection, universe.Count), options.FullQueueCapacity), _time);
         _subscriber = _engine.CreateSubscriber(connection.Signal);
