@@ -83,6 +83,19 @@ public sealed class FrameBuilder : IDisposable
     }
 
     /// <summary>
+    /// Space for one message of up to <paramref name="maxLength"/> bytes at the end of the frame;
+    /// nothing is added until <see cref="CommitMessage"/> (so a caller may write and then give up).
+    /// </summary>
+    public Span<byte> ReserveMessage(int maxLength) => _buffer.GetSpan(maxLength)[..maxLength];
+
+    /// <summary>Adds the <paramref name="length"/> bytes written into the last <see cref="ReserveMessage"/> span as one message.</summary>
+    public void CommitMessage(int length)
+    {
+        _buffer.Advance(length);
+        _count++;
+    }
+
+    /// <summary>
     /// Appends a message written by <paramref name="write"/> (for the less frequent message kinds).
     /// </summary>
     public void Add<TState>(TState state, MessageWriterAction<TState> write)

@@ -44,9 +44,10 @@ public sealed class EncodedMessageCache
             return false;
         }
 
-        Span<byte> copy = stackalloc byte[Entry.Capacity];
+        // Copy straight into the frame; the bytes count only if the entry did not change meanwhile.
+        Span<byte> target = frame.ReserveMessage(length);
         ReadOnlySpan<byte> data = entry.Data;
-        data[..length].CopyTo(copy);
+        data[..length].CopyTo(target);
         if (!X86Base.IsSupported)
         {
             Interlocked.MemoryBarrier();
@@ -57,7 +58,7 @@ public sealed class EncodedMessageCache
             return false;
         }
 
-        frame.AddEncoded(copy[..length]);
+        frame.CommitMessage(length);
         return true;
     }
 
