@@ -30,6 +30,11 @@ test('subscribe acks with scales, then snapshot and scaled quotes/trades follow'
   const snapshot = nextEvent(client, 'snapshot', (e) => e.symbol === 'BTCUSDT');
   const trade = nextEvent(client, 'trade', (e) => e.symbol === 'BTCUSDT');
   const quote = nextEvent(client, 'quote', (e) => e.symbol === 'BTCUSDT');
+  // The fake server quotes a symbol only while someone holds it, so AAPL's book fills on its
+  // first quote after the subscribe (its snapshot may carry no quote yet).
+  const aaplQuote = nextEvent(client, 'quote', (e) => e.symbol === 'AAPL');
+  let lastAapl = null;
+  client.on('quote', (e) => { if (e.symbol === 'AAPL') lastAapl = e; });
   const ack = await client.subscribe(['AAPL', 'BTCUSDT', 'NOPE']);
   assert.deepEqual(ack.symbols.map((s) => [s.symbol, s.priceDecimals, s.sizeDecimals]), [['AAPL', 4, 0], ['BTCUSDT', 2, 3]]);
   assert.deepEqual(ack.errors.map((e) => [e.code, e.symbol]), [[404, 'NOPE']]);
@@ -41,7 +46,9 @@ test('subscribe acks with scales, then snapshot and scaled quotes/trades follow'
   assert.ok(Math.abs(t.timeMs - Date.now()) < 5000);
   assert.ok(t.volumeDelta > 0);
   assert.deepEqual(client.subscriptions().map((s) => s.symbol), ['AAPL', 'BTCUSDT']);
-  assert.ok(client.book('AAPL').bid > 100);
+  const aapl = await aaplQuote;
+  assert.ok(aapl.bid > 100, 'AAPL price is scaled to real units');
+  assert.equal(client.book('AAPL').bid, lastAapl.bid, 'the book holds the latest AAPL quote');
   client.close();
   assert.equal(client.state, 'closed');
 });
