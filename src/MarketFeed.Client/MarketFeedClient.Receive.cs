@@ -3,7 +3,6 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using MarketFeed.Core;
 using MarketFeed.Protocol;
-using MessagePack;
 
 namespace MarketFeed.Client;
 
@@ -143,21 +142,13 @@ public sealed partial class MarketFeedClient
                 return;
             }
 
-            // Load-generator path: skip quotes and trades without allocating; decode only control messages.
-            var reader = new MessagePackReader(frame);
-            int n = FrameDecoder.ReadFrameHeader(ref reader);
-            for (int i = 0; i < n; i++)
+            // Load-generator path: read quotes and trades without allocating and drop them; decode only control messages.
+            var reader = new FrameReader(frame);
+            while (reader.Remaining > 0)
             {
-                var peek = reader.CreatePeekReader();
-                peek.ReadArrayHeader();
-                int kind = peek.ReadInt32();
-                if (kind is (int)MessageKind.Quote or (int)MessageKind.Trade)
+                if (!reader.TryReadTick(out _, out ServerMessage? other))
                 {
-                    reader.Skip();
-                }
-                else
-                {
-                    messages.Add(FrameDecoder.ReadMessage(ref reader));
+                    messages.Add(other!);
                 }
             }
         }

@@ -2,8 +2,7 @@ namespace MarketFeed.Client;
 
 /// <summary>
 /// Receives every binary server frame as it arrives, before the client's own processing (the low-level path
-/// for load generators). Decode ticks without allocating with
-/// <see cref="MarketFeed.Protocol.FrameDecoder.ReadFrameHeader"/> and <see cref="MarketFeed.Protocol.FrameDecoder.TryReadTick"/>.
+/// for load generators). Decode ticks without allocating with <see cref="MarketFeed.Protocol.FrameReader"/>.
 /// </summary>
 /// <param name="frame">The whole frame (a MessagePack array of messages). Valid only during the call: the buffer is reused.</param>
 /// <param name="receiveTimestamp">When the last byte of the frame was received: ns since the Unix epoch, UTC,

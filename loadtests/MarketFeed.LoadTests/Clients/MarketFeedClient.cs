@@ -8,7 +8,7 @@ namespace MarketFeed.LoadTests.Clients;
 
 /// <summary>
 /// A MarketFeed subscriber on <see cref="ClientWebSocket"/>: sends a MessagePack subscribe, decodes
-/// frames with the allocation-free <see cref="FrameDecoder.TryReadTick"/>, and checks sequences
+/// frames with the allocation-free <see cref="FrameReader"/>, and checks sequences
 /// (full mode: seq = prev + 1 per symbol; conflated: no regression per symbol and kind; snapshots reset).
 /// A replay client (<see cref="ClientSpec.Replay"/>) sends full-mode replay requests instead of a subscribe,
 /// one after another, and checks each replay's per-symbol sequences and its tick count against replay end.
@@ -93,7 +93,7 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
                 ClosedByServer(1006, ex.WebSocketErrorCode.ToString());
             }
         }
-        catch (MessagePackSerializationException ex)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
         {
             Stats.Failed = true;
             Stats.Error ??= $"protocol: {ex.Message}";
@@ -185,13 +185,12 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
             // Live payload only: replayed bytes would swamp the live clients' MB/s.
             stats.Bytes += frame.Length;
         }
-        var reader = new MessagePackReader(frame);
-        int count = FrameDecoder.ReadFrameHeader(ref reader);
+        var reader = new FrameReader(frame);
         bool acked = false;
         long updates = 0;
-        for (int i = 0; i < count; i++)
+        while (reader.Remaining > 0)
         {
-            if (FrameDecoder.TryReadTick(ref reader, out Tick tick, out ServerMessage? other))
+            if (reader.TryReadTick(out Tick tick, out ServerMessage? other))
             {
                 if (tick.SymbolId >= ReplaySymbolIdBase)
                 {
