@@ -272,7 +272,7 @@ public sealed class MarketFeedClientMessageTests
     }
 
     [Fact]
-    public async Task RawFrameHandler_MarketDataDecodingOff_TicksReadWithTryReadTickAndControlStillWorks()
+    public async Task RawFrameHandler_MarketDataDecodingOff_TicksReadWithFrameReaderAndControlStillWorks()
     {
         await using var server = await FakeFeedServer.StartAsync();
         var ticks = new List<Tick>();
@@ -281,11 +281,10 @@ public sealed class MarketFeedClientMessageTests
         options.DecodeMarketData = false;
         options.FrameHandler = (frame, receivedAt) =>
         {
-            var reader = new MessagePackReader(frame);
-            int n = FrameDecoder.ReadFrameHeader(ref reader);
-            for (int i = 0; i < n; i++)
+            var reader = new FrameReader(frame);
+            while (reader.Remaining > 0)
             {
-                if (FrameDecoder.TryReadTick(ref reader, out var tick, out _))
+                if (reader.TryReadTick(out var tick, out _))
                 {
                     ticks.Add(tick);
                     receiveTimes.Add(receivedAt);
