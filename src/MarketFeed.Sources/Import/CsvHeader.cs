@@ -1,19 +1,37 @@
 namespace MarketFeed.Sources.Import;
 
-/// <summary>Column names of a CSV header row, looked up case-insensitively.</summary>
+/// <summary>
+/// Column names of a CSV header row, looked up case-insensitively. Names may be quoted (RFC 4180:
+/// the delimiter is literal inside quotes, "" is one quote), but may not span lines.
+/// </summary>
 internal sealed class CsvHeader
 {
     private readonly string[] _names;
 
-    public CsvHeader(ReadOnlySpan<char> line, char delimiter)
+    /// <summary>Reads the names of <paramref name="line"/>, line 1 of <paramref name="file"/>.</summary>
+    /// <exception cref="ImportException">A quoted name is malformed.</exception>
+    public CsvHeader(ReadOnlySpan<char> line, char delimiter, string file)
     {
-        var list = new List<string>();
-        foreach (var range in line.Split(delimiter))
+        var fields = new Range[line.Count(delimiter) + 1];
+        int count;
+        if (line.Contains('"'))
         {
-            list.Add(Unquote(line[range].Trim()).ToString());
+            string? error = new CsvQuotedSplitter().Split(line, delimiter, fields, null, out line, out count);
+            if (error is not null)
+            {
+                throw new ImportException($"{file}:1: header: {error}");
+            }
+        }
+        else
+        {
+            count = line.Split(fields, delimiter);
         }
 
-        _names = [.. list];
+        _names = new string[count];
+        for (int i = 0; i < count; i++)
+        {
+            _names[i] = line[fields[i]].Trim().ToString();
+        }
     }
 
     public int Count => _names.Length;
@@ -38,7 +56,4 @@ internal sealed class CsvHeader
         int i = IndexOf(name);
         return i >= 0 ? i : throw new ImportException($"{file}:1: header has no '{name}' column (columns: {string.Join(',', _names)})");
     }
-
-    public static ReadOnlySpan<char> Unquote(ReadOnlySpan<char> field) =>
-        field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1] : field;
 }

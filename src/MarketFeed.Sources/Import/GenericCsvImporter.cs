@@ -53,24 +53,43 @@ public static class GenericCsvImporter
                 return;
             }
 
-            header = new CsvHeader(headerLine, delimiter);
+            header = new CsvHeader(headerLine, delimiter, path);
         }
 
         var c = new Columns(m, header, path);
         var run = session.BeginFile(path, size);
         int defaultSymbol = c.Symbol < 0 ? AddSymbol(session, m, m.DefaultSymbol!) : -1;
         Span<Range> f = stackalloc Range[Math.Min(256, c.Max + 2)];
-        while (reader.TryReadLine(out var line))
+        CsvQuotedSplitter? quoted = null;
+        while (reader.TryReadLine(out var line, out bool hasQuote))
         {
             if (line.IsWhiteSpace())
             {
                 continue;
             }
 
-            int n = line.Split(f, delimiter);
+            // A row may span lines (a quoted field with a line break): errors name its first line.
+            long lineNumber = reader.LineNumber;
+            int n;
+            if (!hasQuote)
+            {
+                n = line.Split(f, delimiter);
+            }
+            else
+            {
+                quoted ??= new CsvQuotedSplitter();
+                string? malformed = quoted.Split(line, delimiter, f, reader, out line, out n);
+                if (malformed is not null)
+                {
+                    session.Errors.Add(path, lineNumber, malformed);
+                    session.RowDone(path, reader, size);
+                    continue;
+                }
+            }
+
             if (n <= c.Max)
             {
-                session.Errors.Add(path, reader.LineNumber, $"expected at least {c.Max + 1} columns, found {n}");
+                session.Errors.Add(path, lineNumber, $"expected at least {c.Max + 1} columns, found {n}");
                 session.RowDone(path, reader, size);
                 continue;
             }
@@ -78,7 +97,7 @@ public static class GenericCsvImporter
             string? error = ParseRow(line, f, c, m, time, session, books, run, defaultSymbol);
             if (error is not null)
             {
-                session.Errors.Add(path, reader.LineNumber, error);
+                session.Errors.Add(path, lineNumber, error);
             }
 
             session.RowDone(path, reader, size);
@@ -219,8 +238,10 @@ public static class GenericCsvImporter
         return session.SymbolTable.GetOrAdd(name, m.PriceDecimals, m.SizeDecimals);
     }
 
+    // No unquoting here: a row without a '"' has nothing to unquote, and CsvQuotedSplitter has
+    // already decoded the fields of a row with one.
     private static ReadOnlySpan<char> Field(ReadOnlySpan<char> line, Span<Range> f, int column) =>
-        CsvHeader.Unquote(line[f[column]].Trim()).Trim();
+        line[f[column]].Trim();
 
     private static bool Matches(ReadOnlySpan<char> value, string[] candidates)
     {

@@ -14,8 +14,9 @@ namespace MarketFeed.Sources.Import;
 /// Row kind: from the <see cref="Kind"/> column if mapped (values in <see cref="TradeKindValues"/>
 /// / <see cref="QuoteKindValues"/>), else a row with a non-empty price is a trade and any other
 /// row a quote. An empty bid or ask field keeps that side's last value for the symbol (one-sided
-/// updates merge into a full top of book). Fields may be wrapped in double quotes, but a quoted
-/// field must not contain the delimiter.
+/// updates merge into a full top of book). Fields, header names included, may be quoted as in
+/// RFC 4180: inside double quotes the delimiter and line breaks are literal and "" is one quote
+/// (docs/import.md, "Quoting").
 /// </remarks>
 public sealed class GenericCsvMapping
 {
@@ -28,7 +29,7 @@ public sealed class GenericCsvMapping
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    /// <summary>Field delimiter: one character, or "tab". Default ",".</summary>
+    /// <summary>Field delimiter: one character other than a double quote, or "tab". Default ",".</summary>
     public string Delimiter { get; set; } = ",";
 
     /// <summary>Whether the first line is a header row. Default true.</summary>
@@ -125,6 +126,7 @@ public sealed class GenericCsvMapping
     internal char DelimiterChar => Delimiter switch
     {
         "tab" or "\\t" or "\t" => '\t',
+        "\"" => throw new ImportException("delimiter cannot be a double quote: it encloses quoted fields"),
         { Length: 1 } => Delimiter[0],
         _ => throw new ImportException($"delimiter must be one character or 'tab', not '{Delimiter}'"),
     };

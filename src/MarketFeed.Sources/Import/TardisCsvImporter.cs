@@ -45,7 +45,7 @@ public static class TardisCsvImporter
             return;
         }
 
-        var header = new CsvHeader(headerLine, ',');
+        var header = new CsvHeader(headerLine, ',', path);
         int cSymbol = header.Require("symbol", path);
         int cTs = header.Require("timestamp", path);
         int cLocal = header.IndexOf("local_timestamp");
@@ -148,7 +148,7 @@ public static class TardisCsvImporter
                 continue;
             }
 
-            var header = new CsvHeader(headerLine, ',');
+            var header = new CsvHeader(headerLine, ',', path);
             int cSymbol = header.IndexOf("symbol");
             int[] priceCols = [header.IndexOf("price"), header.IndexOf("bid_price"), header.IndexOf("ask_price")];
             int[] sizeCols = [header.IndexOf("amount"), header.IndexOf("bid_amount"), header.IndexOf("ask_amount")];
