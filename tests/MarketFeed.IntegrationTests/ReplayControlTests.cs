@@ -111,4 +111,101 @@ public sealed class ReplayControlTests(ReplayDataFixture data) : IClassFixture<R
         var end = Assert.IsType<ReplayEndMessage>(await client.ReceiveUntilAsync(m => m is ReplayEndMessage, ct));
         Assert.Equal(("stopped", 8L), (end.Reason, end.RequestId));
     }
+
+    [Fact]
+    public async Task ServerWideReplayCap_MaxSpeedReplayGetsOneSecondOfBudgetPerSecond()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        await using var server = await FeedServer.StartAsync(time, "--Replay:DataDirectory=" + data.DataDirectory, "--Replay:StatusIntervalSeconds=3600", "--Feed:HeartbeatIntervalMs=600000", "--Replay:MaxTicksPerSecond=1000");
+        await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var ct = cts.Token;
+        int received = 0;
+        bool Count(ServerMessage m)
+        {
+            if (m is QuoteMessage or TradeMessage)
+            {
+                received++;
+            }
+
+            return false;
+        }
+
+        var times = new List<long>();
+        using (var cursor = MarketFeed.Sources.Replay.ReplayCursor.Open(Path.Combine(data.DataDirectory, "ibm-20131007.mflog"), ["IBM"], T1400))
+        {
+            while (cursor.TryGetNext(out Tick t))
+            {
+                times.Add(t.Timestamp);
+            }
+        }
+
+        Assert.True(times.Count > 3000);
+        async Task<ReplayStatusMessage> ControlAsync(ControlRequest request)
+        {
+            await client.SendAsync(request, ct);
+            return Assert.IsType<ReplayStatusMessage>(await client.ReceiveUntilAsync(m => Count(m) || (m is ReplayStatusMessage s && s.RequestId == request.Id), ct));
+        }
+
+        // Max speed, full mode: the bucket starts with one second of budget and the clock stands still.
+        await client.SendAsync(new ControlRequest { Op = "replay", Id = 1, Dataset = "ibm-20131007", From = T1400, Speed = double.PositiveInfinity, Mode = DeliveryMode.Full }, ct);
+        var start = Assert.IsType<ReplayStartMessage>(await client.ReceiveUntilAsync(m => m is ReplayStartMessage, ct));
+        Assert.NotNull(await client.ReceiveUntilAsync(m => { Count(m); return received >= 1000; }, ct));
+        var status = await ControlAsync(new ControlRequest { Op = "replay.pause", Id = 2, ReplayId = start.ReplayId });
+        Assert.Equal((1000, times[1000]), (received, status.Position));
+
+        // A minute of clock while paused refills at most one second of budget: 1000 more, then it waits again.
+        time.Advance(TimeSpan.FromMinutes(1));
+        await ControlAsync(new ControlRequest { Op = "replay.resume", Id = 3, ReplayId = start.ReplayId });
+        Assert.NotNull(await client.ReceiveUntilAsync(m => { Count(m); return received >= 2000; }, ct));
+        status = await ControlAsync(new ControlRequest { Op = "replay.pause", Id = 4, ReplayId = start.ReplayId });
+        Assert.Equal((2000, times[2000]), (received, status.Position));
+
+        // Half a second of clock: half a second of budget.
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        await ControlAsync(new ControlRequest { Op = "replay.resume", Id = 5, ReplayId = start.ReplayId });
+        Assert.NotNull(await client.ReceiveUntilAsync(m => { Count(m); return received >= 2500; }, ct));
+        status = await ControlAsync(new ControlRequest { Op = "replay.pause", Id = 6, ReplayId = start.ReplayId });
+        Assert.Equal((2500, times[2500]), (received, status.Position));
+    }
+
+    [Fact]
+    public async Task ServerWideReplayCap_WakesWhenBudgetRefills_AndTheReplayCompletes()
+    {
+        // Real clock: a 20,000-tick window at max speed under a 10,000 ticks/s cap cannot end in
+        // less than one second (one second of budget up front, then 10,000 per second), and it
+        // does end: the loop wakes up each time budget is back.
+        await using var server = await FeedServer.StartAsync("--Replay:DataDirectory=" + data.DataDirectory, "--Replay:MaxTicksPerSecond=10000");
+        await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var times = new List<long>();
+        using (var cursor = MarketFeed.Sources.Replay.ReplayCursor.Open(Path.Combine(data.DataDirectory, "ibm-20131007.mflog"), ["IBM"], T1400))
+        {
+            while (times.Count < 20_001 && cursor.TryGetNext(out Tick t))
+            {
+                times.Add(t.Timestamp);
+            }
+        }
+
+        long to = times[^1] - 1; // 20,000 ticks (ticks sharing the last timestamp stay outside)
+        int expected = times.Count(t => t <= to);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await client.SendAsync(new ControlRequest { Op = "replay", Id = 1, Dataset = "ibm-20131007", From = T1400, To = to, Speed = double.PositiveInfinity, Mode = DeliveryMode.Full }, cts.Token);
+        int received = 0;
+        var end = Assert.IsType<ReplayEndMessage>(await client.ReceiveUntilAsync(
+            m =>
+            {
+                if (m is QuoteMessage or TradeMessage)
+                {
+                    received++;
+                }
+
+                return m is ReplayEndMessage;
+            },
+            cts.Token));
+        clock.Stop();
+
+        Assert.Equal(("completed", (long)expected, expected), (end.Reason, end.TicksSent, received));
+        Assert.True(clock.Elapsed >= TimeSpan.FromSeconds((expected - 10_000) / 10_000.0) - TimeSpan.FromMilliseconds(20), $"took {clock.Elapsed}");
+    }
 }

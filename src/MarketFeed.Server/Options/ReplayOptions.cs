@@ -24,6 +24,13 @@ public sealed class ReplayOptions
     /// <summary>Most concurrent per-client replay sessions on the server (each reads a file on its own task).</summary>
     public int MaxSessions { get; set; } = 64;
 
+    /// <summary>
+    /// Cap on replayed ticks per second over all per-client replay sessions together (0 = none).
+    /// Keeps max-speed replays from taking the CPU the live feed needs; the live feed itself
+    /// (<c>Feed:Source=replay</c>) is never capped by it.
+    /// </summary>
+    public long MaxTicksPerSecond { get; set; }
+
     /// <summary>Seconds between replay status messages while playing.</summary>
     public double StatusIntervalSeconds { get; set; } = 1;
 
@@ -33,6 +40,11 @@ public sealed class ReplayOptions
         if (MaxSessions < 1)
         {
             throw new InvalidOperationException($"configuration {SectionName}:{nameof(MaxSessions)} must be >= 1");
+        }
+
+        if (MaxTicksPerSecond is < 0 or > MarketFeed.Server.Replay.ReplayRateLimiter.MaxTicksPerSecond)
+        {
+            throw new InvalidOperationException($"configuration {SectionName}:{nameof(MaxTicksPerSecond)} must be 0 (no cap) .. {MarketFeed.Server.Replay.ReplayRateLimiter.MaxTicksPerSecond}");
         }
 
         if (StatusIntervalSeconds <= 0)

@@ -15,9 +15,10 @@ namespace MarketFeed.Server.Replay;
 /// controls to it.
 /// </summary>
 /// <remarks>Called from connections' receive loops (many threads); state is in concurrent collections.</remarks>
-internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptions> options) : IReplayHandler
+internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptions> options, TimeProvider time) : IReplayHandler
 {
     private const int SymbolIdBlock = 1 << 20;
+    private readonly ReplayRateLimiter? _rateLimiter = options.Value.MaxTicksPerSecond > 0 ? new ReplayRateLimiter(options.Value.MaxTicksPerSecond, time) : null;
     private readonly ConcurrentDictionary<long, (Connection Connection, ReplaySession Session)> _sessions = new();
     private long _nextReplayId;
 
@@ -114,7 +115,7 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
         // so one id block suffices: replay ids never collide with live ids, and the same request
         // gives the same messages.
         const int offset = SymbolIdBlock;
-        var session = new ReplaySession(connection, replayId, request.Id, info.Name, cursor, speed, mode, throttle, offset, TimeSpan.FromSeconds(options.Value.StatusIntervalSeconds), Ended);
+        var session = new ReplaySession(connection, replayId, request.Id, info.Name, cursor, speed, mode, throttle, offset, TimeSpan.FromSeconds(options.Value.StatusIntervalSeconds), _rateLimiter, Ended);
         _sessions[replayId] = (connection, session);
         connection.Own(session);
         session.Start();

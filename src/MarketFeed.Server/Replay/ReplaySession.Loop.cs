@@ -13,6 +13,9 @@ internal sealed partial class ReplaySession
     /// </summary>
     internal static readonly TimeSpan PacingSlack = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>Most ticks published between two checks of controls and back-pressure.</summary>
+    private const int MaxBurst = 4096;
+
     private bool IsDue(long timestamp)
     {
         TimeSpan delay = _pacer.GetDelay(timestamp);
@@ -55,9 +58,17 @@ internal sealed partial class ReplaySession
                     continue;
                 }
 
-                // Publish every tick that is due now, in one go.
+                // Publish every tick that is due now, in one go, within the server-wide replay budget.
+                int allowed = _rateLimiter?.Take(MaxBurst) ?? MaxBurst;
+                if (allowed == 0)
+                {
+                    SendStatusIfDue(ref nextStatus, next.Timestamp);
+                    await WaitInterruptiblyAsync(token => new ValueTask(Task.Delay(_rateLimiter!.UntilAvailable(), _time, token))).ConfigureAwait(false);
+                    continue;
+                }
+
                 int burst = 0;
-                while (burst < 4096 && _cursor.TryPeek(out next) && IsDue(next.Timestamp))
+                while (burst < allowed && _cursor.TryPeek(out next) && IsDue(next.Timestamp))
                 {
                     _cursor.TryGetNext(out Tick tick);
                     _engine.PublishSequenced(tick);
@@ -69,6 +80,7 @@ internal sealed partial class ReplaySession
                     }
                 }
 
+                _rateLimiter?.Return(allowed - burst);
                 SendStatusIfDue(ref nextStatus, next.Timestamp);
             }
 
@@ -99,7 +111,10 @@ internal sealed partial class ReplaySession
         }
     }
 
-    private async Task WaitDueAsync(long timestamp)
+    private Task WaitDueAsync(long timestamp) => WaitInterruptiblyAsync(token => _pacer.WaitUntilDueAsync(timestamp, token));
+
+    /// <summary>Runs a wait that a control request, a stop or the next status time cuts short.</summary>
+    private async Task WaitInterruptiblyAsync(Func<CancellationToken, ValueTask> wait)
     {
         var cancel = new CancellationTokenSource();
         Volatile.Write(ref _waitCancel, cancel);
@@ -110,10 +125,10 @@ internal sealed partial class ReplaySession
                 return;
             }
 
-            // Wake for the tick, or at the next status time, whichever is first.
+            // Wake when the wait ends, or at the next status time, whichever is first.
             using var statusTimer = new CancellationTokenSource(_statusInterval, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, statusTimer.Token);
-            await _pacer.WaitUntilDueAsync(timestamp, linked.Token).ConfigureAwait(false);
+            await wait(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

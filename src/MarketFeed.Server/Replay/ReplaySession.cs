@@ -17,7 +17,9 @@ namespace MarketFeed.Server.Replay;
 /// The replay loop is the private engine's single sequencer; it alone touches the cursor and
 /// applies control requests (queued by the connection's receive loop, any thread). In full mode the
 /// loop never lets the client's queue pass half its capacity: it waits for the connection to send
-/// (back-pressure), so a max-speed replay is paced by the client's socket and never drops.
+/// (back-pressure), so a max-speed replay is paced by the client's socket and never drops. With
+/// <c>Replay:MaxTicksPerSecond</c> set, every burst also takes its ticks from the server-wide
+/// <see cref="ReplayRateLimiter"/> and the loop waits when it is empty.
 /// </remarks>
 internal sealed partial class ReplaySession : IAsyncDisposable
 {
@@ -35,14 +37,16 @@ internal sealed partial class ReplaySession : IAsyncDisposable
     private readonly int _throttle;
     private readonly int[] _selectedIds;
     private readonly Action<ReplaySession> _onEnded;
+    private readonly ReplayRateLimiter? _rateLimiter;
     private CancellationTokenSource? _waitCancel;
     private Task _loop = Task.CompletedTask;
     private long _ticksSent;
     private long _endRequestId;
     private string _endReason = "completed";
 
-    public ReplaySession(Connection connection, long replayId, long requestId, string dataset, ReplayCursor cursor, ReplaySpeed speed, DeliveryMode mode, int throttle, int symbolIdOffset, TimeSpan statusInterval, Action<ReplaySession> onEnded)
+    public ReplaySession(Connection connection, long replayId, long requestId, string dataset, ReplayCursor cursor, ReplaySpeed speed, DeliveryMode mode, int throttle, int symbolIdOffset, TimeSpan statusInterval, ReplayRateLimiter? rateLimiter, Action<ReplaySession> onEnded)
     {
+        _rateLimiter = rateLimiter;
         _connection = connection;
         _cursor = cursor;
         _time = connection.Runtime.Time;
