@@ -14,11 +14,14 @@ public sealed class ReplayRateLimiterTests
 
         Assert.Equal(1000, limiter.Take(5000));
         Assert.Equal(0, limiter.Take(1));
-        Assert.Equal(TimeSpan.FromMilliseconds(1), limiter.UntilAvailable());
+        Assert.Equal(10, limiter.MinimumBurst);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), limiter.UntilAvailable());
 
-        time.Advance(TimeSpan.FromMilliseconds(1));
+        time.Advance(TimeSpan.FromMilliseconds(4));
+        Assert.Equal(TimeSpan.FromMilliseconds(6), limiter.UntilAvailable());
+        time.Advance(TimeSpan.FromMilliseconds(6));
         Assert.Equal(TimeSpan.Zero, limiter.UntilAvailable());
-        Assert.Equal(1, limiter.Take(10));
+        Assert.Equal(10, limiter.Take(100));
 
         time.Advance(TimeSpan.FromMilliseconds(250));
         Assert.Equal(250, limiter.Take(5000));
@@ -40,15 +43,16 @@ public sealed class ReplayRateLimiterTests
     }
 
     [Fact]
-    public void HighRates_WakeForOneMillisecondOfTicks()
+    public void WakesForTenMillisecondsOfTicks()
     {
         var time = new FakeTimeProvider();
         var limiter = new ReplayRateLimiter(2_000_000, time);
-        Assert.Equal(2000, limiter.MinimumBurst);
+        Assert.Equal(20_000, limiter.MinimumBurst);
         Assert.Equal(2_000_000, limiter.Take(int.MaxValue));
-        Assert.Equal(TimeSpan.FromMilliseconds(1), limiter.UntilAvailable());
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(2000, limiter.Take(int.MaxValue));
+        Assert.Equal(TimeSpan.FromMilliseconds(10), limiter.UntilAvailable());
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(20_000, limiter.Take(int.MaxValue));
+        Assert.Equal(1, new ReplayRateLimiter(50, time).MinimumBurst);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ internal sealed partial class ReplaySession
                 if (allowed == 0)
                 {
                     SendStatusIfDue(ref nextStatus, next.Timestamp);
-                    await WaitInterruptiblyAsync(token => new ValueTask(Task.Delay(_rateLimiter!.UntilAvailable(), _time, token))).ConfigureAwait(false);
+                    await WaitInterruptiblyAsync(token => new ValueTask(Task.Delay(_rateLimiter!.UntilAvailable(), _time, token)), wakeForStatus: false).ConfigureAwait(false);
                     continue;
                 }
 
@@ -111,10 +111,14 @@ internal sealed partial class ReplaySession
         }
     }
 
-    private Task WaitDueAsync(long timestamp) => WaitInterruptiblyAsync(token => _pacer.WaitUntilDueAsync(timestamp, token));
+    private Task WaitDueAsync(long timestamp) => WaitInterruptiblyAsync(token => _pacer.WaitUntilDueAsync(timestamp, token), wakeForStatus: true);
 
-    /// <summary>Runs a wait that a control request, a stop or the next status time cuts short.</summary>
-    private async Task WaitInterruptiblyAsync(Func<CancellationToken, ValueTask> wait)
+    /// <summary>
+    /// Runs a wait that a control request or a stop cuts short, and with
+    /// <paramref name="wakeForStatus"/> also the next status time (long waits for paced ticks;
+    /// not the short waits for replay budget).
+    /// </summary>
+    private async Task WaitInterruptiblyAsync(Func<CancellationToken, ValueTask> wait, bool wakeForStatus)
     {
         var cancel = new CancellationTokenSource();
         Volatile.Write(ref _waitCancel, cancel);
@@ -122,6 +126,12 @@ internal sealed partial class ReplaySession
         {
             if (!_controls.IsEmpty || _stop.IsCancellationRequested)
             {
+                return;
+            }
+
+            if (!wakeForStatus)
+            {
+                await wait(cancel.Token).ConfigureAwait(false);
                 return;
             }
 
