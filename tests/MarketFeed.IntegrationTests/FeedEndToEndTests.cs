@@ -100,7 +100,9 @@ public sealed class FeedEndToEndTests
     [Fact]
     public async Task StalledClient_IsDroppedWithinTimeout_WhileAnotherClientStaysGapFree()
     {
-        await using var server = await FeedServer.StartAsync("--rate", "50000", "--Feed:SlowConsumerTimeoutMs=1000", "--Feed:FullQueueCapacity=1048576");
+        // 3 s: long enough that the healthy client, sharing 2 cores with the other test classes
+        // running in parallel, is never mistaken for a staller (1 s once was, in CI).
+        await using var server = await FeedServer.StartAsync("--rate", "20000", "--Feed:SlowConsumerTimeoutMs=3000", "--Feed:FullQueueCapacity=1048576");
         var all = server.Get<FeedRuntime>().Universe.Symbols.Select(s => s.Name).ToArray();
         var ct = Timeout(60);
         await using var stalled = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
