@@ -12,7 +12,8 @@ namespace MarketFeed.Core;
 /// <param name="SizeDecimals">Decimal digits of the fixed-point size scale.</param>
 /// <param name="TickSize">Minimum price increment, in price units (scaled integer).</param>
 /// <param name="LotSize">Minimum size increment, in size units (scaled integer).</param>
-/// <param name="ReferencePrice">A typical price (scaled), used to seed the simulator.</param>
+/// <param name="ReferencePrice">The price (scaled) a session's change is measured against — the previous
+/// close; the simulator's walk starts there. 0 when the source has none. Sent in the symbol directory.</param>
 public sealed record SymbolInfo(
     string Name,
     int Id,

@@ -199,8 +199,8 @@ public static class FrameDecoder
                         LotSize: reader.ReadInt64(),
                         Currency: reader.ReadString() ?? string.Empty,
                         Description: reader.ReadString() ?? string.Empty,
-                        ReferencePrice: 0);
-                    SkipExtra(ref reader, f - 8);
+                        ReferencePrice: f >= 9 ? reader.ReadInt64() : 0);
+                    SkipExtra(ref reader, f - 9);
                     list.Add(info);
                 }
 

@@ -139,7 +139,7 @@ public static class MessageEncoder
         writer.WriteArrayHeader(symbols.Count);
         foreach (var s in symbols)
         {
-            writer.WriteArrayHeader(8);
+            writer.WriteArrayHeader(9);
             writer.Write(s.Name);
             writer.Write(s.Id);
             writer.Write(s.PriceDecimals);
@@ -148,6 +148,7 @@ public static class MessageEncoder
             writer.Write(s.LotSize);
             writer.Write(s.Currency);
             writer.Write(s.Description);
+            writer.Write(s.ReferencePrice);
         }
     }
 

@@ -26,6 +26,8 @@ const chart = new PriceChart($('chart'));
 const replay = new ReplayPanel($('replay'), client);
 const candles = new Map();
 const digits = new Map();
+/** symbol -> reference price (previous close) from the directory; change is measured from it. */
+const references = new Map();
 let chartHeadDirty = true;
 
 const watchlist = new WatchlistView($('watchlist-body'), board, {
@@ -116,6 +118,7 @@ function showRow(symbol) {
   board.ensure(symbol);
   watchlist.addRow(symbol);
   if (digits.has(symbol)) board.setDigits(symbol, digits.get(symbol));
+  if (references.has(symbol)) board.setReference(symbol, references.get(symbol));
 }
 
 function candlesOf(symbol) {
@@ -134,9 +137,13 @@ async function loadDirectory() {
       const d = digitsForTick(s.tickSize);
       digits.set(s.symbol, d);
       board.setDigits(s.symbol, d);
+      if (s.referencePrice !== null) {
+        references.set(s.symbol, s.referencePrice);
+        board.setReference(s.symbol, s.referencePrice);
+      }
     }
     select(store.selected);
-  } catch { /* the directory only refines price digits */ }
+  } catch { /* the directory only refines price digits and the base of change */ }
 }
 
 function renderChartHead() {

@@ -7,7 +7,8 @@
  * @property {number|null} bid
  * @property {number|null} ask
  * @property {number|null} last
- * @property {number|null} reference first trade price seen this session (base of change)
+ * @property {number|null} reference base of change: the server's reference price (previous close)
+ *   from the symbol directory, or else the first trade price seen this session
  * @property {number|null} volume cumulative volume
  * @property {number} updatesPerSec
  * @property {number} digits price digits
@@ -45,6 +46,13 @@ export class QuoteBoard {
   setDigits(symbol, digits) {
     const row = this.rows.get(symbol);
     if (row && row.digits !== digits) { row.digits = digits; this.#touch(row, 'bid', 'ask', 'last', 'change'); }
+  }
+
+  /** Sets the server's reference price (previous close): change is measured from it from now on. */
+  setReference(symbol, price) {
+    const row = this.rows.get(symbol);
+    if (!row || price === null || price === undefined) return;
+    if (row.reference !== price) { row.reference = price; this.#touch(row, 'change'); }
   }
 
   /** Applies a snapshot event (live). */

@@ -132,5 +132,9 @@ export class WatchlistView {
     const cls = change > 0 ? 'pos' : change < 0 ? 'neg' : '';
     c.change.dataset.sign = cls;
     c.changePct.dataset.sign = cls;
+    if (c.change.dataset.reference !== String(row.reference)) {
+      c.change.dataset.reference = String(row.reference);
+      c.change.title = c.changePct.title = `vs ${formatPrice(row.reference, row.digits)}`;
+    }
   }
 }

@@ -82,7 +82,7 @@ export function decodeMessage(m) {
         kind: 'symbolDirectory', requestId: num(m[1]),
         symbols: (m[2] ?? []).map((s) => ({
           symbol: s[0], symbolId: num(s[1]), priceDecimals: num(s[2]), sizeDecimals: num(s[3]),
-          tickSize: num(s[4]), lotSize: num(s[5]), currency: s[6], description: s[7],
+          tickSize: num(s[4]), lotSize: num(s[5]), currency: s[6], description: s[7], referencePrice: num(s[8] ?? 0),
         })),
       };
     case MessageKind.UNSUBSCRIBE_ACK:

@@ -193,12 +193,14 @@ export class MarketFeedClient extends Emitter {
    * Looks up the symbol directory.
    * @param {string} [match] case-insensitive name prefix
    * @returns {Promise<Array<{symbol: string, symbolId: number, priceDecimals: number, sizeDecimals: number,
-   *   tickSize: number, lotSize: number, currency: string, description: string}>>} tick/lot sizes scaled
+   *   tickSize: number, lotSize: number, currency: string, description: string, referencePrice: number|null}>>}
+   *   tick/lot sizes and the reference price (previous close) scaled; referencePrice null when the server has none
    */
   async symbols(match) {
     const dir = await this.#request('symbols', match ? { match } : {});
     return dir.symbols.map((s) => ({
       ...s, tickSize: s.tickSize / 10 ** s.priceDecimals, lotSize: s.lotSize / 10 ** s.sizeDecimals,
+      referencePrice: s.referencePrice ? s.referencePrice / 10 ** s.priceDecimals : null,
     }));
   }
 

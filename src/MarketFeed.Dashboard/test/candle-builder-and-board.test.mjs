@@ -46,3 +46,25 @@ test('board: change from the first trade, moves for flashes, rates per second', 
   board.applyQuote({ symbol: 'MSFT', bid: 1, ask: 2 }); // not in the watchlist: ignored
   assert.equal(board.rows.has('MSFT'), false);
 });
+
+test("board: the server's reference price (previous close) is the base of change, whenever it arrives", () => {
+  const board = new QuoteBoard();
+  board.ensure('AAPL');
+  board.ensure('IBM');
+  board.applyTrade({ symbol: 'AAPL', price: 101, cumVolume: 10 });
+  assert.equal(board.rows.get('AAPL').reference, 101); // fallback until the directory answers
+  board.dirty.clear();
+  board.rows.get('AAPL').changed.clear();
+  board.setReference('AAPL', 98.5);
+  const row = board.rows.get('AAPL');
+  assert.equal(row.reference, 98.5);
+  assert.ok(row.changed.has('change') && board.dirty.has('AAPL'), 'change re-rendered');
+  board.applyTrade({ symbol: 'AAPL', price: 102, cumVolume: 12 });
+  assert.equal(row.reference, 98.5, 'later trades keep the server reference');
+
+  board.setReference('IBM', 180); // before any trade
+  board.applyTrade({ symbol: 'IBM', price: 181, cumVolume: 5 });
+  assert.equal(board.rows.get('IBM').reference, 180);
+  board.setReference('IBM', null); // none from the server: nothing changes
+  assert.equal(board.rows.get('IBM').reference, 180);
+});

@@ -84,8 +84,8 @@ test('symbol directory', () => {
   assert.deepEqual(one('symbol-directory'), {
     kind: 'symbolDirectory', requestId: 5,
     symbols: [
-      { symbol: 'AAPL', symbolId: 0, priceDecimals: 4, sizeDecimals: 0, tickSize: 100, lotSize: 1, currency: 'USD', description: 'Apple Inc' },
-      { symbol: 'BTCUSDT', symbolId: 7, priceDecimals: 2, sizeDecimals: 3, tickSize: 10, lotSize: 1, currency: 'USDT', description: 'Bitcoin / Tether perpetual' },
+      { symbol: 'AAPL', symbolId: 0, priceDecimals: 4, sizeDecimals: 0, tickSize: 100, lotSize: 1, currency: 'USD', description: 'Apple Inc', referencePrice: 1_815_200 },
+      { symbol: 'BTCUSDT', symbolId: 7, priceDecimals: 2, sizeDecimals: 3, tickSize: 10, lotSize: 1, currency: 'USDT', description: 'Bitcoin / Tether perpetual', referencePrice: 9_500_000 },
     ],
   });
 });

@@ -38,6 +38,7 @@ internal static class HttpEndpoints
                     ["sizeDecimals"] = s.SizeDecimals,
                     ["tickSize"] = s.TickSize,
                     ["lotSize"] = s.LotSize,
+                    ["referencePrice"] = s.ReferencePrice,
                 });
             }
 

@@ -73,7 +73,7 @@ public sealed class FrameRoundTripTests
         Assert.Equal(new PongMessage(4, 100, 200), RoundTrip(f => f.Add(0, static (ref w, _) => MessageEncoder.WritePong(ref w, 4, 100, 200))));
 
         var dir = Assert.IsType<SymbolDirectoryMessage>(RoundTrip(f => f.Add(0, static (ref w, _) => MessageEncoder.WriteSymbolDirectory(ref w, 6, [Aapl]))));
-        Assert.Equal(Aapl with { ReferencePrice = 0 }, Assert.Single(dir.Symbols));
+        Assert.Equal(Aapl, Assert.Single(dir.Symbols));
 
         var unsub = Assert.IsType<UnsubscribeAckMessage>(RoundTrip(f => f.Add(0, static (ref w, _) => MessageEncoder.WriteUnsubscribeAck(ref w, 7, ["AAPL"]))));
         Assert.Equal("AAPL", Assert.Single(unsub.Symbols));
@@ -111,6 +111,31 @@ public sealed class FrameRoundTripTests
         var messages = FrameDecoder.Decode(buffer.WrittenMemory);
         Assert.Equal(new UnknownMessage(99), messages[0]);
         Assert.Equal(new HeartbeatMessage(123), messages[1]);
+    }
+
+    [Fact]
+    public void SymbolDirectory_EntryWithoutReferencePrice_DecodesWithZero()
+    {
+        // A server before the referencePrice field sent 8 fields per entry.
+        var buffer = new PooledBufferWriter();
+        var w = new MessagePackWriter(buffer);
+        w.WriteArrayHeader(1);
+        w.WriteArrayHeader(3);
+        w.Write((int)MessageKind.SymbolDirectory);
+        w.Write(6);
+        w.WriteArrayHeader(1);
+        w.WriteArrayHeader(8);
+        w.Write("AAPL");
+        w.Write(0);
+        w.Write(4);
+        w.Write(0);
+        w.Write(100);
+        w.Write(1);
+        w.Write("USD");
+        w.Write("Apple Inc");
+        w.Flush();
+        var dir = Assert.IsType<SymbolDirectoryMessage>(Assert.Single(FrameDecoder.Decode(buffer.WrittenMemory)));
+        Assert.Equal(Aapl with { ReferencePrice = 0 }, Assert.Single(dir.Symbols));
     }
 
     [Fact]

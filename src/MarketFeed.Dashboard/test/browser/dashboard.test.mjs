@@ -3,7 +3,7 @@
 //   MARKETFEED_URL=http://127.0.0.1:5080 node --test test/browser/   against a real server
 // Screenshots: $MARKETFEED_ARTIFACTS (default <repo>/artifacts/browser-tests).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ARTIFACTS, CHROMIUM, launch, openPage } from './chromium.mjs';
@@ -41,6 +41,24 @@ describe('dashboard in Chromium', { skip: hasChromium ? false : `no ${CHROMIUM} 
     await addSymbol(page, 'JPM');
     const { first, next } = await waitPriceChange(page, 'JPM');
     assert.notEqual(first, next);
+  });
+
+  test("change is measured from the server's reference price (previous close)", async () => {
+    // Both the fake and the real server (simulator) publish config/symbols.csv's refPrice as the
+    // directory's referencePrice; the change cell carries the base it used.
+    const csv = readFileSync(new URL('../../../../config/symbols.csv', import.meta.url), 'utf8');
+    const expected = Number(csv.split('\n').find((l) => l.startsWith('AAPL,')).split(',')[7]);
+    const cell = '#watchlist-body tr[data-symbol="AAPL"] td.change';
+    // Until the directory answers, change is measured from the first trade seen; then from the reference.
+    await page.waitForFunction(([sel, ref]) => Number(document.querySelector(sel)?.dataset.reference) === ref
+      && document.querySelector(sel).textContent !== '', [cell, expected], { timeout: 15_000 });
+    const { reference, change, last } = await page.evaluate((sel) => {
+      const row = document.querySelector(sel).closest('tr');
+      const num = (t) => Number(t.replace(/[,+\u2212]/g, (ch) => (ch === '\u2212' ? '-' : ch === '+' ? '' : '')));
+      return { reference: Number(row.querySelector('td.change').dataset.reference), change: num(row.querySelector('td.change').textContent), last: num(row.querySelector('td.last').textContent) };
+    }, cell);
+    assert.equal(reference, expected);
+    assert.ok(Math.abs(last - reference - change) < 0.02, `last ${last} - reference ${reference} vs change ${change}`);
   });
 
   test('the chart draws candles for the selected symbol', async () => {

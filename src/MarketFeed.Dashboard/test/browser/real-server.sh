@@ -9,7 +9,8 @@ server_dir=$(cd "$here/../../../MarketFeed.Server" && pwd)
 port=${MARKETFEED_PORT:-5187}
 pidfile=${TMPDIR:-/tmp}/marketfeed-browser-test-$port.pid
 # $MARKETFEED_SERVER_DLL, else the Release build (what scripts/test.sh builds), else Debug.
-dll=${MARKETFEED_SERVER_DLL:-$(ls "$server_dir"/bin/Release/net*/MarketFeed.Server.dll "$server_dir"/bin/Debug/net*/MarketFeed.Server.dll 2>/dev/null | head -n 1)}
+# Release (what scripts/test.sh builds) before Debug: one `ls` of both would sort Debug first.
+dll=${MARKETFEED_SERVER_DLL:-$( (ls "$server_dir"/bin/Release/net*/MarketFeed.Server.dll; ls "$server_dir"/bin/Debug/net*/MarketFeed.Server.dll) 2>/dev/null | head -n 1)}
 
 case "${1:-}" in
   start)

@@ -132,7 +132,7 @@ export class FakeMarketFeedServer {
       case 'symbols': {
         const prefix = (m.match ?? '').toUpperCase();
         const list = this.#universe.filter((s) => s.symbol.startsWith(prefix));
-        return ws.send(enc([[11, id, list.map((s) => [s.symbol, s.symbolId, s.priceDecimals, s.sizeDecimals, s.tickSize, s.lotSize, s.currency, s.description])]]));
+        return ws.send(enc([[11, id, list.map((s) => [s.symbol, s.symbolId, s.priceDecimals, s.sizeDecimals, s.tickSize, s.lotSize, s.currency, s.description, s.refPrice])]]));
       }
       case 'catalog': {
         const from = 1_381_152_600_000_000_000n; // 2013-10-07T13:30:00Z
