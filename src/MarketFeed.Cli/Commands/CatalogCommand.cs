@@ -23,25 +23,14 @@ internal static class CatalogCommand
     private static async Task<int> RunAsync(Uri url, CancellationToken cancellationToken)
     {
         await using var client = new MarketFeedClient(CommonOptions.ClientOptions(url, autoReconnect: false));
-        IReadOnlyList<CatalogEntry> datasets;
-        try
+        IReadOnlyList<CatalogEntry> datasets = [];
+        if (await CommonOptions.RunRequestAsync("catalog", async () =>
+            {
+                await client.ConnectAsync(cancellationToken);
+                datasets = await client.GetCatalogAsync(cancellationToken);
+            }, cancellationToken) is { } exitCode)
         {
-            await client.ConnectAsync(cancellationToken);
-            datasets = await client.GetCatalogAsync(cancellationToken);
-        }
-        catch (MarketFeedConnectionException ex)
-        {
-            CommonOptions.Error(ex.Message);
-            return ExitCodes.ConnectionFailed;
-        }
-        catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
-        {
-            CommonOptions.Error("catalog failed: " + ex.Message);
-            return ExitCodes.RequestFailed;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return ExitCodes.Success;
+            return exitCode;
         }
 
         ConsoleWidth.AvoidWrapping();

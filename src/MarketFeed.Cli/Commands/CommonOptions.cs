@@ -40,38 +40,57 @@ internal static class CommonOptions
     public static void Error(string message) => Console.Error.WriteLine("marketfeed: " + message);
 
     /// <summary>
-    /// Connects and subscribes, reporting failures the same way for every streaming command:
-    /// the ack, or null with the exit code to return (Success when Ctrl+C came first).
+    /// Runs a command's connect-and-request step, reporting failures the same way for every
+    /// command: null when it completed, else the exit code to return (ConnectionFailed,
+    /// RequestFailed with "<paramref name="what"/> failed: ...", or Success when Ctrl+C came first).
     /// </summary>
-    public static async Task<(SubscribeAckMessage? Ack, int ExitCode)> ConnectAndSubscribeAsync(
-        MarketFeedClient client, IReadOnlyList<string> symbols, DeliveryMode mode, int throttle, CancellationTokenSource stop)
+    public static async Task<int?> RunRequestAsync(string what, Func<Task> step, CancellationToken cancellationToken)
     {
         try
         {
-            await client.ConnectAsync(stop.Token);
-            var ack = await client.SubscribeAsync(symbols, mode, throttle, stop.Token);
-            if (ack.Symbols.Count == 0)
-            {
-                Error($"none of the symbols is known to the server: {string.Join(", ", symbols)} (try 'marketfeed symbols')");
-                return (null, ExitCodes.RequestFailed);
-            }
-
-            return (ack, ExitCodes.Success);
+            await step();
+            return null;
         }
         catch (MarketFeedConnectionException ex)
         {
             Error(ex.Message);
-            return (null, ExitCodes.ConnectionFailed);
+            return ExitCodes.ConnectionFailed;
         }
         catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
         {
-            Error("subscribe failed: " + ex.Message);
+            Error($"{what} failed: {ex.Message}");
+            return ExitCodes.RequestFailed;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+    }
+
+    /// <summary>
+    /// Connects and subscribes for the streaming commands: the ack, or null with the exit code to
+    /// return (see <see cref="RunRequestAsync"/>; also RequestFailed when no symbol is known).
+    /// </summary>
+    public static async Task<(SubscribeAckMessage? Ack, int ExitCode)> ConnectAndSubscribeAsync(
+        MarketFeedClient client, IReadOnlyList<string> symbols, DeliveryMode mode, int throttle, CancellationTokenSource stop)
+    {
+        SubscribeAckMessage? ack = null;
+        if (await RunRequestAsync("subscribe", async () =>
+            {
+                await client.ConnectAsync(stop.Token);
+                ack = await client.SubscribeAsync(symbols, mode, throttle, stop.Token);
+            }, stop.Token) is { } exitCode)
+        {
+            return (null, exitCode);
+        }
+
+        if (ack!.Symbols.Count == 0)
+        {
+            Error($"none of the symbols is known to the server: {string.Join(", ", symbols)} (try 'marketfeed symbols')");
             return (null, ExitCodes.RequestFailed);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return (null, ExitCodes.Success);
-        }
+
+        return (ack, ExitCodes.Success);
     }
 
     private static Uri? ParseUrl(ArgumentResult result)

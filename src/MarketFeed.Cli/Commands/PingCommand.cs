@@ -27,37 +27,28 @@ internal static class PingCommand
     {
         await using var client = new MarketFeedClient(CommonOptions.ClientOptions(url, autoReconnect: false));
         var rtts = new List<double>();
-        try
-        {
-            await client.ConnectAsync(cancellationToken);
-            Console.WriteLine($"connected to {url} (connection {Convert.ToString(client.ServerDetails?.GetValueOrDefault("connectionId"), CultureInfo.InvariantCulture) ?? "?"})");
-            for (int i = 0; i < count; i++)
+        int? exitCode = await CommonOptions.RunRequestAsync("ping", async () =>
             {
-                if (i > 0)
+                await client.ConnectAsync(cancellationToken);
+                Console.WriteLine($"connected to {url} (connection {Convert.ToString(client.ServerDetails?.GetValueOrDefault("connectionId"), CultureInfo.InvariantCulture) ?? "?"})");
+                for (int i = 0; i < count; i++)
                 {
-                    await Task.Delay(interval, cancellationToken);
-                }
+                    if (i > 0)
+                    {
+                        await Task.Delay(interval, cancellationToken);
+                    }
 
-                var pong = await client.PingAsync(cancellationToken);
-                double ms = pong.RoundTripTime.TotalMilliseconds;
-                rtts.Add(ms);
-                // Offset estimate assumes a symmetric path: server clock minus the client clock at mid-flight.
-                double offsetMs = (pong.ServerTime - pong.ClientTime - (pong.RoundTripTime.Ticks * 100 / 2)) / (double)UnixTime.NanosPerMillisecond;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pong {i + 1}: rtt {ms:0.000} ms, server time {UnixTime.Format(pong.ServerTime)} (clock offset {offsetMs:+0.000;-0.000} ms)"));
-            }
-        }
-        catch (MarketFeedConnectionException ex)
+                    var pong = await client.PingAsync(cancellationToken);
+                    double ms = pong.RoundTripTime.TotalMilliseconds;
+                    rtts.Add(ms);
+                    // Offset estimate assumes a symmetric path: server clock minus the client clock at mid-flight.
+                    double offsetMs = (pong.ServerTime - pong.ClientTime - (pong.RoundTripTime.Ticks * 100 / 2)) / (double)UnixTime.NanosPerMillisecond;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pong {i + 1}: rtt {ms:0.000} ms, server time {UnixTime.Format(pong.ServerTime)} (clock offset {offsetMs:+0.000;-0.000} ms)"));
+                }
+            }, cancellationToken);
+        if (exitCode is { } failed and not ExitCodes.Success)
         {
-            CommonOptions.Error(ex.Message);
-            return ExitCodes.ConnectionFailed;
-        }
-        catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
-        {
-            CommonOptions.Error("ping failed: " + ex.Message);
-            return ExitCodes.RequestFailed;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
+            return failed; // Ctrl+C (Success) still prints the summary of the pongs so far
         }
 
         if (rtts.Count > 0)

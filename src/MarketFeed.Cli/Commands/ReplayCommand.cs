@@ -127,26 +127,17 @@ internal static class ReplayCommand
         // 'max' replay by the socket).
         options.OverflowPolicy = MessageOverflowPolicy.Wait;
         await using var client = new MarketFeedClient(options);
-        ReplayStartMessage start;
-        try
+        ReplayStartMessage? started = null;
+        if (await CommonOptions.RunRequestAsync("replay", async () =>
+            {
+                await client.ConnectAsync(cancellationToken);
+                started = await client.ReplayAsync(request, cancellationToken);
+            }, cancellationToken) is { } exitCode)
         {
-            await client.ConnectAsync(cancellationToken);
-            start = await client.ReplayAsync(request, cancellationToken);
+            return exitCode;
         }
-        catch (MarketFeedConnectionException ex)
-        {
-            CommonOptions.Error(ex.Message);
-            return ExitCodes.ConnectionFailed;
-        }
-        catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
-        {
-            CommonOptions.Error("replay failed: " + ex.Message);
-            return ExitCodes.RequestFailed;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return ExitCodes.Success;
-        }
+
+        ReplayStartMessage start = started!;
 
         IUpdateSink? sink;
         try

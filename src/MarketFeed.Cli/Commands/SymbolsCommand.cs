@@ -22,25 +22,14 @@ internal static class SymbolsCommand
     private static async Task<int> RunAsync(Uri url, string? match, CancellationToken cancellationToken)
     {
         await using var client = new MarketFeedClient(CommonOptions.ClientOptions(url, autoReconnect: false));
-        IReadOnlyList<SymbolInfo> symbols;
-        try
+        IReadOnlyList<SymbolInfo> symbols = [];
+        if (await CommonOptions.RunRequestAsync("symbols", async () =>
+            {
+                await client.ConnectAsync(cancellationToken);
+                symbols = await client.GetSymbolsAsync(match, cancellationToken);
+            }, cancellationToken) is { } exitCode)
         {
-            await client.ConnectAsync(cancellationToken);
-            symbols = await client.GetSymbolsAsync(match, cancellationToken);
-        }
-        catch (MarketFeedConnectionException ex)
-        {
-            CommonOptions.Error(ex.Message);
-            return ExitCodes.ConnectionFailed;
-        }
-        catch (Exception ex) when (ex is MarketFeedRequestException or TimeoutException)
-        {
-            CommonOptions.Error("symbols failed: " + ex.Message);
-            return ExitCodes.RequestFailed;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return ExitCodes.Success;
+            return exitCode;
         }
 
         Output.ConsoleWidth.AvoidWrapping();
