@@ -1,8 +1,8 @@
 using System.Net.WebSockets;
 using MarketFeed.Core;
 using MarketFeed.Protocol;
-using MarketFeed.Server.Diagnostics;
-using MarketFeed.Server.Hosting;
+using MarketFeed.Gateway.Diagnostics;
+using MarketFeed.Gateway.Hosting;
 
 namespace MarketFeed.IntegrationTests;
 
