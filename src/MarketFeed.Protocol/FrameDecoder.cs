@@ -239,6 +239,8 @@ public static class FrameDecoder
                 long id = reader.ReadInt64();
                 string symbol = reader.ReadString() ?? string.Empty;
                 string interval = reader.ReadString() ?? string.Empty;
+                int priceDecimals = reader.ReadInt32();
+                int sizeDecimals = reader.ReadInt32();
                 int n = reader.ReadArrayHeader();
                 var bars = new List<BarEntry>(n);
                 for (int i = 0; i < n; i++)
@@ -248,8 +250,8 @@ public static class FrameDecoder
                     SkipExtra(ref reader, f - 9);
                 }
 
-                message = new BarsMessage(id, symbol, interval, bars, reader.ReadBoolean());
-                used = 6;
+                message = new BarsMessage(id, symbol, interval, priceDecimals, sizeDecimals, bars, reader.ReadBoolean());
+                used = 8;
                 break;
             }
 

@@ -228,16 +228,18 @@ public static class MessageEncoder
     }
 
     /// <summary>
-    /// Writes a bars reply: <c>[15, requestId, symbol, interval, bars, complete]</c>, each bar
+    /// Writes a bars reply: <c>[15, requestId, symbol, interval, priceDecimals, sizeDecimals, bars, complete]</c>, each bar
     /// <c>[start, open, high, low, close, volume, count, basis, closed]</c> (docs/protocol.md 4.15).
     /// </summary>
-    public static void WriteBars(ref MessagePackWriter writer, long requestId, string symbol, string interval, IReadOnlyList<Core.Bars.Bar> bars, bool lastIsOpen, bool complete)
+    public static void WriteBars(ref MessagePackWriter writer, long requestId, string symbol, string interval, int priceDecimals, int sizeDecimals, IReadOnlyList<Core.Bars.Bar> bars, bool lastIsOpen, bool complete)
     {
-        writer.WriteArrayHeader(6);
+        writer.WriteArrayHeader(8);
         writer.Write((int)MessageKind.Bars);
         writer.Write(requestId);
         writer.Write(symbol);
         writer.Write(interval);
+        writer.Write(priceDecimals);
+        writer.Write(sizeDecimals);
         writer.WriteArrayHeader(bars.Count);
         for (int i = 0; i < bars.Count; i++)
         {

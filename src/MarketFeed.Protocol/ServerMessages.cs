@@ -57,4 +57,4 @@ public sealed record UnknownMessage(int RawKind) : ServerMessage((MessageKind)Ra
 public sealed record BarEntry(long Start, long Open, long High, long Low, long Close, long Volume, long Count, Core.Bars.BarBasis Basis, bool Closed);
 
 /// <summary>Reply to bars.</summary>
-public sealed record BarsMessage(long RequestId, string Symbol, string Interval, IReadOnlyList<BarEntry> Bars, bool Complete) : ServerMessage(MessageKind.Bars);
+public sealed record BarsMessage(long RequestId, string Symbol, string Interval, int PriceDecimals, int SizeDecimals, IReadOnlyList<BarEntry> Bars, bool Complete) : ServerMessage(MessageKind.Bars);

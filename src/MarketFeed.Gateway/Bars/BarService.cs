@@ -5,6 +5,7 @@ using MarketFeed.Gateway.Options;
 using MarketFeed.Protocol;
 using MarketFeed.Sources.Datasets;
 using MarketFeed.Sources.Replay;
+using MarketFeed.Sources.TickLog;
 using Microsoft.Extensions.Options;
 
 namespace MarketFeed.Gateway.Bars;
@@ -72,7 +73,8 @@ public sealed class BarService
             }
 
             bool complete = DatasetBars.Compute(info.Path, symbol, interval, from, to, last, max, bars);
-            return new BarsReply(symbol, interval, bars, LastIsOpen: false, complete);
+            TickLogSymbol logSymbol = info.Symbols[ReplayCursor.IndexOf(info.Symbols, symbol)];
+            return new BarsReply(logSymbol.Name, logSymbol.PriceDecimals, logSymbol.SizeDecimals, interval, bars, LastIsOpen: false, complete);
         }
 
         if (!_runtime.Universe.TryGet(symbol, out SymbolInfo info2))
@@ -87,7 +89,7 @@ public sealed class BarService
 
         // The newest bar is open while the server clock is inside it.
         bool open = bars.Count > 0 && bars[^1].Start + interval.Nanos > UnixTime.NowNanos(_runtime.Time);
-        return new BarsReply(info2.Name, interval, bars, open, liveComplete);
+        return new BarsReply(info2.Name, info2.PriceDecimals, info2.SizeDecimals, interval, bars, open, liveComplete);
     }
 
     private string Configured()

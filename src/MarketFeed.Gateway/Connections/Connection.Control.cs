@@ -256,6 +256,6 @@ internal sealed partial class Connection
 
         Reply(
             (request.Id, reply),
-            static (ref w, s) => MessageEncoder.WriteBars(ref w, s.Id, s.reply.Symbol, s.reply.Interval.Name, s.reply.Bars, s.reply.LastIsOpen, s.reply.Complete));
+            static (ref w, s) => MessageEncoder.WriteBars(ref w, s.Id, s.reply.Symbol, s.reply.Interval.Name, s.reply.PriceDecimals, s.reply.SizeDecimals, s.reply.Bars, s.reply.LastIsOpen, s.reply.Complete));
     }
 }
