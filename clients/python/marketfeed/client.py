@@ -352,6 +352,8 @@ class MarketFeedClient:
                 self._welcome_event.set()
         elif kind == k.SUBSCRIBE_ACK:
             for ref in msg.symbols:
+                # Held from the ack on (not when the caller resumes): updates right behind it may need a repair.
+                self._subs[ref.symbol] = _Subscription(msg.mode, msg.throttle)
                 self._ids[ref.symbol_id] = ref
                 self._trackers[ref.symbol_id] = SequenceTracker(msg.mode)
                 self._repairing.discard(ref.symbol)
@@ -444,10 +446,7 @@ class MarketFeedClient:
         """Subscribes (``mode`` "conflated" or "full"); returns the ack, whose ``errors`` list the symbols that were
         not subscribed (404 unknown_symbol, 422 limit_exceeded, ...). Held symbols are restored on reconnect."""
         symbols = [symbols] if isinstance(symbols, str) else list(symbols)
-        ack = await self._subscribe(symbols, mode, throttle, snapshot)
-        for ref in ack.symbols:
-            self._subs[ref.symbol] = _Subscription(ack.mode, ack.throttle)
-        return ack
+        return await self._subscribe(symbols, mode, throttle, snapshot)
 
     async def _subscribe(self, symbols: list[str], mode: str, throttle: int, snapshot: bool) -> SubscribeAck:
         return await self.request({"op": "subscribe", "symbols": symbols, "mode": mode, "throttle": throttle,
