@@ -12,9 +12,9 @@ PY=/usr/bin/python3
 RESULTS="$ROOT/artifacts/test-results"
 mkdir -p "$RESULTS"
 
-if ! $PY -c 'import websockets, msgpack, pandas, pytest' 2>/dev/null; then
-  echo "== installing Debian packages: python3-websockets python3-msgpack python3-pandas python3-pytest"
-  pkgs=(python3-websockets python3-msgpack python3-pandas python3-pytest)
+if ! $PY -c "import websockets, msgpack, pandas, pytest, venv, ensurepip" 2>/dev/null; then
+  echo "== installing Debian packages: python3-websockets python3-msgpack python3-pandas python3-pytest python3-venv"
+  pkgs=(python3-websockets python3-msgpack python3-pandas python3-pytest python3-venv)
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null;
   else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null; fi
 fi
