@@ -302,7 +302,8 @@ def decode_control(m: list) -> Any:
     if kind == PONG:
         return Pong(m[1], m[2], m[3])
     if kind == SYMBOL_DIRECTORY:
-        return SymbolDirectory(m[1], [SymbolInfo(*r[:9]) for r in m[2]])
+        # referencePrice (the 9th field) came later: an older server's 8-field rows get 0 ("none").
+        return SymbolDirectory(m[1], [SymbolInfo(*(list(r[:9]) + [0] * (9 - len(r)))) for r in m[2]])
     if kind == UNSUBSCRIBE_ACK:
         return UnsubscribeAck(m[1], list(m[2]))
     if kind == CATALOG:

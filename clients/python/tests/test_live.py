@@ -104,3 +104,18 @@ def test_capture_to_dataframe_live(server):
         assert seqs == list(range(start + 1, start + 1 + len(seqs)))
 
     run(body())
+
+
+def test_symbol_directory_and_catalog(server):
+    async def body():
+        async with mf.MarketFeedClient(server.url) as client:
+            directory = await client.symbols("AA")
+            assert [s.symbol for s in directory] == ["AAPL"]
+            aapl = directory[0]
+            assert aapl.price_decimals == 4 and aapl.reference_price > 0 and aapl.tick_size > 0
+            catalog = {d.dataset: d for d in await client.catalog()}
+            sample = catalog["sample-equities"]
+            assert sample.tick_count == 20_000 and sorted(sample.symbols) == ["AAPL", "AMZN", "GOOGL", "MSFT", "NVDA"]
+            assert mf.format_ns(sample.from_ns) == "2024-06-03T13:30:00.001000000Z"
+
+    run(body())
