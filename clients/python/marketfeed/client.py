@@ -174,8 +174,19 @@ class MarketFeedClient:
                 self._last_receive = loop.time()
                 if isinstance(frame, str):
                     continue  # the server sends binary frames only
+                queue = self._queue
                 for m in msgpack.unpackb(frame, raw=False, strict_map_key=False):
-                    await self._dispatch(m)
+                    if m[0] == k.QUOTE or m[0] == k.TRADE:
+                        event, msg = self._tick(m)
+                        if event is not None:
+                            await self._emit(event)
+                        if msg is not None:
+                            if queue.full():
+                                await self._emit(msg)
+                            else:
+                                queue.put_nowait(msg)
+                    else:
+                        await self._dispatch(m)
         except websockets.exceptions.ConnectionClosed:
             pass
         except asyncio.CancelledError:
@@ -311,29 +322,34 @@ class MarketFeedClient:
 
     # ---- receive ----
 
+    def _tick(self, m: list) -> tuple[Any, Any]:
+        """Decodes and checks a quote or trade: (event or None, update or None). Synchronous: it runs per tick."""
+        kind = m[0]
+        ref = self._ids.get(m[1])
+        if ref is None:
+            return None, None  # an update for a symbol this connection no longer holds (after unsubscribe)
+        if kind == k.QUOTE:
+            msg = Quote(ref.symbol, m[1], m[2], m[3], m[4], m[5], m[6], m[7], ref.price_decimals, ref.size_decimals,
+                        m[8] if len(m) > 8 and type(m[8]) is int else 0)
+        else:
+            msg = Trade(ref.symbol, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], ref.price_decimals,
+                        ref.size_decimals, m[9] if len(m) > 9 and type(m[9]) is int else 0)
+        event = None
+        tracker = self._trackers.get(m[1])
+        if tracker is not None:
+            accept, expected = tracker.observe(kind == k.QUOTE, msg.seq)
+            if not accept:
+                return SequenceGap(ref.symbol, tracker.mode, expected, msg.seq, "backward"), None
+            if tracker.mode == "full" and msg.seq != expected and expected != 1:
+                event = self._on_gap(ref, tracker, expected, msg.seq)
+        latest = self._latest.get(ref.symbol)
+        if latest is None:
+            latest = self._latest[ref.symbol] = {}
+        latest["quote" if kind == k.QUOTE else "trade"] = msg
+        return event, msg
+
     async def _dispatch(self, m: list) -> None:
         kind = m[0]
-        if kind == k.QUOTE or kind == k.TRADE:
-            ref = self._ids.get(m[1])
-            if ref is None:
-                return  # an update for a symbol this connection no longer holds (after unsubscribe)
-            tracker = self._trackers.get(m[1])
-            if kind == k.QUOTE:
-                msg = Quote(ref.symbol, m[1], m[2], m[3], m[4], m[5], m[6], m[7], ref.price_decimals, ref.size_decimals,
-                            m[8] if len(m) > 8 and isinstance(m[8], int) else 0)
-            else:
-                msg = Trade(ref.symbol, m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8], ref.price_decimals,
-                            ref.size_decimals, m[9] if len(m) > 9 and isinstance(m[9], int) else 0)
-            if tracker is not None:
-                accept, expected = tracker.observe(kind == k.QUOTE, msg.seq)
-                if not accept:
-                    await self._emit(SequenceGap(ref.symbol, tracker.mode, expected, msg.seq, "backward"))
-                    return
-                if tracker.mode == "full" and msg.seq != expected and expected != 1:
-                    await self._on_gap(ref, tracker, expected, msg.seq)
-            self._latest.setdefault(ref.symbol, {})["quote" if kind == k.QUOTE else "trade"] = msg
-            await self._emit(msg)
-            return
         if kind == k.SNAPSHOT:
             ref = self._ids.get(m[1])
             if ref is None:
@@ -387,10 +403,9 @@ class MarketFeedClient:
             msg.errors = pending.errors
         pending.future.set_result(msg)
 
-    async def _on_gap(self, ref: SymbolRef, tracker: SequenceTracker, expected: int, received: int) -> None:
+    def _on_gap(self, ref: SymbolRef, tracker: SequenceTracker, expected: int, received: int) -> SequenceGap:
         live = ref.symbol_id < 1 << 20
         resubscribe = live and self.resubscribe_on_gap and ref.symbol not in self._repairing and ref.symbol in self._subs
-        await self._emit(SequenceGap(ref.symbol, tracker.mode, expected, received, "gap", resubscribe))
         if resubscribe:
             self._repairing.add(ref.symbol)
             sub = self._subs[ref.symbol]
@@ -400,6 +415,7 @@ class MarketFeedClient:
                  "throttle": sub.throttle, "snapshot": True}))
             self._event_tasks.add(task)
             task.add_done_callback(self._event_tasks.discard)
+        return SequenceGap(ref.symbol, tracker.mode, expected, received, "gap", resubscribe)
 
     async def _send_quietly(self, message: dict) -> None:
         try:

@@ -24,41 +24,44 @@ _SIZE_COLUMNS = ("bid_size", "ask_size", "size", "cum_volume")
 
 def ticks_to_dataframe(ticks: Iterable[Quote | Trade], values: str = "int"):
     """A DataFrame of quotes and trades (other items are skipped); see the module doc for the schema."""
+    import numpy as np
     import pandas as pd
 
     if values not in ("int", "decimal", "float"):
         raise ValueError('values must be "int", "decimal" or "float"')
-    cols: dict[str, list] = {c: [] for c in COLUMNS}
-    ts: list[int] = []
-    na = None
-    for t in ticks:
-        if isinstance(t, Quote):
-            row = (t.symbol, "Q", t.seq, t.bid_price, t.bid_size, t.ask_price, t.ask_size, na, na, na, na, na,
-                   t.flags, t.price_decimals, t.size_decimals)
-        elif isinstance(t, Trade):
-            row = (t.symbol, "T", t.seq, na, na, na, na, t.price, t.size, t.side, t.cum_volume, t.trade_count,
-                   t.flags, t.price_decimals, t.size_decimals)
-        else:
-            continue
-        ts.append(t.timestamp)
-        for c, v in zip(COLUMNS, row):
-            cols[c].append(v)
-    index = pd.DatetimeIndex(pd.to_datetime(pd.Series(ts, dtype="int64"), unit="ns", utc=True), name="timestamp")
+    ticks = [t for t in ticks if type(t) is Quote or type(t) is Trade]
+    n = len(ticks)
+    # Column by column with numpy (a row loop building Python lists was the bottleneck: ~60 k rows/s);
+    # a quote has no trade attributes and vice versa (slots), so getattr's default fills the masked slots.
+    is_quote = np.fromiter((type(t) is Quote for t in ticks), bool, n)
+
+    def ints(attr: str, dtype=np.int64):
+        return np.fromiter((getattr(t, attr, 0) for t in ticks), dtype, n)
+
+    def nullable(attr: str, mask, dtype=np.int64):
+        return pd.arrays.IntegerArray(ints(attr, dtype), mask.copy())
+
+    is_trade = ~is_quote
+    index = pd.DatetimeIndex(pd.to_datetime(ints("timestamp"), unit="ns", utc=True), name="timestamp")
     frame = pd.DataFrame(
         {
-            "symbol": pd.Series(cols["symbol"], dtype="object"),
-            "kind": pd.Series(cols["kind"], dtype="object"),
-            "seq": pd.Series(cols["seq"], dtype="int64"),
-            **{c: pd.Series(cols[c], dtype="Int64") for c in ("bid_price", "bid_size", "ask_price", "ask_size",
-                                                              "price", "size")},
-            "side": pd.Series(cols["side"], dtype="Int8"),
-            "cum_volume": pd.Series(cols["cum_volume"], dtype="Int64"),
-            "trade_count": pd.Series(cols["trade_count"], dtype="Int64"),
-            "flags": pd.Series(cols["flags"], dtype="int32"),
-            "price_decimals": pd.Series(cols["price_decimals"], dtype="int8"),
-            "size_decimals": pd.Series(cols["size_decimals"], dtype="int8"),
-        })
-    frame.index = index
+            "symbol": pd.array([t.symbol for t in ticks], dtype=object),
+            "kind": np.where(is_quote, "Q", "T").astype(object),
+            "seq": ints("seq"),
+            "bid_price": nullable("bid_price", is_trade),
+            "bid_size": nullable("bid_size", is_trade),
+            "ask_price": nullable("ask_price", is_trade),
+            "ask_size": nullable("ask_size", is_trade),
+            "price": nullable("price", is_quote),
+            "size": nullable("size", is_quote),
+            "side": nullable("side", is_quote, np.int8),
+            "cum_volume": nullable("cum_volume", is_quote),
+            "trade_count": nullable("trade_count", is_quote),
+            "flags": ints("flags", np.int32),
+            "price_decimals": ints("price_decimals", np.int8),
+            "size_decimals": ints("size_decimals", np.int8),
+        },
+        index=index)
     if values != "int":
         frame = scale_values(frame, values)
     return frame
