@@ -17,6 +17,7 @@ from .messages import (
     SubscribeAck, SymbolRef, Trade,
 )
 from .sequence import SequenceTracker
+from .stream import MessageStream
 
 DEFAULT_URL = "ws://127.0.0.1:5080/ws/v1"
 SUBPROTOCOL = "marketfeed.v1"
@@ -80,7 +81,7 @@ class MarketFeedClient:
         self.state = "idle"
         #: Close code and reason of the last disconnect, if any.
         self.last_disconnect: Disconnected | None = None
-        self._queue: asyncio.Queue = asyncio.Queue(queue_size)
+        self._queue = MessageStream(queue_size)
         self._ws = None
         self._reader: asyncio.Task | None = None
         self._watchdog: asyncio.Task | None = None
@@ -98,7 +99,7 @@ class MarketFeedClient:
         self._latest: dict[str, dict[str, Any]] = {}
         self._heartbeat_lost = False
         self._blocked = False  # the reader waits for the application to make room in the stream
-        self._event_tasks: set[asyncio.Task] = set()
+        self._event_tasks: set[asyncio.Task] = set()  # fire-and-forget sends (gap repairs), kept from the GC
 
     # ---- connection ----
 
@@ -300,25 +301,20 @@ class MarketFeedClient:
         return self._latest.get(symbol, {})
 
     def _put_nowait(self, item: Any) -> None:
-        """Queues a client event from a callback; on a full stream it waits in line (FIFO) without dropping."""
-        try:
-            self._queue.put_nowait(item)
-        except asyncio.QueueFull:
-            task = asyncio.get_running_loop().create_task(self._queue.put(item))
-            self._event_tasks.add(task)
-            task.add_done_callback(self._event_tasks.discard)
+        """Queues a client event from a callback; past a full stream rather than dropping it (events are few)."""
+        self._queue.put_nowait(item)
 
     async def _emit(self, item: Any) -> None:
         """Queues an item from the reader; waits (without reading the socket) while the stream is full."""
-        try:
+        if not self._queue.full():
             self._queue.put_nowait(item)
-        except asyncio.QueueFull:
-            self._blocked = True
-            try:
-                await self._queue.put(item)
-            finally:
-                self._blocked = False
-                self._last_receive = asyncio.get_running_loop().time()
+            return
+        self._blocked = True
+        try:
+            await self._queue.put(item)
+        finally:
+            self._blocked = False
+            self._last_receive = asyncio.get_running_loop().time()
 
     # ---- receive ----
 
