@@ -292,6 +292,16 @@ class MarketFeedClient:
             raise MarketFeedConnectionError("the connection is closed", (self.last_disconnect or Disconnected(None, "", "", False)).close_code)
         return item
 
+    @property
+    def reading_paused(self) -> bool:
+        """True while the stream is full and the client has stopped reading the socket until the application reads."""
+        return self._blocked
+
+    @property
+    def pending_messages(self) -> int:
+        """Messages and events waiting in the stream."""
+        return self._queue.qsize()
+
     def symbol(self, symbol_id: int) -> SymbolRef | None:
         """The symbol with this id on the current connection (live or replay)."""
         return self._ids.get(symbol_id)

@@ -2,6 +2,7 @@
 DataFrame equal to the tick log on disk (read here with a reader of our own), and the replay controls."""
 from __future__ import annotations
 
+import asyncio
 import json
 from decimal import Decimal
 
@@ -188,3 +189,36 @@ def test_replay_controls_pause_speed_seek_stop(server):
             assert end.reason == "stopped"
 
     run(body())
+
+
+def test_a_reader_that_stops_pauses_the_socket_and_loses_nothing(server):
+    async def body():
+        client = mf.MarketFeedClient(server.url, queue_size=50)
+        await client.connect()
+        start = await client.replay(DATASET, speed="max")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 20
+        while not client.reading_paused:  # the stream fills up because nobody reads it
+            assert loop.time() < deadline, "the stream never filled"
+            await asyncio.sleep(0.01)
+        assert client.pending_messages <= 50
+        # Not reading for longer than 3 heartbeat intervals: the client must not take that for a dead link.
+        await asyncio.sleep(3.5 * client.welcome["heartbeatMs"] / 1000)
+        ticks, bad = 0, []
+        while True:
+            m = await client.recv(timeout=20)
+            if isinstance(m, (mf.Quote, mf.Trade)):
+                ticks += 1
+            elif isinstance(m, (mf.SequenceGap, mf.Disconnected)):
+                bad.append(m)
+            elif isinstance(m, mf.ReplayEnd) and m.replay_id == start.replay_id:
+                break
+        # Still the same connection (everything may have been buffered before a wrong watchdog abort).
+        assert await client.ping() >= 0
+        assert client.state == "connected" and client.last_disconnect is None
+        await client.close()
+        return ticks, m, bad
+
+    ticks, end, bad = run(body())
+    assert bad == []
+    assert (end.reason, end.ticks_sent, ticks) == ("completed", 20_000, 20_000)
