@@ -68,85 +68,96 @@ internal static class ExportCommand
             return ExitCodes.Failed;
         }
 
-        TickLogReader reader;
+        using var reader = TryOpen(path);
+        if (reader is null)
+        {
+            return ExitCodes.Failed;
+        }
+
+        var wanted = new bool[reader.Symbols.Count];
+        if (symbols is null)
+        {
+            Array.Fill(wanted, true);
+        }
+        else
+        {
+            foreach (string s in symbols)
+            {
+                int index = IndexOf(reader.Symbols, s);
+                if (index < 0)
+                {
+                    CommonOptions.Error($"{s} is not in {path} (symbols: {string.Join(", ", reader.Symbols.Select(x => x.Name))})");
+                    return ExitCodes.Usage;
+                }
+
+                wanted[index] = true;
+            }
+        }
+
+        string source = string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileName(path)} ({reader.Source}); symbols {(symbols is null ? "all" : string.Join(",", symbols))}; " +
+            $"from {(from == long.MinValue ? "start" : UnixTime.Format(from))} to {(to == long.MaxValue ? "end" : UnixTime.Format(to))}");
+        await using var writer = await TryCreateWriterAsync(extension, output, reader.Symbols, source, cancellationToken);
+        if (writer is null)
+        {
+            return ExitCodes.Failed;
+        }
+
+        var stopwatch = Stopwatch.StartNew();
         try
         {
-            reader = TickLogReader.Open(path);
+            await CopyAsync(reader, writer, wanted, from, to, cancellationToken);
+            await writer.CompleteAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            CommonOptions.Error($"cannot write {output}: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+
+        double seconds = Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-9);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"exported {writer.Rows:N0} rows to {output} ({new FileInfo(output).Length:N0} bytes) in {seconds:F3} s, {writer.Rows / seconds:N0} rows/s"));
+        if (reader.Damage.Count > 0)
+        {
+            foreach (var d in reader.Damage)
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DAMAGE {d.Kind} at offset {d.Offset} ({d.Length} bytes): {d.Description}"));
+            }
+
+            CommonOptions.Error($"{path} is damaged: the ticks of {reader.Damage.Count} damaged region(s) are NOT in {output} (see 'marketfeed inspect')");
+            return ExitCodes.Damaged;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static TickLogReader? TryOpen(string path)
+    {
+        try
+        {
+            return TickLogReader.Open(path);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             CommonOptions.Error($"{path}: unreadable tick log: {ex.Message}");
-            return ExitCodes.Failed;
+            return null;
         }
+    }
 
-        using (reader)
+    private static async Task<ITickExportWriter?> TryCreateWriterAsync(
+        string extension, string output, IReadOnlyList<TickLogSymbol> symbols, string source, CancellationToken cancellationToken)
+    {
+        try
         {
-            var wanted = new bool[reader.Symbols.Count];
-            if (symbols is null)
-            {
-                Array.Fill(wanted, true);
-            }
-            else
-            {
-                foreach (string s in symbols)
-                {
-                    int index = IndexOf(reader.Symbols, s);
-                    if (index < 0)
-                    {
-                        CommonOptions.Error($"{s} is not in {path} (symbols: {string.Join(", ", reader.Symbols.Select(x => x.Name))})");
-                        return ExitCodes.Usage;
-                    }
-
-                    wanted[index] = true;
-                }
-            }
-
-            string source = string.Create(CultureInfo.InvariantCulture,
-                $"{Path.GetFileName(path)} ({reader.Source}); symbols {(symbols is null ? "all" : string.Join(",", symbols))}; " +
-                $"from {(from == long.MinValue ? "start" : UnixTime.Format(from))} to {(to == long.MaxValue ? "end" : UnixTime.Format(to))}");
-            ITickExportWriter writer;
-            try
-            {
-                writer = extension == ".parquet"
-                    ? await ParquetTickWriter.CreateAsync(output, reader.Symbols, source, cancellationToken)
-                    : new CsvTickWriter(output, reader.Symbols);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                CommonOptions.Error($"cannot write {output}: {ex.Message}");
-                return ExitCodes.Failed;
-            }
-
-            var stopwatch = Stopwatch.StartNew();
-            await using (writer)
-            {
-                try
-                {
-                    await CopyAsync(reader, writer, wanted, from, to, cancellationToken);
-                    await writer.CompleteAsync(cancellationToken);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    CommonOptions.Error($"cannot write {output}: {ex.Message}");
-                    return ExitCodes.Failed;
-                }
-            }
-
-            double seconds = Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-9);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"exported {writer.Rows:N0} rows to {output} ({new FileInfo(output).Length:N0} bytes) in {seconds:F3} s, {writer.Rows / seconds:N0} rows/s"));
-            if (reader.Damage.Count > 0)
-            {
-                foreach (var d in reader.Damage)
-                {
-                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"DAMAGE {d.Kind} at offset {d.Offset} ({d.Length} bytes): {d.Description}"));
-                }
-
-                CommonOptions.Error($"{path} is damaged: the ticks of {reader.Damage.Count} damaged region(s) are NOT in {output} (see 'marketfeed inspect')");
-                return ExitCodes.Damaged;
-            }
-
-            return ExitCodes.Success;
+            return extension == ".parquet"
+                ? await ParquetTickWriter.CreateAsync(output, symbols, source, cancellationToken)
+                : new CsvTickWriter(output, symbols);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            CommonOptions.Error($"cannot write {output}: {ex.Message}");
+            return null;
         }
     }
 
