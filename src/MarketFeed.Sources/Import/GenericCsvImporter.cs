@@ -27,7 +27,7 @@ public static class GenericCsvImporter
             throw new ImportException("column mapping: map 'price' (trades) and/or 'bid'/'ask' (quotes)");
         }
 
-        var session = new ImportSession(options, paths.Count, cancellationToken);
+        var session = new ImportSession(options, paths, cancellationToken);
         var time = new CsvTimeParser(mapping.TimeFormat, mapping.TimeZone);
         var state = new QuoteBooks();
         foreach (string path in paths)

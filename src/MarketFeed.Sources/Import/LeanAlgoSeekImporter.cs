@@ -26,7 +26,7 @@ public static class LeanAlgoSeekImporter
     public static ImportedTicks Read(IReadOnlyList<string> paths, LeanImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LeanImportOptions();
-        var session = new ImportSession(options, paths.Count, cancellationToken);
+        var session = new ImportSession(options, paths, cancellationToken);
         var tz = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         foreach (string path in paths)
         {

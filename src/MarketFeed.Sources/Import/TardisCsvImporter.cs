@@ -18,7 +18,7 @@ public static class TardisCsvImporter
     public static ImportedTicks Read(IReadOnlyList<string> paths, TardisImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TardisImportOptions();
-        var session = new ImportSession(options, paths.Count, cancellationToken);
+        var session = new ImportSession(options, paths, cancellationToken);
         Dictionary<string, (int Price, int Size)>? detected = null;
         if (options.PriceDecimals is null || options.SizeDecimals is null)
         {
