@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using MarketFeed.Core;
 using MarketFeed.Protocol;
-using MarketFeed.Server.Sending;
+using MarketFeed.Gateway.Sending;
 
 namespace MarketFeed.Benchmarks;
 

@@ -1,4 +1,4 @@
-using MarketFeed.Server.Hosting;
+using MarketFeed.Gateway.Hosting;
 
 var app = MarketFeedHost.Build(args);
 await app.RunAsync().ConfigureAwait(false);

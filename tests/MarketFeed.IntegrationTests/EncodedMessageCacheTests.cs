@@ -1,6 +1,6 @@
 using MarketFeed.Core;
 using MarketFeed.Protocol;
-using MarketFeed.Server.Sending;
+using MarketFeed.Gateway.Sending;
 
 namespace MarketFeed.IntegrationTests;
 

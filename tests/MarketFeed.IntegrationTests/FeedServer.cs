@@ -1,4 +1,4 @@
-using MarketFeed.Server.Hosting;
+using MarketFeed.Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

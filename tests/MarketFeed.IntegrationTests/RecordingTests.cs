@@ -15,7 +15,7 @@ public sealed class RecordingTests
             long ticksIn;
             await using (var server = await FeedServer.StartAsync("--rate", "20000", "--Recording:Enabled=true", "--Recording:Directory=" + dir, "--Recording:FlushIntervalMs=100"))
             {
-                var engine = server.Get<Server.Hosting.FeedRuntime>().Engine;
+                var engine = server.Get<Gateway.Hosting.FeedRuntime>().Engine;
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
                 while (engine.TicksIn < 5000)
                 {

@@ -54,7 +54,7 @@ public sealed class ReplayControlTests(ReplayDataFixture data) : IClassFixture<R
         }
 
         // The server sends ticks up to 1 ms of wall time early (pacing slack): at speed x that is x ms of data.
-        long slack1x = (long)Server.Replay.ReplaySession.PacingSlack.TotalMilliseconds * UnixTime.NanosPerMillisecond;
+        long slack1x = (long)Gateway.Replay.ReplaySession.PacingSlack.TotalMilliseconds * UnixTime.NanosPerMillisecond;
         int CountUpTo(long timestamp) => times.Count(t => t <= timestamp);
         long NextAfter(long timestamp) => times.First(t => t > timestamp);
         async Task ReceiveCountAsync(int count) =>

@@ -1,4 +1,4 @@
-using MarketFeed.Server.Replay;
+using MarketFeed.Gateway.Replay;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MarketFeed.IntegrationTests;

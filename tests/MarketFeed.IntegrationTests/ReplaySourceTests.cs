@@ -1,6 +1,6 @@
 using MarketFeed.Core;
 using MarketFeed.Protocol;
-using MarketFeed.Server.Hosting;
+using MarketFeed.Gateway.Hosting;
 
 namespace MarketFeed.IntegrationTests;
 

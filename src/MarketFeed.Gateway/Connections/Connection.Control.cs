@@ -1,0 +1,237 @@
+using MarketFeed.Core;
+using MarketFeed.Protocol;
+using MarketFeed.Gateway.Diagnostics;
+using MessagePack;
+
+namespace MarketFeed.Gateway.Connections;
+
+internal sealed partial class Connection
+{
+    private readonly PooledBufferWriter _replyBuffer = new(512);
+
+    /// <summary>Optional replay handler (set when replay datasets are configured).</summary>
+    public IReplayHandler? Replay { get; init; }
+
+    private void Dispatch(ControlRequest request)
+    {
+        switch (request.Op)
+        {
+            case ControlRequest.Ops.Subscribe:
+                Subscribe(request);
+                break;
+            case ControlRequest.Ops.Unsubscribe:
+                Unsubscribe(request);
+                break;
+            case ControlRequest.Ops.Ping:
+                Reply((request.Id, request.Time ?? 0, UnixTime.NowNanos(_time)), static (ref w, s) => MessageEncoder.WritePong(ref w, s.Id, s.Item2, s.Item3));
+                break;
+            case ControlRequest.Ops.Symbols:
+                Directory(request);
+                break;
+            case ControlRequest.Ops.Catalog:
+                Reply((request.Id, Replay?.Catalog() ?? []), static (ref w, s) => MessageEncoder.WriteCatalog(ref w, s.Id, s.Item2));
+                break;
+            case ControlRequest.Ops.Replay:
+            case ControlRequest.Ops.ReplayPause:
+            case ControlRequest.Ops.ReplayResume:
+            case ControlRequest.Ops.ReplaySpeed:
+            case ControlRequest.Ops.ReplaySeek:
+            case ControlRequest.Ops.ReplayStop:
+                if (Replay is null)
+                {
+                    ReplyError(request.Id, request.Op == ControlRequest.Ops.Replay ? ErrorCode.UnknownDataset : ErrorCode.Conflict, "no replay datasets are configured on this server", null);
+                }
+                else
+                {
+                    Replay.Handle(request, this);
+                }
+
+                break;
+            default:
+                throw new ControlRequestException(ErrorCode.UnknownOp, $"unknown op '{Truncate(request.Op)}'");
+        }
+    }
+
+    private void Subscribe(ControlRequest request)
+    {
+        if (request.Symbols is not { Count: > 0 } names)
+        {
+            throw new ControlRequestException(ErrorCode.BadRequest, "subscribe needs 'symbols': a non-empty array of symbol names");
+        }
+
+        DeliveryMode mode = request.Mode ?? DeliveryMode.Conflated;
+        int throttle = request.Throttle ?? 0;
+        if (mode == DeliveryMode.Full && throttle > 0)
+        {
+            throw new ControlRequestException(ErrorCode.BadRequest, "'throttle' applies to conflated mode only");
+        }
+
+        var accepted = new List<SymbolInfo>(names.Count);
+        lock (_gate)
+        {
+            // Replies first (errors, then the ack), then the subscriptions: the sender frames the
+            // outbox before it drains the subscriber, so snapshots follow their ack.
+            var ids = new List<int>(names.Count);
+            int room = _options.MaxSymbolsPerConnection - _live.SymbolCount;
+            var held = new HashSet<int>(_live.SubscribedSymbols());
+            bool limitReported = false;
+            foreach (string name in names)
+            {
+                if (!_runtime.Universe.TryGet(name, out SymbolInfo symbol))
+                {
+                    ReplyErrorLocked(request.Id, ErrorCode.UnknownSymbol, $"unknown symbol '{Truncate(name)}'", Truncate(name));
+                    continue;
+                }
+
+                if (ids.Contains(symbol.Id))
+                {
+                    continue;
+                }
+
+                if (!held.Contains(symbol.Id))
+                {
+                    if (room <= 0)
+                    {
+                        if (!limitReported)
+                        {
+                            ReplyErrorLocked(request.Id, ErrorCode.LimitExceeded, $"at most {_options.MaxSymbolsPerConnection} symbols per connection; '{symbol.Name}' and later symbols not subscribed", symbol.Name);
+                            limitReported = true;
+                        }
+
+                        continue;
+                    }
+
+                    room--;
+                }
+
+                ids.Add(symbol.Id);
+                accepted.Add(symbol);
+            }
+
+            EnqueueLocked((request.Id, mode, throttle, accepted), static (ref w, s) => MessageEncoder.WriteSubscribeAck(ref w, s.Id, s.mode, s.throttle, s.accepted));
+            foreach (int id in ids)
+            {
+                _live.Subscribe(id, mode, throttle, request.Snapshot);
+            }
+        }
+
+        _signal.Set();
+    }
+
+    private void Unsubscribe(ControlRequest request)
+    {
+        if (request.Symbols is not { Count: > 0 } names)
+        {
+            throw new ControlRequestException(ErrorCode.BadRequest, "unsubscribe needs 'symbols': an array of symbol names, or [\"*\"] for all");
+        }
+
+        var removed = new List<string>();
+        lock (_gate)
+        {
+            if (names.Count == 1 && names[0] == "*")
+            {
+                foreach (int id in _live.SubscribedSymbols())
+                {
+                    _live.Unsubscribe(id);
+                    removed.Add(_runtime.Universe[id].Name);
+                }
+            }
+            else
+            {
+                foreach (string name in names)
+                {
+                    if (!_runtime.Universe.TryGet(name, out SymbolInfo symbol))
+                    {
+                        ReplyErrorLocked(request.Id, ErrorCode.UnknownSymbol, $"unknown symbol '{Truncate(name)}'", Truncate(name));
+                    }
+                    else if (_live.Unsubscribe(symbol.Id))
+                    {
+                        removed.Add(symbol.Name);
+                    }
+                }
+            }
+
+            EnqueueLocked((request.Id, removed), static (ref w, s) => MessageEncoder.WriteUnsubscribeAck(ref w, s.Id, s.removed));
+        }
+
+        _signal.Set();
+    }
+
+    private void Directory(ControlRequest request)
+    {
+        IReadOnlyList<SymbolInfo> all = _runtime.Universe.Symbols;
+        IReadOnlyList<SymbolInfo> list = all;
+        if (!string.IsNullOrEmpty(request.Match))
+        {
+            var filtered = new List<SymbolInfo>();
+            foreach (SymbolInfo s in all)
+            {
+                if (s.Name.StartsWith(request.Match, StringComparison.OrdinalIgnoreCase))
+                {
+                    filtered.Add(s);
+                }
+            }
+
+            list = filtered;
+        }
+
+        Reply((request.Id, list), static (ref w, s) => MessageEncoder.WriteSymbolDirectory(ref w, s.Id, s.list));
+    }
+
+    private void EnqueueWelcome()
+    {
+        var details = new List<KeyValuePair<string, object?>>
+        {
+            new("server", "MarketFeed"),
+            new("protocol", 1),
+            new("connectionId", Id),
+            new("heartbeatMs", _options.HeartbeatIntervalMs),
+            new("maxSymbolsPerConnection", _options.MaxSymbolsPerConnection),
+            new("maxControlMessageBytes", _options.MaxControlMessageBytes),
+            new("fullQueueCapacity", _live.QueueCapacity),
+            new("slowConsumerTimeoutMs", _options.SlowConsumerTimeoutMs),
+        };
+        Reply(details, static (ref w, s) => MessageEncoder.WriteStatus(ref w, "welcome", s));
+    }
+
+    /// <summary>Queues an error reply.</summary>
+    internal void ReplyError(long requestId, ErrorCode code, string message, string? symbol)
+    {
+        lock (_gate)
+        {
+            ReplyErrorLocked(requestId, code, message, symbol);
+        }
+
+        _signal.Set();
+    }
+
+    /// <summary>Queues a reply message written by <paramref name="write"/>; sent before any later updates.</summary>
+    internal void Reply<TState>(TState state, MessageWriterAction<TState> write)
+    {
+        lock (_gate)
+        {
+            EnqueueLocked(state, write);
+        }
+
+        _signal.Set();
+    }
+
+    private void ReplyErrorLocked(long requestId, ErrorCode code, string message, string? symbol)
+    {
+        _metrics.ControlError();
+        ServerLog.ControlError(_logger, Id, (int)code, message);
+        EnqueueLocked((requestId, code, message, symbol), static (ref w, s) => MessageEncoder.WriteError(ref w, s.requestId, s.code, s.message, s.symbol));
+    }
+
+    private void EnqueueLocked<TState>(TState state, MessageWriterAction<TState> write)
+    {
+        _replyBuffer.Clear();
+        var writer = new MessagePackWriter(_replyBuffer);
+        write(ref writer, state);
+        writer.Flush();
+        _outbox.Enqueue(_replyBuffer.WrittenSpan.ToArray());
+        _replyBuffer.Release(); // replies are rare: an idle connection keeps no reply buffer
+    }
+
+    private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";
+}

@@ -1,0 +1,200 @@
+using System.Net.WebSockets;
+using MarketFeed.Core;
+using MarketFeed.Engine;
+using MarketFeed.Protocol;
+using MarketFeed.Gateway.Diagnostics;
+using MarketFeed.Gateway.Sending;
+
+namespace MarketFeed.Gateway.Connections;
+
+internal sealed partial class Connection
+{
+    // Starts small and grows with the largest frame this connection has needed (up to MaxFrameBytes):
+    // an idle subscriber keeps ~1 KB instead of 16 KB (16 KB x 10k idle connections = 160 MB).
+    private readonly FrameBuilder _frame = new(InitialFrameBytes);
+
+    private const int InitialFrameBytes = 1024;
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync().ConfigureAwait(false);
+                if (CloseCode != 0)
+                {
+                    break;
+                }
+
+                bool more = true;
+                while (more && CloseCode == 0)
+                {
+                    DrainResult result = FillFrame(out bool outboxPending);
+                    if (result.Overflowed)
+                    {
+                        DropOverflowed();
+                        break;
+                    }
+
+                    if (!_frame.IsEmpty)
+                    {
+                        ReadOnlyMemory<byte> payload = _frame.Complete();
+                        await SendAsync(payload).ConfigureAwait(false);
+                        _metrics.FrameSent(result.Updates, payload.Length);
+                        NotifyFrameSent();
+                    }
+
+                    if (result.NextDueTimestamp != long.MaxValue)
+                    {
+                        TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), result.NextDueTimestamp);
+                        // Created on first use: connections without a throttle never hold a timer for it.
+                        _throttleTimer ??= _time.CreateTimer(static s => ((Connection)s!)._signal.Set(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                        _throttleTimer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                    }
+
+                    more = result.HasMore || outboxPending;
+                }
+
+                // Going idle: hold no frame buffer while waiting (idle connections cost less).
+                _frame.Release();
+            }
+
+            await SendCloseAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _frame.Dispose();
+        }
+    }
+
+    /// <summary>Sends queued replies (e.g. the error that explains a policy close) ahead of the close frame.</summary>
+    private async Task FlushRepliesAsync()
+    {
+        lock (_gate)
+        {
+            _frame.Reset();
+            while (_outbox.Count > 0 && _frame.Length < _options.MaxFrameBytes)
+            {
+                _frame.AddEncoded(_outbox.Dequeue());
+            }
+        }
+
+        if (!_frame.IsEmpty)
+        {
+            await SendAsync(_frame.Complete()).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Builds the next frame: queued replies first, a heartbeat if due, then market data.</summary>
+    private DrainResult FillFrame(out bool outboxPending)
+    {
+        lock (_gate)
+        {
+            _frame.Reset();
+            int max = _options.MaxFrameBytes;
+            while (_outbox.Count > 0 && _frame.Length < max)
+            {
+                _frame.AddEncoded(_outbox.Dequeue());
+            }
+
+            outboxPending = _outbox.Count > 0;
+            if (Interlocked.Exchange(ref _heartbeatDue, 0) == 1)
+            {
+                _frame.AddHeartbeat(UnixTime.NowNanos(_time));
+            }
+
+            if (outboxPending)
+            {
+                // Keep replies ahead of the updates they announce: drain data on the next round.
+                return new DrainResult(0, true, long.MaxValue, false);
+            }
+
+            long now = _time.GetTimestamp();
+            var sink = new FrameSink(_frame, _runtime.Cache, max);
+            DrainResult result = _live.Drain(ref sink, now);
+            for (int i = 0; i < _feeds.Count && !result.Overflowed; i++)
+            {
+                AttachedFeed feed = _feeds[i];
+                var feedSink = new FrameSink(_frame, null, max, feed.SymbolIdOffset);
+                DrainResult r = feed.Subscriber.Drain(ref feedSink, now);
+                result = new DrainResult(
+                    result.Updates + r.Updates,
+                    result.HasMore || r.HasMore,
+                    Math.Min(result.NextDueTimestamp, r.NextDueTimestamp),
+                    r.Overflowed);
+            }
+
+            CheckLag();
+            return result;
+        }
+    }
+
+    private void CheckLag()
+    {
+        int depth = _live.QueueDepth;
+        int capacity = _live.QueueCapacity;
+        bool lagging = depth > capacity / 2;
+        if (lagging == _lagging)
+        {
+            return;
+        }
+
+        _lagging = lagging;
+        var details = new List<KeyValuePair<string, object?>>
+        {
+            new("reason", "queue"),
+            new("queueDepth", depth),
+            new("queueCapacity", capacity),
+        };
+        _frame.Add((lagging ? "lagging" : "caught_up", details), static (ref w, s) => MessageEncoder.WriteStatus(ref w, s.Item1, s.details));
+    }
+
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> payload)
+    {
+        Volatile.Write(ref _sendStartedTimestamp, _time.GetTimestamp());
+        try
+        {
+            await _socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, _abort.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _sendStartedTimestamp, 0);
+        }
+    }
+
+    private void DropOverflowed()
+    {
+        if (Interlocked.CompareExchange(ref _closeCode, CloseCodes.SlowConsumerOverflow, 0) == 0)
+        {
+            _closeReason = "slow consumer: full-mode queue overflow";
+            _metrics.Dropped(CloseCodes.SlowConsumerOverflow);
+            ServerLog.SlowConsumerDropped(_logger, Id, CloseCodes.SlowConsumerOverflow, _closeReason);
+        }
+    }
+
+    private async Task SendCloseAsync()
+    {
+        int code = CloseCode;
+        if (code == CloseCodes.SlowConsumerStalled || _socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return;
+        }
+
+        // Time-boxed: a peer that does not read cannot take the close frame either.
+        _abort.CancelAfter(_options.CloseTimeoutMs);
+        try
+        {
+            await FlushRepliesAsync().ConfigureAwait(false);
+            Volatile.Write(ref _sendStartedTimestamp, _time.GetTimestamp());
+            await _socket.CloseOutputAsync((WebSocketCloseStatus)code, _closeReason, _abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref _sendStartedTimestamp, 0);
+        }
+    }
+}

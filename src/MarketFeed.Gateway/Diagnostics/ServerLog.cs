@@ -1,0 +1,44 @@
+namespace MarketFeed.Gateway.Diagnostics;
+
+/// <summary>Source-generated log messages of the server, with fixed event ids.</summary>
+internal static partial class ServerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "MarketFeed listening on {Url} (dashboard), WebSocket {WebSocketUrl}")]
+    public static partial void Listening(ILogger logger, string url, string webSocketUrl);
+
+    [LoggerMessage(2, LogLevel.Information, "Loaded {Count} symbols from {Path}")]
+    public static partial void UniverseLoaded(ILogger logger, int count, string path);
+
+    [LoggerMessage(3, LogLevel.Information, "Simulator running: seed {Seed}, {Rate} ticks/s (0 = max)")]
+    public static partial void SimulatorStarted(ILogger logger, ulong seed, double rate);
+
+    [LoggerMessage(4, LogLevel.Information, "Imported sample dataset {Path}")]
+    public static partial void SampleImported(ILogger logger, string path);
+
+    [LoggerMessage(5, LogLevel.Warning, "Could not import the sample datasets")]
+    public static partial void SampleImportFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Debug, "[{ConnectionId}] connected from {Remote}")]
+    public static partial void Connected(ILogger logger, string connectionId, string? remote);
+
+    [LoggerMessage(11, LogLevel.Debug, "[{ConnectionId}] closed: {CloseCode} {Reason}")]
+    public static partial void Closed(ILogger logger, string connectionId, int closeCode, string reason);
+
+    [LoggerMessage(12, LogLevel.Warning, "[{ConnectionId}] slow consumer dropped: {CloseCode} {Reason}")]
+    public static partial void SlowConsumerDropped(ILogger logger, string connectionId, int closeCode, string reason);
+
+    [LoggerMessage(13, LogLevel.Debug, "[{ConnectionId}] control error {Code}: {Message}")]
+    public static partial void ControlError(ILogger logger, string connectionId, int code, string message);
+
+    [LoggerMessage(14, LogLevel.Error, "[{ConnectionId}] connection failed")]
+    public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Warning, "[{ConnectionId}] policy close {CloseCode}: {Reason}")]
+    public static partial void PolicyClose(ILogger logger, string connectionId, int closeCode, string reason);
+
+    [LoggerMessage(20, LogLevel.Error, "Tick source failed")]
+    public static partial void SourceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Information, "Shutting down: closing {Count} connections with 1001")]
+    public static partial void ShuttingDown(ILogger logger, int count);
+}

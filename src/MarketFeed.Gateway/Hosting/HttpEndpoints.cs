@@ -1,0 +1,67 @@
+using System.Text.Json;
+using MarketFeed.Gateway.Connections;
+using MarketFeed.Gateway.Diagnostics;
+
+namespace MarketFeed.Gateway.Hosting;
+
+/// <summary>HTTP endpoints beside the WebSocket: health, metrics, symbol directory, catalog.</summary>
+internal static class HttpEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry) => Results.Text(
+            JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["status"] = registry.IsShuttingDown ? "stopping" : "ok",
+                ["uptimeSeconds"] = Math.Round((runtime.Time.GetUtcNow() - runtime.StartedAt).TotalSeconds, 1),
+                ["connections"] = registry.Count,
+                ["symbols"] = runtime.Universe.Count,
+                ["ticksIn"] = runtime.Engine.TicksIn,
+                ["source"] = runtime.Options.Source,
+            }),
+            "application/json"));
+
+        app.MapGet("/metrics", (FeedMetrics metrics) => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4"));
+
+        app.MapGet("/api/symbols", (FeedRuntime runtime) =>
+        {
+            var list = new List<Dictionary<string, object>>(runtime.Universe.Count);
+            foreach (var s in runtime.Universe.Symbols)
+            {
+                list.Add(new Dictionary<string, object>
+                {
+                    ["symbol"] = s.Name,
+                    ["id"] = s.Id,
+                    ["description"] = s.Description,
+                    ["currency"] = s.Currency,
+                    ["priceDecimals"] = s.PriceDecimals,
+                    ["sizeDecimals"] = s.SizeDecimals,
+                    ["tickSize"] = s.TickSize,
+                    ["lotSize"] = s.LotSize,
+                    ["referencePrice"] = s.ReferencePrice,
+                });
+            }
+
+            return Results.Text(JsonSerializer.Serialize(list), "application/json");
+        });
+
+        app.MapGet("/api/catalog", (IServiceProvider services) =>
+        {
+            var catalog = services.GetService<IReplayHandler>()?.Catalog() ?? [];
+            var list = new List<Dictionary<string, object>>();
+            foreach (var d in catalog)
+            {
+                list.Add(new Dictionary<string, object>
+                {
+                    ["dataset"] = d.Dataset,
+                    ["symbols"] = d.Symbols,
+                    ["from"] = d.From,
+                    ["to"] = d.To,
+                    ["tickCount"] = d.TickCount,
+                });
+            }
+
+            return Results.Text(JsonSerializer.Serialize(list), "application/json");
+        });
+    }
+}

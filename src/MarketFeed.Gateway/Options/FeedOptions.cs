@@ -1,0 +1,81 @@
+namespace MarketFeed.Gateway.Options;
+
+/// <summary>Server limits and behaviour (section "Feed"). See docs/operations.md for each key.</summary>
+public sealed class FeedOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Feed";
+
+    /// <summary>Symbol universe CSV; relative paths resolve against the config folder.</summary>
+    public string UniverseFile { get; set; } = "symbols.csv";
+
+    /// <summary>Tick source: "simulator" (default) or "replay" (see Replay section).</summary>
+    public string Source { get; set; } = "simulator";
+
+    /// <summary>Heartbeat period in milliseconds.</summary>
+    public int HeartbeatIntervalMs { get; set; } = 1000;
+
+    /// <summary>A connection whose pending send does not complete within this time is dropped (close 4002).</summary>
+    public int SlowConsumerTimeoutMs { get; set; } = 5000;
+
+    /// <summary>Most symbols one connection may hold.</summary>
+    public int MaxSymbolsPerConnection { get; set; } = 1024;
+
+    /// <summary>Full-mode queue capacity per connection, in ticks (rounded up to a power of two).</summary>
+    public int FullQueueCapacity { get; set; } = 16384;
+
+    /// <summary>Soft limit of one outgoing frame in bytes; larger batches are split.</summary>
+    public int MaxFrameBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest accepted control message in bytes (larger: error 413 and close 1009).</summary>
+    public int MaxControlMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Sustained control messages per second per connection (token bucket rate).</summary>
+    public double ControlMessagesPerSecond { get; set; } = 50;
+
+    /// <summary>Control message burst per connection (token bucket size).</summary>
+    public int ControlMessageBurst { get; set; } = 100;
+
+    /// <summary>Errors (bad or rate-limited messages) after which a connection is closed with 1008.</summary>
+    public int MaxErrorsPerConnection { get; set; } = 100;
+
+    /// <summary>Most concurrent connections; further upgrades get HTTP 503.</summary>
+    public int MaxConnections { get; set; } = 50_000;
+
+    /// <summary>How long a closing connection waits for the peer's close frame before aborting.</summary>
+    public int CloseTimeoutMs { get; set; } = 2000;
+
+    /// <summary>
+    /// SO_SNDBUF of accepted sockets in bytes (0 = kernel default with autotuning). Linux autotunes
+    /// loopback/LAN send buffers up to <c>net.ipv4.tcp_wmem</c> max (4 MB by default), so a client that
+    /// stops reading can absorb megabytes before a send pends and <see cref="SlowConsumerTimeoutMs"/>
+    /// starts counting. A fixed buffer bounds that per connection and makes stall detection prompt.
+    /// </summary>
+    public int SocketSendBufferBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Throws with the key name if a value is out of range.</summary>
+    public void Validate()
+    {
+        Check(HeartbeatIntervalMs is >= 50 and <= 600_000, nameof(HeartbeatIntervalMs), "50..600000");
+        Check(SlowConsumerTimeoutMs is >= 100 and <= 600_000, nameof(SlowConsumerTimeoutMs), "100..600000");
+        Check(MaxSymbolsPerConnection is >= 1 and <= 1 << 20, nameof(MaxSymbolsPerConnection), "1..1048576");
+        Check(FullQueueCapacity is >= 16 and <= 1 << 24, nameof(FullQueueCapacity), "16..16777216");
+        Check(MaxFrameBytes is >= 1024 and <= 16 << 20, nameof(MaxFrameBytes), "1024..16777216");
+        Check(MaxControlMessageBytes is >= 256 and <= 16 << 20, nameof(MaxControlMessageBytes), "256..16777216");
+        Check(ControlMessagesPerSecond > 0, nameof(ControlMessagesPerSecond), "> 0");
+        Check(ControlMessageBurst >= 1, nameof(ControlMessageBurst), ">= 1");
+        Check(MaxErrorsPerConnection >= 1, nameof(MaxErrorsPerConnection), ">= 1");
+        Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
+        Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
+        Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");
+        Check(Source is "simulator" or "replay" or "none", nameof(Source), "\"simulator\", \"replay\" or \"none\"");
+    }
+
+    private static void Check(bool ok, string key, string range)
+    {
+        if (!ok)
+        {
+            throw new InvalidOperationException($"configuration {SectionName}:{key} must be {range}");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace MarketFeed.Gateway.Options;
+
+/// <summary>Recording of the live feed to tick logs (section "Recording").</summary>
+public sealed class RecordingOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Recording";
+
+    /// <summary>Record every live tick (after sequencing, before conflation).</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>Folder for the logs (files rotate per UTC trading day and by size). Put it under Replay:DataDirectory to replay them.</summary>
+    public string Directory { get; set; } = "data";
+
+    /// <summary>File name prefix; the day and a counter follow.</summary>
+    public string FilePrefix { get; set; } = "live-";
+
+    /// <summary>Flush period: a crash loses at most this much.</summary>
+    public int FlushIntervalMs { get; set; } = 1000;
+
+    /// <summary>Rotate when a file reaches this size.</summary>
+    public long MaxFileBytes { get; set; } = 1L << 30;
+
+    /// <summary>Ticks buffered between the sequencer and the writer thread (overflow is counted, never blocks).</summary>
+    public int RingCapacity { get; set; } = 1 << 16;
+}
