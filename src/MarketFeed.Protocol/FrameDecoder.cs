@@ -225,8 +225,15 @@ public static class FrameDecoder
                 for (int i = 0; i < n; i++)
                 {
                     int f = reader.ReadArrayHeader();
-                    list.Add(new CatalogEntry(reader.ReadString() ?? string.Empty, ReadStrings(ref reader), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64()));
-                    SkipExtra(ref reader, f - 5);
+                    var entry = new CatalogEntry(reader.ReadString() ?? string.Empty, ReadStrings(ref reader), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+                    if (f >= 8)
+                    {
+                        // Appended in protocol 1.x: older servers send 5 elements (state then defaults to intact).
+                        entry = entry with { State = reader.ReadString() ?? CatalogEntry.Intact, ReadableTicks = reader.ReadInt64(), Damage = reader.ReadString() };
+                    }
+
+                    list.Add(entry);
+                    SkipExtra(ref reader, f - (f >= 8 ? 8 : 5));
                 }
 
                 message = new CatalogMessage(id, list);

@@ -213,7 +213,7 @@ public static class MessageEncoder
         writer.WriteArrayHeader(datasets.Count);
         foreach (var d in datasets)
         {
-            writer.WriteArrayHeader(5);
+            writer.WriteArrayHeader(8);
             writer.Write(d.Dataset);
             writer.WriteArrayHeader(d.Symbols.Count);
             foreach (string s in d.Symbols)
@@ -224,6 +224,9 @@ public static class MessageEncoder
             writer.Write(d.From);
             writer.Write(d.To);
             writer.Write(d.TickCount);
+            writer.Write(d.State);
+            writer.Write(d.Readable);
+            writer.Write(d.Damage);
         }
     }
 

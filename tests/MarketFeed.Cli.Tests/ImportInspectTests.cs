@@ -142,6 +142,31 @@ public sealed class ImportInspectTests : IDisposable
     }
 
     [Fact]
+    public async Task Inspect_LogWithoutFooter_BlocksIntact_IsUnclosed_Exit3()
+    {
+        // What a kill -9 right after a flush leaves: every block complete, no footer index.
+        string output = _dir.File("killed.mflog");
+        Assert.Equal(0, (await CliRunner.RunAsync("import", "--format", "lean", "--block-ticks", "1000", "-o", output, IbmTrades)).ExitCode);
+        long end;
+        using (var reader = TickLogReader.Open(output))
+        {
+            end = reader.Blocks[^1].End;
+        }
+
+        using (var stream = new FileStream(output, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(end);
+        }
+
+        var result = await CliRunner.RunAsync("inspect", output);
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("UNCLOSED", result.Stdout);
+        Assert.DoesNotContain("DAMAGE ", result.Stdout);
+        Assert.Contains("rebuilt by scan", result.Stdout);
+    }
+
+    [Fact]
     public async Task Inspect_TruncatedLog_Exit3AndDamageReported()
     {
         string output = _dir.File("trunc.mflog");

@@ -49,15 +49,47 @@ public sealed class NetworkCommandTests : IDisposable
                 });
                 await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 7, "completed", 3)));
                 break;
+            case ControlRequest.Ops.Replay when request.Dataset == "torn":
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteReplayStart(ref w, id, 8, "torn", T0, T0 + 2_000_000, "max", DeliveryMode.Full, [Ibm])));
+                string reason = request.SkipDamage ? "damage-skipped" : "damaged";
+                await send(b => b.Add(reason, static (ref MessagePackWriter w, string r) => MessageEncoder.WriteReplayEnd(ref w, 0, 8, r, 0)));
+                break;
             case ControlRequest.Ops.Replay:
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
                     MessageEncoder.WriteError(ref w, id, ErrorCode.UnknownDataset, "unknown dataset", null)));
                 break;
             case ControlRequest.Ops.Catalog:
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
-                    MessageEncoder.WriteCatalog(ref w, id, [new CatalogEntry("ibm-20131007", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360)])));
+                    MessageEncoder.WriteCatalog(ref w, id, [
+                        new CatalogEntry("ibm-20131007", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360),
+                        new CatalogEntry("torn", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360, CatalogEntry.Damaged, 131_072, "1 damaged part(s); first: TruncatedBlock at offset 99")])));
                 break;
         }
+    }
+
+    [Fact]
+    public async Task Replay_EndedAtDamage_Exit3_SkipDamageIsSentToTheServer()
+    {
+        await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
+
+        var damaged = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet");
+        Assert.True(damaged.ExitCode == 3, damaged.ToString());
+        Assert.Contains("replay damaged", damaged.Stdout);
+
+        var skipped = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet", "--skip-damage");
+        Assert.True(skipped.ExitCode == 3, skipped.ToString());
+        Assert.Contains("replay damage-skipped", skipped.Stdout);
+    }
+
+    [Fact]
+    public async Task Catalog_ShowsDamagedState()
+    {
+        await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
+        var result = await CliRunner.RunAsync("catalog", "--url", server.Uri.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("damaged: 131,072 readable", result.Stdout);
+        Assert.Contains("DAMAGED torn: 1 damaged part(s); first: TruncatedBlock at offset 99", result.Stdout);
     }
 
     [Fact]

@@ -79,7 +79,8 @@ internal static class InspectCommand
         }
 
         Print(summary);
-        return summary.IsIntact ? ExitCodes.Success : ExitCodes.Damaged;
+        // Unclosed (index rebuilt by scan: a writer died or is still writing) is not intact: exit 3, as docs/replay.md says.
+        return summary.IsIntact && summary.IsClosed ? ExitCodes.Success : ExitCodes.Damaged;
     }
 
     private static void Print(TickLogSummary s)
@@ -96,7 +97,12 @@ internal static class InspectCommand
         head.AddRow("time range", s.Ticks == 0 ? "-" : $"{UnixTime.Format(s.FirstTimestamp)} .. {UnixTime.Format(s.LastTimestamp)}");
         head.AddRow("blocks", string.Create(inv, $"{s.Blocks:N0}") + (s.CorruptBlocks > 0 ? string.Create(inv, $" ([red]{s.CorruptBlocks} corrupt[/])") : " (0 corrupt)"));
         head.AddRow("index", s.HasFooterIndex ? "footer (closed cleanly)" : "[yellow]rebuilt by scan (not closed cleanly)[/]");
-        head.AddRow("status", s.IsIntact ? "[green]intact[/]" : string.Create(inv, $"[red]DAMAGED: {s.Damage.Count} problem(s)[/]"));
+        head.AddRow("status", s.State switch
+        {
+            "intact" => "[green]intact[/]",
+            "unclosed" => "[yellow]UNCLOSED[/]: not closed cleanly (recording in progress or its writer was killed); every block found is intact; ticks not yet flushed by the writer are not in the file",
+            _ => string.Create(inv, $"[red]DAMAGED: {s.Damage.Count} problem(s)[/]"),
+        });
         AnsiConsole.Write(head);
         PrintSymbols(s);
         if (s.Damage.Count > 0)

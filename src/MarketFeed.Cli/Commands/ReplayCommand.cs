@@ -30,10 +30,11 @@ internal static class ReplayCommand
         var output = new Option<string?>("--output", "-o") { Description = "Save updates to FILE.csv or FILE.mflog instead of printing them" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print updates (progress bar and summary only)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per line" };
+        var skipDamage = new Option<bool>("--skip-damage") { Description = "Go on past damaged parts of the dataset (default: the replay ends at the first, exit 3)" };
 
         var command = new Command("replay", "Replay a dataset window at a chosen speed and print or save the ticks")
         {
-            url, dataset, symbols, from, to, speed, mode, throttle, output, quiet, json,
+            url, dataset, symbols, from, to, speed, mode, throttle, output, quiet, json, skipDamage,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -45,6 +46,7 @@ internal static class ReplayCommand
                 Speed = parseResult.GetValue(speed),
                 Mode = parseResult.GetValue(mode) == "conflated" ? DeliveryMode.Conflated : DeliveryMode.Full,
                 Throttle = parseResult.GetValue(throttle) is > 0 and int t ? t : null,
+                SkipDamage = parseResult.GetValue(skipDamage),
             };
             return RunAsync(parseResult.GetValue(url)!, request, parseResult.GetValue(output), parseResult.GetValue(quiet), parseResult.GetValue(json), cancellationToken);
         });

@@ -92,6 +92,8 @@ export function decodeMessage(m) {
         kind: 'catalog', requestId: num(m[1]),
         datasets: (m[2] ?? []).map((d) => ({
           dataset: d[0], symbols: d[1] ?? [], from: nanos(d[2]), to: nanos(d[3]), tickCount: num(d[4]),
+          // Appended (protocol change log): older servers send 5 fields, i.e. an intact dataset.
+          state: d[5] ?? 'intact', readableTicks: d[6] == null ? num(d[4]) : num(d[6]), damage: d[7] ?? null,
         })),
       };
     case MessageKind.REPLAY_STATUS:

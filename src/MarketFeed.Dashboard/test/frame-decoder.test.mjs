@@ -97,7 +97,10 @@ test('unsubscribe ack', () => {
 test('catalog', () => {
   assert.deepEqual(one('catalog'), {
     kind: 'catalog', requestId: 6,
-    datasets: [{ dataset: 'ibm-20131007', symbols: ['IBM'], from: TIME, to: TIME + 23_400_000_000_000n, tickCount: 1_234_567 }],
+    datasets: [{
+      dataset: 'ibm-20131007', symbols: ['IBM'], from: TIME, to: TIME + 23_400_000_000_000n, tickCount: 1_234_567,
+      state: 'intact', readableTicks: 1_234_567, damage: null,
+    }],
   });
 });
 

@@ -48,16 +48,19 @@ internal static class HttpEndpoints
         app.MapGet("/api/catalog", (IServiceProvider services) =>
         {
             var catalog = services.GetService<IReplayHandler>()?.Catalog() ?? [];
-            var list = new List<Dictionary<string, object>>();
+            var list = new List<Dictionary<string, object?>>();
             foreach (var d in catalog)
             {
-                list.Add(new Dictionary<string, object>
+                list.Add(new Dictionary<string, object?>
                 {
                     ["dataset"] = d.Dataset,
                     ["symbols"] = d.Symbols,
                     ["from"] = d.From,
                     ["to"] = d.To,
                     ["tickCount"] = d.TickCount,
+                    ["state"] = d.State,
+                    ["readableTicks"] = d.Readable,
+                    ["damage"] = d.Damage,
                 });
             }
 
