@@ -127,7 +127,7 @@ public static class GenericCsvImporter
         var timeText = Field(line, f, c.Time);
         if (!time.TryParse(timeText, out long ts))
         {
-            return $"time '{timeText}' does not match format '{m.TimeFormat}' (zone {m.TimeZone})";
+            return $"time '{timeText}' does not match format '{m.TimeFormat}' (zone {m.TimeZone}) or is outside 1970..2099";
         }
 
         long receive = 0;
@@ -191,11 +191,30 @@ public static class GenericCsvImporter
         }
 
         ref var book = ref books.Get(id);
-        if (!TryUpdate(line, f, c.Bid, symbol.PriceDecimals, ref book.BidPrice) || !TryUpdate(line, f, c.BidSize, symbol.SizeDecimals, ref book.BidSize)
-            || !TryUpdate(line, f, c.Ask, symbol.PriceDecimals, ref book.AskPrice) || !TryUpdate(line, f, c.AskSize, symbol.SizeDecimals, ref book.AskSize))
+
+        // Parse into a copy: a bad row must not leave half of its values in the book.
+        var next = book;
+        if (!TryUpdate(line, f, c.Bid, symbol.PriceDecimals, ref next.BidPrice))
         {
-            return $"a bid/ask price or size is not a non-negative decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals";
+            return $"bid '{Field(line, f, c.Bid)}' is not a non-negative decimal with at most {symbol.PriceDecimals} decimals";
         }
+
+        if (!TryUpdate(line, f, c.BidSize, symbol.SizeDecimals, ref next.BidSize))
+        {
+            return $"bid size '{Field(line, f, c.BidSize)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
+        }
+
+        if (!TryUpdate(line, f, c.Ask, symbol.PriceDecimals, ref next.AskPrice))
+        {
+            return $"ask '{Field(line, f, c.Ask)}' is not a non-negative decimal with at most {symbol.PriceDecimals} decimals";
+        }
+
+        if (!TryUpdate(line, f, c.AskSize, symbol.SizeDecimals, ref next.AskSize))
+        {
+            return $"ask size '{Field(line, f, c.AskSize)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
+        }
+
+        book = next;
 
         var quote = Tick.NewQuote(id, ts, book.BidPrice, book.BidSize, book.AskPrice, book.AskSize);
         quote.ReceiveTimestamp = receive;
