@@ -232,8 +232,8 @@ public static class ControlRequestParser
         return value switch
         {
             long l => l,
-            string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto) => UnixTime.FromDateTimeOffset(dto),
-            _ => throw Bad($"'{key}' must be integer nanoseconds since the epoch or ISO-8601 text"),
+            string s when TimeText.TryParseIso(s, out long ns) => ns,
+            _ => throw Bad($"'{key}' must be integer nanoseconds since the epoch or ISO-8601 text (2013-10-07, 2013-10-07T13:30:00Z, 2013-10-07T09:30:00.5-04:00)"),
         };
     }
 

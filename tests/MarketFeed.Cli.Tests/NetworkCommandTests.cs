@@ -49,6 +49,11 @@ public sealed class NetworkCommandTests : IDisposable
                 });
                 await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 7, "completed", 3)));
                 break;
+            case ControlRequest.Ops.Replay when request.Dataset == "empty-window":
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteReplayStart(ref w, id, 9, "empty-window", T0 + 2_000_000, T0, "max", DeliveryMode.Full, [Ibm])));
+                await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 9, "completed", 0)));
+                break;
             case ControlRequest.Ops.Replay when request.Dataset == "torn":
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
                     MessageEncoder.WriteReplayStart(ref w, id, 8, "torn", T0, T0 + 2_000_000, "max", DeliveryMode.Full, [Ibm])));
@@ -63,6 +68,7 @@ public sealed class NetworkCommandTests : IDisposable
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
                     MessageEncoder.WriteCatalog(ref w, id, [
                         new CatalogEntry("ibm-20131007", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360),
+                        new CatalogEntry("empty-window", ["IBM"], T0, T0 + 2_000_000, 3),
                         new CatalogEntry("torn", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360, CatalogEntry.Damaged, 131_072, "1 damaged part(s); first: TruncatedBlock at offset 99")])));
                 break;
         }
@@ -80,6 +86,33 @@ public sealed class NetworkCommandTests : IDisposable
         var skipped = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet", "--skip-damage");
         Assert.True(skipped.ExitCode == 3, skipped.ToString());
         Assert.Contains("replay damage-skipped", skipped.Stdout);
+    }
+
+    [Theory]
+    [InlineData("20131010", "ambiguous")]
+    [InlineData("10/11/2013", "ambiguous")]
+    [InlineData("1381152600", "ambiguous")]
+    [InlineData("yesterday", "not a time")]
+    public async Task Replay_AmbiguousOrUnknownTime_IsAUsageError_ShowingWhatIsAccepted(string from, string why)
+    {
+        var result = await CliRunner.RunAsync("replay", "--url", "ws://127.0.0.1:9/ws/v1", "-d", "ibm-20131007", "--from", from);
+        Assert.NotEqual(0, result.ExitCode); // a parse error (System.CommandLine's exit code 1); no connection is attempted
+        string all = result.Stdout + result.Stderr;
+        Assert.DoesNotContain("connect", result.Stderr);
+        Assert.Contains(why, all);
+        Assert.Contains("2013-10-07T13:30:00Z", all);
+        Assert.Contains("1381152600000ms", all);
+    }
+
+    [Fact]
+    public async Task Replay_WindowWithoutData_WarnsWithTheDatasetRange()
+    {
+        await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
+        var result = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "empty-window", "--quiet", "--from", "1381152600s", "--to", "2013-10-07T13:31:00Z");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("warning: the window 2013-10-07T13:30:00", result.Stderr);
+        Assert.Contains("holds no data", result.Stderr);
+        Assert.Contains("dataset empty-window spans " + UnixTime.Format(T0), result.Stderr);
     }
 
     [Fact]
@@ -100,7 +133,7 @@ public sealed class NetworkCommandTests : IDisposable
 
         var result = await CliRunner.RunAsync(
             "replay", "--url", server.Uri.ToString(), "--dataset", "ibm-20131007", "--symbols", "IBM,BTCUSDT",
-            "--from", "2013-10-07T13:30:00Z", "--to", (T0 + 5_000_000).ToString(), "--speed", "max", "--output", output);
+            "--from", "2013-10-07T13:30:00Z", "--to", (T0 + 5_000_000).ToString() + "ns", "--speed", "max", "--output", output);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("replay completed: 3 ticks received (server sent 3)", result.Stdout);
