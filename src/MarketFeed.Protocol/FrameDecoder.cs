@@ -58,7 +58,12 @@ public static class FrameDecoder
                 tick.BidSize = reader.ReadInt64();
                 tick.AskPrice = reader.ReadInt64();
                 tick.AskSize = reader.ReadInt64();
-                SkipExtra(ref reader, fields - 8);
+                if (fields >= 9)
+                {
+                    tick.Flags = (TickFlags)reader.ReadUInt16();
+                }
+
+                SkipExtra(ref reader, fields - 9);
             }
             else
             {
@@ -67,7 +72,12 @@ public static class FrameDecoder
                 tick.Side = (TradeSide)reader.ReadInt32();
                 tick.CumulativeVolume = reader.ReadInt64();
                 tick.TradeCount = reader.ReadInt64();
-                SkipExtra(ref reader, fields - 9);
+                if (fields >= 10)
+                {
+                    tick.Flags = (TickFlags)reader.ReadUInt16();
+                }
+
+                SkipExtra(ref reader, fields - 10);
             }
 
             other = null;
@@ -96,10 +106,22 @@ public static class FrameDecoder
             case MessageKind.Quote:
                 message = new QuoteMessage(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
                 used = 8;
+                if (fields >= 9)
+                {
+                    message = ((QuoteMessage)message) with { Flags = (TickFlags)reader.ReadUInt16() };
+                    used = 9;
+                }
+
                 break;
             case MessageKind.Trade:
                 message = new TradeMessage(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), (TradeSide)reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64());
                 used = 9;
+                if (fields >= 10)
+                {
+                    message = ((TradeMessage)message) with { Flags = (TickFlags)reader.ReadUInt16() };
+                    used = 10;
+                }
+
                 break;
             case MessageKind.SubscribeAck:
             {

@@ -31,6 +31,8 @@ public sealed class ImportInspectTests : IDisposable
 
         Assert.True(inspect.ExitCode == 0, inspect.ToString());
         Assert.Contains("intact", inspect.Stdout);
+        Assert.Contains("1 suspicious", inspect.Stdout); // the vendor-flagged IBM quote is counted, in inspect and the import summary
+        Assert.Contains("1 tick(s) flagged suspicious", import.Stdout);
         string ibmRow = inspect.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("IBM ", StringComparison.Ordinal));
         var cells = ibmRow.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal($"{tradeRows.Count + quoteRows.Count:N0}", cells[1]);

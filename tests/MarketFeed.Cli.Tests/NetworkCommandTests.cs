@@ -21,6 +21,7 @@ public sealed class NetworkCommandTests : IDisposable
     {
         var q = Tick.NewQuote(Ibm.Id, T0, 1_815_000, 100, 1_815_200, 200);
         q.Sequence = 41;
+        q.Flags = TickFlags.Suspicious;
         var t = Tick.NewTrade(Ibm.Id, T0 + 1_000_000, 1_815_100, 300, TradeSide.Buy);
         t.Sequence = 42;
         t.CumulativeVolume = 5_300;
@@ -163,6 +164,7 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.Equal([0, 0, 1], ticks.Select(t => t.SymbolId));
         Assert.Equal(5_300, ticks[1].CumulativeVolume);
         Assert.Equal(TradeSide.Sell, ticks[2].Side);
+        Assert.Equal([TickFlags.Suspicious, TickFlags.None, TickFlags.None], ticks.Select(t => t.Flags));
     }
 
     [Fact]
@@ -176,9 +178,9 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(10, Assert.Single(server.Requests, r => r.Op == ControlRequest.Ops.Replay).Speed);
         var lines = File.ReadAllLines(output);
-        Assert.Equal("time,ts_ns,symbol,seq,kind,bid,bid_size,ask,ask_size,price,size,side", lines[0]);
-        Assert.Equal($"2013-10-07T13:30:00.000000000Z,{T0},IBM,41,Q,181.5000,100,181.5200,200,,,", lines[1]);
-        Assert.Equal($"2013-10-07T13:30:00.002000000Z,{T0 + 2_000_000},BTCUSDT,9,T,,,,,9682.19,1.500,S", lines[3]);
+        Assert.Equal("time,ts_ns,symbol,seq,kind,bid,bid_size,ask,ask_size,price,size,side,flags", lines[0]);
+        Assert.Equal($"2013-10-07T13:30:00.000000000Z,{T0},IBM,41,Q,181.5000,100,181.5200,200,,,,1", lines[1]);
+        Assert.Equal($"2013-10-07T13:30:00.002000000Z,{T0 + 2_000_000},BTCUSDT,9,T,,,,,9682.19,1.500,S,0", lines[3]);
 
         // The CSV imports again with the mapping docs/replay.md gives (plus the BTC scales).
         string mapping = _dir.File("replayed.mapping.json");
@@ -204,6 +206,8 @@ public sealed class NetworkCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("IBM        #41        QUOTE", result.Stdout);
+        Assert.Contains("[SUSPICIOUS]", result.Stdout.Split('\n').Single(l => l.Contains("#41", StringComparison.Ordinal)));
+        Assert.DoesNotContain("[SUSPICIOUS]", result.Stdout.Split('\n').Single(l => l.Contains("#9 ", StringComparison.Ordinal)));
         Assert.Contains("BTCUSDT    #9         TRADE", result.Stdout);
         Assert.Contains("replay 7 ended", result.Stdout);
     }

@@ -146,6 +146,26 @@ public sealed class ImportValidationTests : IDisposable
         Assert.Equal((100L, 5L, 103L, 9L), (last.BidPrice, last.BidSize, last.AskPrice, last.AskSize));
     }
 
+    [Fact]
+    public void GenericCsv_FxQuotesWithoutSizes_AreFlaggedSizeUnknown_WithSizes_AreNot()
+    {
+        string fx = _dir.File("eurusd.csv");
+        File.WriteAllLines(fx, ["EUR/USD,20131007 13:30:00.123,1.35512,1.35515", "EUR/USD,20131007 13:30:00.456,1.35513,1.35516"]);
+        var noSizes = new GenericCsvMapping { HasHeader = false, Symbol = "0", Time = "1", TimeFormat = "yyyyMMdd HH:mm:ss.fff", Bid = "2", Ask = "3", PriceDecimals = 5 };
+        var imported = GenericCsvImporter.Read([fx], noSizes);
+        Assert.Equal(2, imported.Ticks.Count);
+        foreach (ref readonly Tick t in imported.Ticks.Span)
+        {
+            Assert.Equal(TickFlags.SizeUnknown, t.Flags);
+            Assert.Equal((0L, 0L), (t.BidSize, t.AskSize));
+        }
+
+        string sized = _dir.File("sized.csv");
+        File.WriteAllLines(sized, ["EUR/USD,1381152600123,1.35512,1000000,1.35515,2000000"]);
+        var withSizes = new GenericCsvMapping { HasHeader = false, Symbol = "0", Time = "1", TimeFormat = "ms", Bid = "2", BidSize = "3", Ask = "4", AskSize = "5", PriceDecimals = 5 };
+        Assert.Equal(TickFlags.None, GenericCsvImporter.Read([sized], withSizes).Ticks.Span[0].Flags);
+    }
+
     private static IEnumerable<string> ZipLines(string path)
     {
         using var zip = ZipFile.OpenRead(path);

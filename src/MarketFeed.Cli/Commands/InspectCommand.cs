@@ -27,7 +27,7 @@ internal static class InspectCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("Symbol", "Ticks", "Quotes", "Trades", "Volume", "First (UTC)", "Last (UTC)", "Seq", "Scales");
+        table.AddColumns("Symbol", "Ticks", "Quotes", "Trades", "Volume", "First (UTC)", "Last (UTC)", "Seq", "Scales", "Flagged");
         foreach (var s in summary.Symbols)
         {
             table.AddRow(
@@ -39,10 +39,45 @@ internal static class InspectCommand
                 s.Ticks == 0 ? "-" : UnixTime.Format(s.FirstTimestamp),
                 s.Ticks == 0 ? "-" : UnixTime.Format(s.LastTimestamp),
                 s.Ticks == 0 ? "-" : string.Create(inv, $"{s.FirstSequence}..{s.LastSequence}") + (s.SequenceGaps > 0 ? string.Create(inv, $" [yellow]({s.SequenceGaps} gaps)[/]") : string.Empty),
-                string.Create(inv, $"{s.Symbol.PriceDecimals}/{s.Symbol.SizeDecimals}"));
+                string.Create(inv, $"{s.Symbol.PriceDecimals}/{s.Symbol.SizeDecimals}"),
+                Flagged(s));
         }
 
         AnsiConsole.Write(table);
+        long suspicious = 0;
+        long sizeUnknown = 0;
+        foreach (var s in summary.Symbols)
+        {
+            suspicious += s.Suspicious;
+            sizeUnknown += s.SizeUnknown;
+        }
+
+        if (suspicious > 0)
+        {
+            AnsiConsole.MarkupLine(string.Create(inv, $"[yellow]{suspicious:N0} tick(s) flagged suspicious by the vendor[/] (kept, with flag bit 0 on the wire; import with --skip-suspicious to drop them)"));
+        }
+
+        if (sizeUnknown > 0)
+        {
+            AnsiConsole.MarkupLine(string.Create(inv, $"{sizeUnknown:N0} tick(s) without sizes (the source gives none): size 0 means unknown, flag bit 1 on the wire"));
+        }
+    }
+
+    private static string Flagged(TickLogSymbolSummary s)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (s.Suspicious == 0 && s.SizeUnknown == 0)
+        {
+            return "-";
+        }
+
+        string text = s.Suspicious > 0 ? string.Create(inv, $"[yellow]{s.Suspicious:N0} suspicious[/]") : string.Empty;
+        if (s.SizeUnknown > 0)
+        {
+            text += (text.Length > 0 ? ", " : string.Empty) + string.Create(inv, $"{s.SizeUnknown:N0} size unknown");
+        }
+
+        return text;
     }
 
     private static async Task<int> RunAsync(string[] files, CancellationToken cancellationToken)

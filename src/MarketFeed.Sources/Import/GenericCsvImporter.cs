@@ -186,6 +186,11 @@ public static class GenericCsvImporter
 
             var tick = Tick.NewTrade(id, ts, price, qty, side);
             tick.ReceiveTimestamp = receive;
+            if (c.Size < 0)
+            {
+                tick.Flags = TickFlags.SizeUnknown; // no size column: 0 means unknown, not nothing
+            }
+
             run.Add(tick);
             return null;
         }
@@ -218,6 +223,11 @@ public static class GenericCsvImporter
 
         var quote = Tick.NewQuote(id, ts, book.BidPrice, book.BidSize, book.AskPrice, book.AskSize);
         quote.ReceiveTimestamp = receive;
+        if (c.BidSize < 0 || c.AskSize < 0)
+        {
+            quote.Flags = TickFlags.SizeUnknown; // FX sources without sizes: a 0 size is unknown, not an empty side
+        }
+
         run.Add(quote);
         return null;
     }
