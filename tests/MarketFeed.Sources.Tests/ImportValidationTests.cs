@@ -166,6 +166,44 @@ public sealed class ImportValidationTests : IDisposable
         Assert.Equal(TickFlags.None, GenericCsvImporter.Read([sized], withSizes).Ticks.Span[0].Flags);
     }
 
+    [Fact]
+    public void HasHeader_OnAFileWithoutOne_IsRefused_NotAFirstRowSilentlyDropped()
+    {
+        string csv = _dir.File("noheader.csv");
+        File.WriteAllLines(csv, ["1000,AAA,1.00,5", "1001,AAA,1.01,5"]);
+        var mapping = new GenericCsvMapping { Time = "0", Symbol = "1", Price = "2", Size = "3", TimeFormat = "ms", PriceDecimals = 2 }; // HasHeader defaults to true
+        var ex = Assert.Throws<ImportException>(() => GenericCsvImporter.Read([csv], mapping));
+        Assert.Contains(csv + ":1", ex.Message);
+        Assert.Contains("looks like data", ex.Message);
+        Assert.Contains("\"hasHeader\": false", ex.Message);
+
+        File.WriteAllLines(csv, ["t,s,p,q", "1000,AAA,1.00,5"]);
+        Assert.Equal(1, GenericCsvImporter.Read([csv], mapping).Ticks.Count); // a real header is still fine
+    }
+
+    [Fact]
+    public void SwappedBidAsk_CrossedQuotesAboveTheLimit_Warn()
+    {
+        string csv = _dir.File("swapped.csv");
+        var lines = new List<string> { "t,s,bid,ask" };
+        for (int i = 0; i < 100; i++)
+        {
+            lines.Add($"{1000 + i},AAA,1.0{i % 5 + 5},1.0{i % 5}"); // the ask column holds the bid: crossed
+        }
+
+        File.WriteAllLines(csv, lines);
+        var swapped = new GenericCsvMapping { Time = "t", Symbol = "s", Bid = "bid", Ask = "ask", TimeFormat = "ms", PriceDecimals = 2 };
+        var result = Importer.ImportGenericCsv([csv], swapped, _dir.File("swapped.mflog"));
+        Assert.Equal(100, result.CrossedQuotes);
+        Assert.Contains(result.Warnings, w => w.Contains("100 of 100 quotes are crossed", StringComparison.Ordinal) && w.Contains("swapped", StringComparison.Ordinal));
+        Assert.Contains("warning: 100 of 100 quotes are crossed", result.Summary());
+
+        var right = new GenericCsvMapping { Time = "t", Symbol = "s", Bid = "ask", Ask = "bid", TimeFormat = "ms", PriceDecimals = 2 };
+        var fine = Importer.ImportGenericCsv([csv], right, _dir.File("fine.mflog"));
+        Assert.Equal(0, fine.CrossedQuotes);
+        Assert.Empty(fine.Warnings);
+    }
+
     private static IEnumerable<string> ZipLines(string path)
     {
         using var zip = ZipFile.OpenRead(path);

@@ -251,6 +251,11 @@ internal static class ImportCommand
             }
         }
 
+        foreach (string w in r.Warnings)
+        {
+            AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
+        }
+
         if (written && r.OutputPath is not null && r.TicksWritten > 0)
         {
             // Per-symbol counts and volume from the written log (cheap: one sequential read).

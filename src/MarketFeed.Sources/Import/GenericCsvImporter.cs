@@ -45,6 +45,7 @@ public static class GenericCsvImporter
         using var text = new StreamReader(path, Encoding.UTF8, true, 1 << 16);
         var reader = new CsvLineReader(text);
         CsvHeader? header = null;
+        string? headerText = null;
         if (m.HasHeader)
         {
             if (!reader.TryReadLine(out var headerLine))
@@ -54,9 +55,20 @@ public static class GenericCsvImporter
             }
 
             header = new CsvHeader(headerLine, delimiter, path);
+            headerText = headerLine.ToString();
         }
 
         var c = new Columns(m, header, path);
+        if (headerText is not null && c.Time >= 0)
+        {
+            // hasHeader on a file without one would silently drop its first row: a header's time field never parses as a time.
+            string[] fields = headerText.Split(delimiter);
+            if (c.Time < fields.Length && time.TryParse(fields[c.Time].Trim().Trim('"'), out _))
+            {
+                throw new ImportException($"{path}:1: the mapping says the file has a header, but line 1 looks like data (its time field '{fields[c.Time].Trim()}' is a valid time): set \"hasHeader\": false, or that row would be dropped");
+            }
+        }
+
         var run = session.BeginFile(path, size);
         int defaultSymbol = c.Symbol < 0 ? AddSymbol(session, m, m.DefaultSymbol!) : -1;
         Span<Range> f = stackalloc Range[Math.Min(256, c.Max + 2)];

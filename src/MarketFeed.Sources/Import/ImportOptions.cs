@@ -28,6 +28,9 @@ public class ImportOptions
     /// </summary>
     public double MaxBadRowFraction { get; init; } = 0.001;
 
+    /// <summary>Share of quotes with bid above ask above which the result carries a warning (swapped columns?). Default 0.01.</summary>
+    public double MaxCrossedQuoteFraction { get; init; } = 0.01;
+
     /// <summary>Accept the same input twice (same path or same content), merging it twice on purpose. Default false.</summary>
     public bool AllowDuplicateInputs { get; init; }
 

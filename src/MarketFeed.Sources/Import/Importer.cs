@@ -67,6 +67,8 @@ public static class Importer
         ArgumentNullException.ThrowIfNull(ticks);
         ArgumentNullException.ThrowIfNull(options);
         long trades = 0;
+        long crossed = 0;
+        long suspicious = 0;
         long first = 0;
         long last = 0;
         var span = ticks.Ticks.Span;
@@ -76,6 +78,27 @@ public static class Importer
             {
                 trades++;
             }
+            else if (t.BidPrice > 0 && t.AskPrice > 0 && t.BidPrice > t.AskPrice)
+            {
+                crossed++;
+            }
+
+            if ((t.Flags & TickFlags.Suspicious) != 0)
+            {
+                suspicious++;
+            }
+        }
+
+        var warnings = new List<string>();
+        long quotes = span.Length - trades;
+        if (quotes > 0 && crossed > options.MaxCrossedQuoteFraction * quotes)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{crossed:N0} of {quotes:N0} quotes are crossed (bid above ask, {(double)crossed / quotes:P1}): are the bid and ask columns swapped?"));
+        }
+
+        if (suspicious > 0)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{suspicious:N0} tick(s) flagged suspicious by the vendor were kept (flagged; skip them with SkipSuspicious / --skip-suspicious)"));
         }
 
         if (span.Length > 0)
@@ -98,6 +121,8 @@ public static class Importer
             SuspiciousSkipped = ticks.SuspiciousSkipped,
             FirstTimestamp = first,
             LastTimestamp = last,
+            CrossedQuotes = crossed,
+            Warnings = warnings,
             Elapsed = Stopwatch.GetElapsedTime(startTimestamp),
         };
 
@@ -207,8 +232,8 @@ public static class Importer
         // Options are init-only: rebuild the format's options with the common settings.
         return to switch
         {
-            LeanImportOptions => (T)(ImportOptions)new LeanImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite, MaxBadRowFraction = from.MaxBadRowFraction, AllowDuplicateInputs = from.AllowDuplicateInputs, Force = from.Force },
-            TardisImportOptions => (T)(ImportOptions)new TardisImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite, MaxBadRowFraction = from.MaxBadRowFraction, AllowDuplicateInputs = from.AllowDuplicateInputs, Force = from.Force },
+            LeanImportOptions => (T)(ImportOptions)new LeanImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite, MaxBadRowFraction = from.MaxBadRowFraction, MaxCrossedQuoteFraction = from.MaxCrossedQuoteFraction, AllowDuplicateInputs = from.AllowDuplicateInputs, Force = from.Force },
+            TardisImportOptions => (T)(ImportOptions)new TardisImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite, MaxBadRowFraction = from.MaxBadRowFraction, MaxCrossedQuoteFraction = from.MaxCrossedQuoteFraction, AllowDuplicateInputs = from.AllowDuplicateInputs, Force = from.Force },
             _ => to,
         };
     }
