@@ -19,6 +19,7 @@ public static class CliApp
         ReplayCommand.Create(),
         RecordCommand.Create(),
         GenerateSampleCommand.Create(),
+        ExportCommand.Create(),
     };
 
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>

@@ -18,7 +18,7 @@ namespace MarketFeed.Gateway.Connections;
 /// the sender serialise on <c>_gate</c> so that a reply is always framed before the updates it
 /// announces (a subscribe ack precedes its snapshots).
 /// </remarks>
-internal sealed partial class Connection
+internal sealed partial class Connection : IDisposable
 {
     private static long s_nextId;
     private readonly WebSocket _socket;
@@ -113,7 +113,7 @@ internal sealed partial class Connection
             _live.Dispose();
             _heartbeatTimer.Dispose();
             _throttleTimer?.Dispose();
-            _abort.Dispose();
+            Dispose();
             ServerLog.Closed(_logger, Id, CloseCode, _closeReason);
         }
     }
@@ -154,6 +154,14 @@ internal sealed partial class Connection
         _abort.Cancel();
         _signal.Set();
         return true;
+    }
+
+    /// <summary>Releases the buffers and the abort source; <see cref="RunAsync"/> calls it once both loops have ended.</summary>
+    public void Dispose()
+    {
+        _frame.Dispose();
+        _replyBuffer.Dispose();
+        _abort.Dispose();
     }
 
     private void OnHeartbeatTimer()

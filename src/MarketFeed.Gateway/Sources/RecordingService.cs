@@ -107,8 +107,12 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
               .Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _meter?.Dispose();
+    /// <summary>Releases the meter, and the recorder if the host stopped without <see cref="StopAsync"/> (a failed start).</summary>
+    public void Dispose()
+    {
+        _meter?.Dispose();
+        _recorder?.Dispose();
+    }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -121,4 +125,5 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
         await _recorder.FlushAsync().ConfigureAwait(false);
         _recorder.Dispose();
     }
+
 }
