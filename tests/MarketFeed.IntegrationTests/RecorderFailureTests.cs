@@ -12,7 +12,7 @@ public sealed class RecorderFailureTests
     {
         using var disk = SmallDisk.TryMount(512 * 1024, out string? why);
         Skip.If(disk is null, why);
-        var logs = new CapturingLoggerProvider();
+        using var logs = new CapturingLoggerProvider();
         Sources.Recording.TickRecorder recorder;
         await using (var server = await FeedServer.StartWithAsync(
             b => b.Logging.AddProvider(logs),
