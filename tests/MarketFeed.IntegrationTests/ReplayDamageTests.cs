@@ -1,6 +1,7 @@
 using MarketFeed.Protocol;
 using MarketFeed.Sources.Import;
 using MarketFeed.Sources.TickLog;
+using Microsoft.Extensions.Logging;
 
 namespace MarketFeed.IntegrationTests;
 
@@ -108,6 +109,18 @@ public sealed class ReplayDamageTests : IDisposable
             },
             cts.Token));
         Assert.Equal(("completed", IbmTicks, IbmTicks), (end.Reason, end.TicksSent, ticks));
+    }
+
+    [Fact]
+    public async Task TornDataset_AsTheLiveSource_StopsAtTheDamage_AndSaysSo()
+    {
+        using var logs = new CapturingLoggerProvider();
+        await using var server = await FeedServer.StartWithAsync(
+            b => b.Logging.AddProvider(logs),
+            "--source", "replay", "--Replay:DataDirectory=" + _data, "--Replay:Dataset=ibm-torn", "--Replay:Speed=max", "--Replay:Loop=false");
+        string logged = await logs.WhenLoggedAsync(32).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains("Replay source ibm-torn stopped at damage", logged);
+        Assert.Contains("TruncatedBlock", logged);
     }
 
     private static async Task<(ReplayEndMessage End, long Ticks)> ReplayToEndAsync(FeedServer server, ControlRequest request)

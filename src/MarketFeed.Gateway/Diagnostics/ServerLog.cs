@@ -18,6 +18,9 @@ internal static partial class ServerLog
     [LoggerMessage(5, LogLevel.Warning, "Could not import the sample datasets")]
     public static partial void SampleImportFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(32, LogLevel.Error, "Replay source {Dataset} stopped at damage after {Ticks} ticks: {Damage}")]
+    public static partial void ReplaySourceDamaged(ILogger logger, string dataset, long ticks, string damage);
+
     [LoggerMessage(31, LogLevel.Error, "Recording stopped: writing {File} failed; ticks are no longer recorded ({Lost} lost so far, counted in marketfeed_recorder_lost_ticks_total)")]
     public static partial void RecorderFailed(ILogger logger, string file, long lost, Exception exception);
 
