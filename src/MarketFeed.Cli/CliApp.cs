@@ -16,6 +16,7 @@ public static class CliApp
         ImportCommand.Create(),
         InspectCommand.Create(),
         CatalogCommand.Create(),
+        BarsCommand.Create(),
         ReplayCommand.Create(),
         RecordCommand.Create(),
         GenerateSampleCommand.Create(),

@@ -113,6 +113,9 @@ public static class ControlRequestParser
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
                 SkipDamage = f.TryGetValue("skipDamage", out object? skip) && skip is not null && (skip is bool sd ? sd : throw Bad("'skipDamage' must be a boolean")),
+                Symbol = OptionalString(f, "symbol"),
+                Interval = OptionalString(f, "interval"),
+                Last = OptionalLong(f, "last") is { } last ? (last is >= 1 and <= int.MaxValue ? (int)last : throw Bad("'last' must be a positive integer")) : null,
             };
         }
         catch (ControlRequestException ex) when (ex.RequestId == 0 && id != 0)

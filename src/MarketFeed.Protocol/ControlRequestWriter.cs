@@ -46,6 +46,9 @@ public static class ControlRequestWriter
             fields.Add(("skipDamage", true));
         }
 
+        AddString(fields, "symbol", request.Symbol);
+        AddString(fields, "interval", request.Interval);
+        AddLong(fields, "last", request.Last);
         if (request.Speed is { } speed)
         {
             fields.Add(("speed", double.IsPositiveInfinity(speed) ? "max" : speed));
