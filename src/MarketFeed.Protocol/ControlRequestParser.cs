@@ -112,6 +112,7 @@ public static class ControlRequestParser
                 To = OptionalTime(f, "to"),
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
+                SkipDamage = f.TryGetValue("skipDamage", out object? skip) && skip is not null && (skip is bool sd ? sd : throw Bad("'skipDamage' must be a boolean")),
                 Symbol = OptionalString(f, "symbol"),
                 Interval = OptionalString(f, "interval"),
                 Last = OptionalLong(f, "last") is { } last ? (last is >= 1 and <= int.MaxValue ? (int)last : throw Bad("'last' must be a positive integer")) : null,
@@ -234,8 +235,8 @@ public static class ControlRequestParser
         return value switch
         {
             long l => l,
-            string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto) => UnixTime.FromDateTimeOffset(dto),
-            _ => throw Bad($"'{key}' must be integer nanoseconds since the epoch or ISO-8601 text"),
+            string s when TimeText.TryParseIso(s, out long ns) => ns,
+            _ => throw Bad($"'{key}' must be integer nanoseconds since the epoch or ISO-8601 text (2013-10-07, 2013-10-07T13:30:00Z, 2013-10-07T09:30:00.5-04:00)"),
         };
     }
 

@@ -15,7 +15,7 @@ public static class MessageEncoder
     /// <summary>Writes a quote message from a quote tick.</summary>
     public static void WriteQuote(ref MessagePackWriter writer, in Tick quote)
     {
-        writer.WriteArrayHeader(8);
+        writer.WriteArrayHeader(9);
         writer.Write((int)MessageKind.Quote);
         writer.Write(quote.SymbolId);
         writer.Write(quote.Sequence);
@@ -24,12 +24,13 @@ public static class MessageEncoder
         writer.Write(quote.BidSize);
         writer.Write(quote.AskPrice);
         writer.Write(quote.AskSize);
+        writer.Write((ushort)quote.Flags); // appended field (protocol.md change log): 1 byte for 0..127
     }
 
     /// <summary>Writes a trade message from a sequenced trade tick.</summary>
     public static void WriteTrade(ref MessagePackWriter writer, in Tick trade)
     {
-        writer.WriteArrayHeader(9);
+        writer.WriteArrayHeader(10);
         writer.Write((int)MessageKind.Trade);
         writer.Write(trade.SymbolId);
         writer.Write(trade.Sequence);
@@ -39,6 +40,7 @@ public static class MessageEncoder
         writer.Write((int)trade.Side);
         writer.Write(trade.CumulativeVolume);
         writer.Write(trade.TradeCount);
+        writer.Write((ushort)trade.Flags);
     }
 
     /// <summary>Writes a quote or trade message depending on the tick kind.</summary>
@@ -213,7 +215,7 @@ public static class MessageEncoder
         writer.WriteArrayHeader(datasets.Count);
         foreach (var d in datasets)
         {
-            writer.WriteArrayHeader(5);
+            writer.WriteArrayHeader(8);
             writer.Write(d.Dataset);
             writer.WriteArrayHeader(d.Symbols.Count);
             foreach (string s in d.Symbols)
@@ -224,6 +226,9 @@ public static class MessageEncoder
             writer.Write(d.From);
             writer.Write(d.To);
             writer.Write(d.TickCount);
+            writer.Write(d.State);
+            writer.Write(d.Readable);
+            writer.Write(d.Damage);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Diagnostics;
+using MarketFeed.Gateway.Sources;
 
 namespace MarketFeed.Gateway.Hosting;
 
@@ -9,10 +10,11 @@ internal static class HttpEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry) => Results.Text(
+        app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry, RecordingService recording) => Results.Text(
             JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["status"] = registry.IsShuttingDown ? "stopping" : "ok",
+                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsFailed ? "degraded" : "ok",
+                ["recording"] = recording.Health(),
                 ["uptimeSeconds"] = Math.Round((runtime.Time.GetUtcNow() - runtime.StartedAt).TotalSeconds, 1),
                 ["connections"] = registry.Count,
                 ["symbols"] = runtime.Universe.Count,
@@ -21,7 +23,7 @@ internal static class HttpEndpoints
             }),
             "application/json"));
 
-        app.MapGet("/metrics", (FeedMetrics metrics) => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", (FeedMetrics metrics, RecordingService recording) => Results.Text(metrics.ToPrometheusText() + recording.ToPrometheusText(), "text/plain; version=0.0.4"));
 
         app.MapGet("/api/symbols", (FeedRuntime runtime) =>
         {
@@ -48,16 +50,19 @@ internal static class HttpEndpoints
         app.MapGet("/api/catalog", (IServiceProvider services) =>
         {
             var catalog = services.GetService<IReplayHandler>()?.Catalog() ?? [];
-            var list = new List<Dictionary<string, object>>();
+            var list = new List<Dictionary<string, object?>>();
             foreach (var d in catalog)
             {
-                list.Add(new Dictionary<string, object>
+                list.Add(new Dictionary<string, object?>
                 {
                     ["dataset"] = d.Dataset,
                     ["symbols"] = d.Symbols,
                     ["from"] = d.From,
                     ["to"] = d.To,
                     ["tickCount"] = d.TickCount,
+                    ["state"] = d.State,
+                    ["readableTicks"] = d.Readable,
+                    ["damage"] = d.Damage,
                 });
             }
 
