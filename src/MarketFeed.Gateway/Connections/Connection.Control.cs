@@ -67,6 +67,7 @@ internal sealed partial class Connection
         }
 
         var accepted = new List<SymbolInfo>(names.Count);
+        RejectedSymbols unknown = default;
         lock (_gate)
         {
             // Replies first (errors, then the ack), then the subscriptions: the sender frames the
@@ -79,7 +80,7 @@ internal sealed partial class Connection
             {
                 if (!_runtime.Universe.TryGet(name, out SymbolInfo symbol))
                 {
-                    ReplyErrorLocked(request.Id, ErrorCode.UnknownSymbol, $"unknown symbol '{Truncate(name)}'", Truncate(name));
+                    unknown.Add(name);
                     continue;
                 }
 
@@ -108,6 +109,7 @@ internal sealed partial class Connection
                 accepted.Add(symbol);
             }
 
+            ReplyUnknownSymbolsLocked(request.Id, ref unknown);
             EnqueueLocked((request.Id, mode, throttle, accepted), static (ref w, s) => MessageEncoder.WriteSubscribeAck(ref w, s.Id, s.mode, s.throttle, s.accepted));
             foreach (int id in ids)
             {
@@ -116,6 +118,7 @@ internal sealed partial class Connection
         }
 
         _signal.Set();
+        CountUnknownSymbols(unknown);
     }
 
     private void Unsubscribe(ControlRequest request)
@@ -126,6 +129,7 @@ internal sealed partial class Connection
         }
 
         var removed = new List<string>();
+        RejectedSymbols unknown = default;
         lock (_gate)
         {
             if (names.Count == 1 && names[0] == "*")
@@ -142,7 +146,7 @@ internal sealed partial class Connection
                 {
                     if (!_runtime.Universe.TryGet(name, out SymbolInfo symbol))
                     {
-                        ReplyErrorLocked(request.Id, ErrorCode.UnknownSymbol, $"unknown symbol '{Truncate(name)}'", Truncate(name));
+                        unknown.Add(name);
                     }
                     else if (_live.Unsubscribe(symbol.Id))
                     {
@@ -151,10 +155,44 @@ internal sealed partial class Connection
                 }
             }
 
+            ReplyUnknownSymbolsLocked(request.Id, ref unknown);
             EnqueueLocked((request.Id, removed), static (ref w, s) => MessageEncoder.WriteUnsubscribeAck(ref w, s.Id, s.removed));
         }
 
         _signal.Set();
+        CountUnknownSymbols(unknown);
+    }
+
+    /// <summary>
+    /// One error for all unknown symbols of a request (not one per symbol: a 20 KB subscribe of
+    /// 10,000 unknown names once produced 420 KB of replies), listing at most
+    /// <see cref="RejectedSymbols.MaxListed"/> of them.
+    /// </summary>
+    private void ReplyUnknownSymbolsLocked(long requestId, ref RejectedSymbols unknown)
+    {
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        List<string> listed = unknown.Listed!;
+        string message = unknown.Count == 1
+            ? $"unknown symbol '{listed[0]}'"
+            : unknown.Count == listed.Count
+                ? $"{unknown.Count} unknown symbols"
+                : $"{unknown.Count} unknown symbols (the first {listed.Count} listed)";
+        _metrics.ControlError();
+        ServerLog.ControlError(_logger, Id, (int)ErrorCode.UnknownSymbol, message);
+        EnqueueLocked((requestId, message, listed), static (ref w, s) => MessageEncoder.WriteError(ref w, s.requestId, ErrorCode.UnknownSymbol, s.message, s.listed[0], s.listed));
+    }
+
+    /// <summary>A request naming unknown symbols counts once toward the error limit (receive loop).</summary>
+    private void CountUnknownSymbols(RejectedSymbols unknown)
+    {
+        if (unknown.Count > 0)
+        {
+            CountError();
+        }
     }
 
     private void Directory(ControlRequest request)
@@ -190,6 +228,10 @@ internal sealed partial class Connection
             new("maxControlMessageBytes", _options.MaxControlMessageBytes),
             new("fullQueueCapacity", _live.QueueCapacity),
             new("slowConsumerTimeoutMs", _options.SlowConsumerTimeoutMs),
+            new("controlMessagesPerSecond", _options.ControlMessagesPerSecond),
+            new("controlMessageBurst", _options.ControlMessageBurst),
+            new("maxErrorsPerConnection", _options.MaxErrorsPerConnection),
+            new("maxQueuedBytes", _options.MaxQueuedBytesPerConnection),
         };
         Reply(details, static (ref w, s) => MessageEncoder.WriteStatus(ref w, "welcome", s));
     }
@@ -229,7 +271,9 @@ internal sealed partial class Connection
         var writer = new MessagePackWriter(_replyBuffer);
         write(ref writer, state);
         writer.Flush();
-        _outbox.Enqueue(_replyBuffer.WrittenSpan.ToArray());
+        byte[] reply = _replyBuffer.WrittenSpan.ToArray();
+        _outbox.Enqueue(reply);
+        _outboxBytes += reply.Length;
         _replyBuffer.Release(); // replies are rare: an idle connection keeps no reply buffer
     }
 

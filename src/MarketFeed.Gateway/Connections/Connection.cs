@@ -31,6 +31,7 @@ internal sealed partial class Connection
     private readonly Subscriber _live;
     private readonly object _gate = new();
     private readonly Queue<byte[]> _outbox = new();
+    private long _outboxBytes; // guarded by _gate
     private readonly CancellationTokenSource _abort = new();
     private readonly ControlRateLimiter _rateLimiter;
     private ITimer? _heartbeatTimer;
@@ -41,6 +42,7 @@ internal sealed partial class Connection
     private string _closeReason = string.Empty;
     private int _errors;
     private bool _lagging;
+    private bool _stoppedReading;
 
     public Connection(WebSocket socket, FeedRuntime runtime, FeedMetrics metrics, ILogger logger)
     {
@@ -105,6 +107,14 @@ internal sealed partial class Connection
             catch (Exception ex)
             {
                 ServerLog.ConnectionFailed(_logger, Id, ex);
+            }
+
+            if (_stoppedReading)
+            {
+                // Unread input makes the abort a TCP reset, which can destroy the close frame in the
+                // peer's receive buffer: give it CloseTimeoutMs to read the close first (its sends
+                // meanwhile only fill the TCP window; nothing more is read).
+                await Task.Delay(TimeSpan.FromMilliseconds(_options.CloseTimeoutMs), _time).ConfigureAwait(false);
             }
 
             _socket.Abort();

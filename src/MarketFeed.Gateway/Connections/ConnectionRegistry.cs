@@ -17,6 +17,7 @@ internal sealed class ConnectionRegistry : IDisposable
     private readonly ILogger<ConnectionRegistry> _logger;
     private readonly ITimer _watchdog;
     private int _shuttingDown;
+    private int _reserved;
 
     public ConnectionRegistry(FeedRuntime runtime, ILogger<ConnectionRegistry> logger)
     {
@@ -28,6 +29,12 @@ internal sealed class ConnectionRegistry : IDisposable
 
     /// <summary>Open connections.</summary>
     public int Count => _connections.Count;
+
+    /// <summary>Places taken by <see cref="TryReserve"/> (upgrades in progress and open connections).</summary>
+    public int Reserved => Volatile.Read(ref _reserved);
+
+    /// <summary>The open connections (a snapshot, for tests and diagnostics).</summary>
+    public IReadOnlyList<Connection> Connections => [.. _connections.Keys];
 
     /// <summary>True once shutdown began; new connections are refused.</summary>
     public bool IsShuttingDown => Volatile.Read(ref _shuttingDown) != 0;
@@ -43,6 +50,30 @@ internal sealed class ConnectionRegistry : IDisposable
 
         return max;
     }
+
+    /// <summary>
+    /// Takes one of <c>MaxConnections</c> places before the upgrade is accepted; false if none is
+    /// left (or shutting down). Counted atomically, so a storm of upgrades never overshoots.
+    /// Every true must be paired with <see cref="Release"/>.
+    /// </summary>
+    public bool TryReserve()
+    {
+        if (IsShuttingDown)
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _reserved) > _runtime.Options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _reserved);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryReserve"/>.</summary>
+    public void Release() => Interlocked.Decrement(ref _reserved);
 
     public void Add(Connection connection) => _connections.TryAdd(connection, 0);
 

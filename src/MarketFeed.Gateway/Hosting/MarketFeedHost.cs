@@ -39,6 +39,7 @@ public static class MarketFeedHost
             .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
         builder.WebHost.UseKestrelHttpsConfiguration();
         ConfigureSocketSendBuffer(builder);
+        ConfigureHandshakeTimeout(builder);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.SectionName))
@@ -134,6 +135,26 @@ public static class MarketFeedHost
         }
 
         return TickLogUniverse.From(info.Symbols);
+    }
+
+    /// <summary>
+    /// A TCP connection must complete its upgrade request within <c>Feed:HandshakeTimeoutMs</c>:
+    /// Kestrel's keep-alive timeout covers a connection that sends nothing, its request-headers
+    /// timeout one that sends part of a request (Kestrel checks both about once a second).
+    /// </summary>
+    private static void ConfigureHandshakeTimeout(WebApplicationBuilder builder)
+    {
+        int ms = builder.Configuration.GetValue($"{FeedOptions.SectionName}:{nameof(FeedOptions.HandshakeTimeoutMs)}", new FeedOptions().HandshakeTimeoutMs);
+        if (ms <= 0)
+        {
+            return; // Validate() rejects it on start with the key's name
+        }
+
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.KeepAliveTimeout = TimeSpan.FromMilliseconds(ms);
+            o.Limits.RequestHeadersTimeout = TimeSpan.FromMilliseconds(ms);
+        });
     }
 
     /// <summary>

@@ -21,15 +21,27 @@ internal static class WebSocketEndpoint
             return;
         }
 
-        var services = context.RequestServices;
-        var runtime = services.GetRequiredService<FeedRuntime>();
-        var registry = services.GetRequiredService<ConnectionRegistry>();
-        if (registry.IsShuttingDown || registry.Count >= runtime.Options.MaxConnections)
+        var runtime = context.RequestServices.GetRequiredService<FeedRuntime>();
+        var registry = context.RequestServices.GetRequiredService<ConnectionRegistry>();
+        if (!registry.TryReserve())
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
 
+        try
+        {
+            await RunConnectionAsync(context, runtime, registry).ConfigureAwait(false);
+        }
+        finally
+        {
+            registry.Release();
+        }
+    }
+
+    private static async Task RunConnectionAsync(HttpContext context, FeedRuntime runtime, ConnectionRegistry registry)
+    {
+        var services = context.RequestServices;
         string? subProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains(SubProtocol) ? SubProtocol : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {

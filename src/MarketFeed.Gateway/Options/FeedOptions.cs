@@ -39,6 +39,19 @@ public sealed class FeedOptions
     /// <summary>Errors (bad or rate-limited messages) after which a connection is closed with 1008.</summary>
     public int MaxErrorsPerConnection { get; set; } = 100;
 
+    /// <summary>
+    /// Bytes one connection may have queued for it (replies, pending snapshots, full-mode ticks, at
+    /// their estimated encoded size) before it is closed with 1008. Bounds what a client that sends
+    /// control messages but does not read can make the server hold.
+    /// </summary>
+    public int MaxQueuedBytesPerConnection { get; set; } = 4 << 20;
+
+    /// <summary>
+    /// Time a new TCP connection has to send its complete upgrade request (Kestrel's keep-alive and
+    /// request-headers timeouts); a connection that never sends one is closed.
+    /// </summary>
+    public int HandshakeTimeoutMs { get; set; } = 10_000;
+
     /// <summary>Most concurrent connections; further upgrades get HTTP 503.</summary>
     public int MaxConnections { get; set; } = 50_000;
 
@@ -65,6 +78,8 @@ public sealed class FeedOptions
         Check(ControlMessagesPerSecond > 0, nameof(ControlMessagesPerSecond), "> 0");
         Check(ControlMessageBurst >= 1, nameof(ControlMessageBurst), ">= 1");
         Check(MaxErrorsPerConnection >= 1, nameof(MaxErrorsPerConnection), ">= 1");
+        Check(MaxQueuedBytesPerConnection >= 64 * 1024, nameof(MaxQueuedBytesPerConnection), ">= 65536");
+        Check(HandshakeTimeoutMs is >= 100 and <= 600_000, nameof(HandshakeTimeoutMs), "100..600000");
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
         Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
         Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");
