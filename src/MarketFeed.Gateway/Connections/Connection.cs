@@ -37,6 +37,7 @@ internal sealed partial class Connection
     private ITimer? _heartbeatTimer;
     private ITimer? _throttleTimer;
     private long _sendStartedTimestamp;
+    private SendStallWatch _stallWatch;
     private int _heartbeatDue;
     private int _closeCode;
     private string _closeReason = string.Empty;
@@ -138,13 +139,13 @@ internal sealed partial class Connection
     }
 
     /// <summary>
-    /// Watchdog (any thread): drops the connection if a send has been pending longer than the
-    /// slow-consumer timeout. Returns true if it dropped it.
+    /// Watchdog round (the registry's timer; rounds never overlap): drops the connection if its
+    /// pending send counts as stalled under <see cref="SendStallWatch"/>'s rule. Returns true if it dropped it.
     /// </summary>
     public bool CheckStalled(long now)
     {
         long started = Volatile.Read(ref _sendStartedTimestamp);
-        if (started == 0 || _time.GetElapsedTime(started, now).TotalMilliseconds < _options.SlowConsumerTimeoutMs)
+        if (!_stallWatch.Observe(started, now, TimeSpan.FromMilliseconds(_options.SlowConsumerTimeoutMs), _time))
         {
             return false;
         }
