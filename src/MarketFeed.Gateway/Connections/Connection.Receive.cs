@@ -128,6 +128,14 @@ internal sealed partial class Connection
             CountBadInput(ex.RequestId, ex.Code, ex.Message);
             return;
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A parser gap, not the client's fault alone: still a documented 400, never a reset. Logged
+            // as an error so that tests (and operators) see it.
+            ServerLog.ConnectionFailed(_logger, Id, ex);
+            CountBadInput(0, ErrorCode.BadRequest, "malformed control message");
+            return;
+        }
 
         try
         {
