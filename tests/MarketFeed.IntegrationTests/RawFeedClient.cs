@@ -52,6 +52,10 @@ public sealed class RawFeedClient : IAsyncDisposable
     public Task SendTextAsync(string text, CancellationToken ct = default) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
 
+    /// <summary>Sends raw bytes as one frame of the given type.</summary>
+    public Task SendAsync(byte[] bytes, WebSocketMessageType type, CancellationToken ct = default) =>
+        _socket.SendAsync(bytes, type, true, ct);
+
     /// <summary>Sends raw binary bytes.</summary>
     public Task SendBinaryAsync(byte[] bytes, CancellationToken ct = default) =>
         _socket.SendAsync(bytes, WebSocketMessageType.Binary, true, ct);
