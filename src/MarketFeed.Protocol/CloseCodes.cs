@@ -23,4 +23,7 @@ public static class CloseCodes
 
     /// <summary>Slow consumer: a send stalled past the timeout.</summary>
     public const int SlowConsumerStalled = 4002;
+
+    /// <summary>The token the connection was authenticated with expired: reconnect with a fresh one.</summary>
+    public const int TokenExpired = 4003;
 }

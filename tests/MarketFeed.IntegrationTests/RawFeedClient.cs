@@ -24,11 +24,15 @@ public sealed class RawFeedClient : IAsyncDisposable
     /// <summary>Close status once the server closed.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    /// <summary>Connects; <paramref name="receiveBufferBytes"/> shrinks the kernel receive buffer (to make a stalled client back up fast).</summary>
-    public static async Task<RawFeedClient> ConnectAsync(Uri uri, int? receiveBufferBytes = null, CancellationToken ct = default)
+    /// <summary>
+    /// Connects; <paramref name="receiveBufferBytes"/> shrinks the kernel receive buffer (to make a stalled
+    /// client back up fast); <paramref name="configure"/> sets headers or subprotocols (credentials).
+    /// </summary>
+    public static async Task<RawFeedClient> ConnectAsync(Uri uri, int? receiveBufferBytes = null, Action<ClientWebSocketOptions>? configure = null, CancellationToken ct = default)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("marketfeed.v1");
+        configure?.Invoke(socket.Options);
         var handler = new SocketsHttpHandler();
         if (receiveBufferBytes is { } size)
         {

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using MarketFeed.Engine;
+using MarketFeed.Gateway.Auth;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Hosting;
@@ -36,6 +37,7 @@ internal sealed partial class Connection
     private readonly ControlRateLimiter _rateLimiter;
     private ITimer? _heartbeatTimer;
     private ITimer? _throttleTimer;
+    private ITimer? _expiryTimer;
     private long _sendStartedTimestamp;
     private SendStallWatch _stallWatch;
     private int _heartbeatDue;
@@ -58,6 +60,9 @@ internal sealed partial class Connection
         Id = "c" + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Who this connection is and what it may do (anonymous with everything while auth is off).</summary>
+    public ClientIdentity Identity { get; init; } = ClientIdentity.Anonymous;
+
     /// <summary>Connection id (in logs and the welcome message).</summary>
     public string Id { get; }
 
@@ -78,6 +83,13 @@ internal sealed partial class Connection
         EnqueueWelcome();
         var heartbeat = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs);
         _heartbeatTimer = _time.CreateTimer(static s => ((Connection)s!).OnHeartbeatTimer(), this, heartbeat, heartbeat);
+        if (Identity.ExpiresAt is { } expires)
+        {
+            // A token is only as good as its lifetime: close with 4003 when it ends (reconnect with a fresh one).
+            TimeSpan left = expires - _time.GetUtcNow();
+            _expiryTimer = _time.CreateTimer(static s => ((Connection)s!).RequestClose(CloseCodes.TokenExpired, "token expired"), this, left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+
         _signal.Set();
 
         Task sender = Task.Run(SendLoopAsync);
@@ -123,6 +135,7 @@ internal sealed partial class Connection
             _live.Dispose();
             _heartbeatTimer.Dispose();
             _throttleTimer?.Dispose();
+            _expiryTimer?.Dispose();
             _abort.Dispose();
             ServerLog.Closed(_logger, Id, CloseCode, _closeReason);
         }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MarketFeed.Gateway.Auth;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Hosting;
@@ -22,6 +23,7 @@ internal sealed class ConnectionRegistry : IDisposable
     private readonly ITimer _watchdog;
     private int _shuttingDown;
     private int _reserved;
+    private readonly Dictionary<string, int> _perIdentity = new(StringComparer.Ordinal);
     private int _checking;
 
     public ConnectionRegistry(FeedRuntime runtime, ILogger<ConnectionRegistry> logger)
@@ -75,6 +77,50 @@ internal sealed class ConnectionRegistry : IDisposable
         }
 
         return true;
+    }
+
+    /// <summary>Takes one of the identity's connection places (its entitlement's MaxConnections; 0 = no limit).</summary>
+    public bool TryReserveFor(ClientIdentity identity)
+    {
+        int max = identity.Entitlements.MaxConnections;
+        if (max <= 0 || identity.IsAnonymous)
+        {
+            return true;
+        }
+
+        lock (_perIdentity)
+        {
+            _perIdentity.TryGetValue(identity.Name, out int count);
+            if (count >= max)
+            {
+                return false;
+            }
+
+            _perIdentity[identity.Name] = count + 1;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryReserveFor"/>.</summary>
+    public void ReleaseFor(ClientIdentity identity)
+    {
+        if (identity.Entitlements.MaxConnections <= 0 || identity.IsAnonymous)
+        {
+            return;
+        }
+
+        lock (_perIdentity)
+        {
+            int count = _perIdentity[identity.Name] - 1;
+            if (count == 0)
+            {
+                _perIdentity.Remove(identity.Name);
+            }
+            else
+            {
+                _perIdentity[identity.Name] = count;
+            }
+        }
     }
 
     /// <summary>Gives back a place taken by <see cref="TryReserve"/>.</summary>

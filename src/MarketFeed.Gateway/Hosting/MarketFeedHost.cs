@@ -1,4 +1,5 @@
 using MarketFeed.Core;
+using MarketFeed.Gateway.Auth;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Replay;
@@ -48,6 +49,9 @@ public static class MarketFeedHost
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<ReplayOptions>().Bind(builder.Configuration.GetSection(ReplayOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddOptions<RecordingOptions>().Bind(builder.Configuration.GetSection(RecordingOptions.SectionName));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
@@ -106,8 +110,20 @@ public static class MarketFeedHost
         lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ConnectionRegistry>().CloseAll());
         lifetime.ApplicationStarted.Register(() => PrintUrls(app));
 
-        // Resolve eagerly so a bad universe file fails the start, not the first connection.
+        // Resolve eagerly so a bad universe file (or key file) fails the start, not the first connection.
         _ = app.Services.GetRequiredService<FeedRuntime>();
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        _ = app.Services.GetRequiredService<Authenticator>();
+        var startLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed");
+        if (auth.Enabled)
+        {
+            ServerLog.AuthEnabled(startLogger, auth.ApiKeys.Count, auth.Jwt.IsConfigured ? "on" : "off", auth.AllowedOrigins.Count > 0 ? string.Join(' ', auth.AllowedOrigins) : "own origin only");
+        }
+        else
+        {
+            ServerLog.AuthDisabled(startLogger);
+        }
+
         return app;
     }
 
