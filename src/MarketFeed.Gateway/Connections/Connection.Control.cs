@@ -275,6 +275,8 @@ internal sealed partial class Connection
             new("controlMessageBurst", _options.ControlMessageBurst),
             new("maxErrorsPerConnection", _options.MaxErrorsPerConnection),
             new("maxQueuedBytes", _options.MaxQueuedBytesPerConnection),
+            new("pingIntervalMs", _options.PingIntervalMs),
+            new("pingTimeoutMs", _options.PingTimeoutMs),
             new("auth", Identity.Kind),
             new("identity", Identity.Name),
         };

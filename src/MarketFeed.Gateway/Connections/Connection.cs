@@ -97,6 +97,16 @@ internal sealed partial class Connection
         {
             await ReceiveLoopAsync().ConfigureAwait(false);
         }
+        catch (Exception ex) when (_options.PingIntervalMs > 0 && CloseCode == 0 && IsPingTimeout(ex))
+        {
+            // The peer stopped answering pings (half-open or stuck): the socket is already aborted.
+            if (Interlocked.CompareExchange(ref _closeCode, CloseCodes.PingTimeout, 0) == 0)
+            {
+                _closeReason = "no pong within the ping timeout";
+                _metrics.Dropped(CloseCodes.PingTimeout);
+                ServerLog.PolicyClose(_logger, Id, CloseCodes.PingTimeout, _closeReason);
+            }
+        }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
             // Peer vanished or we aborted: the close code (if any) is already recorded.
@@ -177,6 +187,24 @@ internal sealed partial class Connection
         _abort.Cancel();
         _signal.Set();
         return true;
+    }
+
+    /// <summary>
+    /// The WebSocket's keep-alive gave up: it aborts the connection from inside this process, which the
+    /// pending receive reports as ConnectionAbortedException (Kestrel) or with a TimeoutException in the
+    /// chain. Our own aborts always record a close code first, so with none recorded it was the pings.
+    /// </summary>
+    private static bool IsPingTimeout(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void OnHeartbeatTimer()

@@ -122,7 +122,9 @@ internal static class WebSocketEndpoint
         {
             SubProtocol = subProtocol,
             DangerousEnableCompression = false,
-            KeepAliveInterval = TimeSpan.Zero, // MarketFeed heartbeats carry server time instead
+            // WebSocket pings that must be answered (MarketFeed heartbeats carry server time but need no answer).
+            KeepAliveInterval = TimeSpan.FromMilliseconds(runtime.Options.PingIntervalMs),
+            KeepAliveTimeout = runtime.Options.PingIntervalMs > 0 ? TimeSpan.FromMilliseconds(runtime.Options.PingTimeoutMs) : Timeout.InfiniteTimeSpan,
         }).ConfigureAwait(false);
 
         var connection = new Connection(socket, runtime, services.GetRequiredService<FeedMetrics>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed.Connection"))

@@ -52,6 +52,16 @@ public sealed class FeedOptions
     /// </summary>
     public int HandshakeTimeoutMs { get; set; } = 10_000;
 
+    /// <summary>Period of WebSocket pings the server sends to each client (0 = none).</summary>
+    public int PingIntervalMs { get; set; } = 5_000;
+
+    /// <summary>
+    /// A client that does not answer a ping (with the pong every WebSocket library sends by itself
+    /// while it reads) within this time is dropped (logged and counted as 4004): finds half-open
+    /// connections in seconds instead of at the TCP retransmission timeout.
+    /// </summary>
+    public int PingTimeoutMs { get; set; } = 10_000;
+
     /// <summary>Most concurrent connections; further upgrades get HTTP 503.</summary>
     public int MaxConnections { get; set; } = 50_000;
 
@@ -80,6 +90,8 @@ public sealed class FeedOptions
         Check(MaxErrorsPerConnection >= 1, nameof(MaxErrorsPerConnection), ">= 1");
         Check(MaxQueuedBytesPerConnection >= 64 * 1024, nameof(MaxQueuedBytesPerConnection), ">= 65536");
         Check(HandshakeTimeoutMs is >= 100 and <= 600_000, nameof(HandshakeTimeoutMs), "100..600000");
+        Check(PingIntervalMs is 0 or (>= 50 and <= 600_000), nameof(PingIntervalMs), "0 or 50..600000");
+        Check(PingTimeoutMs is >= 50 and <= 600_000, nameof(PingTimeoutMs), "50..600000");
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
         Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
         Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");
