@@ -236,4 +236,21 @@ public sealed class AuthTests
         Assert.Equal(HttpStatusCode.SwitchingProtocols, status);
         ok.Dispose();
     }
+
+    [Fact]
+    public async Task WithAuthOn_MetricsAndApiNeedACredential_HealthStaysPublic()
+    {
+        await using var server = await FeedServer.StartAsync(AuthArgs());
+        using var http = new HttpClient { BaseAddress = server.BaseUri };
+        foreach (string path in new[] { "metrics", "api/symbols", "api/catalog" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync(path)).StatusCode);
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Add("X-Api-Key", AliceKey);
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("health")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("app.js.map")).StatusCode);
+    }
 }

@@ -38,4 +38,27 @@ public sealed class LivenessTests
         Assert.False(reader.IsCompleted);
         Assert.Equal(WebSocketState.Open, reading.Socket.State);
     }
+
+    [Fact]
+    public async Task SendPendingForHalfTheSlowConsumerTimeout_SendsLaggingWithReasonSend_BeforeTheDrop()
+    {
+        await using var server = await FeedServer.StartAsync("--rate", "20000", "--Feed:SlowConsumerTimeoutMs=4000", "--Feed:PingIntervalMs=0", "--Feed:SocketSendBufferBytes=16384");
+        var ct = new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+        string[] all = [.. server.Get<MarketFeed.Gateway.Hosting.FeedRuntime>().Universe.Symbols.Select(s => s.Name)];
+        await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
+        await client.SendAsync(RawFeedClient.Subscribe(1, MarketFeed.Core.DeliveryMode.Conflated, all), ct);
+        Assert.NotNull(await client.ReceiveUntilAsync(m => m is SubscribeAckMessage, ct));
+
+        // The scenario itself: the client stops reading for 3.5 s (past half the 4 s timeout, short of
+        // the drop). The server's sends pend once the (small) socket buffers are full.
+        await Task.Delay(TimeSpan.FromSeconds(3.5), ct);
+
+        var seen = new List<ServerMessage>();
+        var lagging = Assert.IsType<StatusMessage>(await client.ReceiveUntilAsync(m => m is StatusMessage { State: "lagging" }, ct, seen));
+        Assert.Equal("send", (string?)lagging.Details["reason"]);
+        Assert.True((long?)lagging.Details["sendPendingMs"] >= 2000);
+        var caughtUp = Assert.IsType<StatusMessage>(await client.ReceiveUntilAsync(m => m is StatusMessage { State: "caught_up" }, ct, seen));
+        Assert.Equal("send", (string?)caughtUp.Details["reason"]);
+        Assert.Equal(WebSocketState.Open, client.Socket.State);
+    }
 }

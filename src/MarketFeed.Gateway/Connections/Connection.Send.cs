@@ -165,6 +165,8 @@ internal sealed partial class Connection
         {
             Volatile.Write(ref _sendStartedTimestamp, 0);
         }
+
+        EndSendLag();
     }
 
     private void DropOverflowed()

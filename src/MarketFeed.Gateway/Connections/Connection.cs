@@ -46,6 +46,7 @@ internal sealed partial class Connection
     private int _errors;
     private bool _lagging;
     private bool _stoppedReading;
+    private int _sendLagWarned;
 
     public Connection(WebSocket socket, FeedRuntime runtime, FeedMetrics metrics, ILogger logger)
     {
@@ -168,6 +169,7 @@ internal sealed partial class Connection
     public bool CheckStalled(long now)
     {
         long started = Volatile.Read(ref _sendStartedTimestamp);
+        WarnIfSendLags(started, now);
         if (!_stallWatch.Observe(started, now, TimeSpan.FromMilliseconds(_options.SlowConsumerTimeoutMs), _time))
         {
             return false;
@@ -188,6 +190,40 @@ internal sealed partial class Connection
         _signal.Set();
         return true;
     }
+
+    /// <summary>
+    /// Watchdog: a send pending for half the slow-consumer timeout queues a <c>lagging</c> status
+    /// (reason <c>send</c>). It goes out in the first frame after that send completes, i.e. while the
+    /// client can still catch up; a client that never reads again sees only the 4002 reset.
+    /// </summary>
+    private void WarnIfSendLags(long started, long now)
+    {
+        if (started == 0 || _time.GetElapsedTime(started, now).TotalMilliseconds < _options.SlowConsumerTimeoutMs / 2.0
+            || Interlocked.CompareExchange(ref _sendLagWarned, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Reply(SendLagDetails("lagging", _time.GetElapsedTime(started, now)), static (ref w, s) => MessageEncoder.WriteStatus(ref w, s.State, s.Details));
+    }
+
+    /// <summary>Sender, after a send completed: ends a send-lag episode with <c>caught_up</c>.</summary>
+    private void EndSendLag()
+    {
+        if (Interlocked.CompareExchange(ref _sendLagWarned, 0, 1) == 1)
+        {
+            Reply(SendLagDetails("caught_up", TimeSpan.Zero), static (ref w, s) => MessageEncoder.WriteStatus(ref w, s.State, s.Details));
+        }
+    }
+
+    private (string State, List<KeyValuePair<string, object?>> Details) SendLagDetails(string state, TimeSpan pending) => (state,
+    [
+        new("reason", "send"),
+        new("sendPendingMs", (long)pending.TotalMilliseconds),
+        new("slowConsumerTimeoutMs", _options.SlowConsumerTimeoutMs),
+        new("queueDepth", _live.QueueDepth),
+        new("queueCapacity", _live.QueueCapacity),
+    ]);
 
     /// <summary>
     /// The WebSocket's keep-alive gave up: it aborts the connection from inside this process, which the

@@ -102,6 +102,18 @@ public static class MarketFeedHost
         var app = builder.Build();
         app.UseWebSockets();
         app.UseDefaultFiles();
+        app.Use(static (context, next) =>
+        {
+            // The dashboard's source maps (691 KB of readable source) only when configured.
+            if (context.Request.Path.Value?.EndsWith(".map", StringComparison.OrdinalIgnoreCase) == true
+                && !context.RequestServices.GetRequiredService<IOptions<FeedOptions>>().Value.ServeSourceMaps)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
         app.UseStaticFiles();
         app.Map(WebSocketEndpoint.Path, WebSocketEndpoint.HandleAsync);
         HttpEndpoints.Map(app);

@@ -62,6 +62,9 @@ public sealed class FeedOptions
     /// </summary>
     public int PingTimeoutMs { get; set; } = 10_000;
 
+    /// <summary>Serve the dashboard's <c>*.map</c> source maps (404 otherwise; Release builds do not generate them).</summary>
+    public bool ServeSourceMaps { get; set; }
+
     /// <summary>Most concurrent connections; further upgrades get HTTP 503.</summary>
     public int MaxConnections { get; set; } = 50_000;
 
