@@ -130,6 +130,9 @@ public static class ControlRequestParser
                 To = OptionalTime(f, "to"),
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
+                Symbol = OptionalString(f, "symbol"),
+                Interval = OptionalString(f, "interval"),
+                Last = OptionalLong(f, "last") is { } last ? (last is >= 1 and <= int.MaxValue ? (int)last : throw Bad("'last' must be a positive integer")) : null,
             };
         }
         catch (ControlRequestException ex) when (ex.RequestId == 0 && id != 0)
@@ -138,7 +141,7 @@ public static class ControlRequestParser
         }
     }
 
-    private static IReadOnlyList<string>? Symbols(Dictionary<string, object?> f)
+    private static List<string>? Symbols(Dictionary<string, object?> f)
     {
         if (!f.TryGetValue("symbols", out object? value) || value is null)
         {

@@ -104,7 +104,7 @@ public static class FrameDecoder
             case MessageKind.SubscribeAck:
             {
                 long id = reader.ReadInt64();
-                DeliveryModeNames.TryParse(reader.ReadString(), out var mode);
+                DeliveryMode mode = DeliveryModeNames.TryParse(reader.ReadString(), out var m) ? m : default; // an unknown mode name decodes as the default
                 int throttle = reader.ReadInt32();
                 message = new SubscribeAckMessage(id, mode, throttle, ReadSymbolRefs(ref reader));
                 used = 5;
@@ -161,7 +161,7 @@ public static class FrameDecoder
                 long from = reader.ReadInt64();
                 long to = reader.ReadInt64();
                 string speed = reader.ReadString() ?? string.Empty;
-                DeliveryModeNames.TryParse(reader.ReadString(), out var mode);
+                DeliveryMode mode = DeliveryModeNames.TryParse(reader.ReadString(), out var m) ? m : default; // an unknown mode name decodes as the default
                 message = new ReplayStartMessage(id, replayId, dataset, from, to, speed, mode, ReadSymbolRefs(ref reader));
                 used = 9;
                 break;
@@ -243,6 +243,27 @@ public static class FrameDecoder
                 break;
             }
 
+            case MessageKind.Bars:
+            {
+                long id = reader.ReadInt64();
+                string symbol = reader.ReadString() ?? string.Empty;
+                string interval = reader.ReadString() ?? string.Empty;
+                int priceDecimals = reader.ReadInt32();
+                int sizeDecimals = reader.ReadInt32();
+                int n = reader.ReadArrayHeader();
+                var bars = new List<BarEntry>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    int f = reader.ReadArrayHeader();
+                    bars.Add(new BarEntry(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), (Core.Bars.BarBasis)reader.ReadInt32(), reader.ReadBoolean()));
+                    SkipExtra(ref reader, f - 9);
+                }
+
+                message = new BarsMessage(id, symbol, interval, priceDecimals, sizeDecimals, bars, reader.ReadBoolean());
+                used = 8;
+                break;
+            }
+
             case MessageKind.ReplayStatus:
             {
                 long replayId = reader.ReadInt64();
@@ -264,7 +285,7 @@ public static class FrameDecoder
         return message;
     }
 
-    private static IReadOnlyList<SymbolRef> ReadSymbolRefs(ref MessagePackReader reader)
+    private static List<SymbolRef> ReadSymbolRefs(ref MessagePackReader reader)
     {
         int n = reader.ReadArrayHeader();
         var list = new List<SymbolRef>(n);

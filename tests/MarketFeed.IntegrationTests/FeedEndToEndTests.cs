@@ -181,7 +181,7 @@ public sealed class FeedEndToEndTests
     [Fact]
     public async Task GracefulShutdown_ClosesClientsWithGoingAway()
     {
-        var server = await FeedServer.StartAsync();
+        await using var server = await FeedServer.StartAsync();
         await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
         var ct = Timeout();
         await client.SendAsync(RawFeedClient.Subscribe(1, DeliveryMode.Conflated, "AAPL"), ct);
@@ -190,7 +190,6 @@ public sealed class FeedEndToEndTests
         Assert.Null(await client.ReceiveUntilAsync(_ => false, ct));
         Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, client.CloseStatus); // 1001
         await stopping.WaitAsync(ct);
-        await server.DisposeAsync();
     }
 
     [Fact]

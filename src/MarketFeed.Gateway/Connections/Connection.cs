@@ -19,7 +19,7 @@ namespace MarketFeed.Gateway.Connections;
 /// the sender serialise on <c>_gate</c> so that a reply is always framed before the updates it
 /// announces (a subscribe ack precedes its snapshots).
 /// </remarks>
-internal sealed partial class Connection
+internal sealed partial class Connection : IDisposable
 {
     private static long s_nextId;
     private readonly WebSocket _socket;
@@ -147,7 +147,7 @@ internal sealed partial class Connection
             _heartbeatTimer.Dispose();
             _throttleTimer?.Dispose();
             _expiryTimer?.Dispose();
-            _abort.Dispose();
+            Dispose();
             ServerLog.Closed(_logger, Id, CloseCode, _closeReason);
         }
     }
@@ -241,6 +241,14 @@ internal sealed partial class Connection
         }
 
         return false;
+    }
+
+    /// <summary>Releases the buffers and the abort source; <see cref="RunAsync"/> calls it once both loops have ended.</summary>
+    public void Dispose()
+    {
+        _frame.Dispose();
+        _replyBuffer.Dispose();
+        _abort.Dispose();
     }
 
     private void OnHeartbeatTimer()

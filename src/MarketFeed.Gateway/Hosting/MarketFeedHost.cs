@@ -52,6 +52,8 @@ public static class MarketFeedHost
         builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddSingleton<Authenticator>();
+        builder.Services.AddOptions<BarOptions>().Bind(builder.Configuration.GetSection(BarOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<RecordingOptions>().Bind(builder.Configuration.GetSection(RecordingOptions.SectionName));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
@@ -89,6 +91,7 @@ public static class MarketFeedHost
         builder.Services.AddHostedService<ReplaySourceService>();
         builder.Services.AddSingleton<RecordingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingService>());
+        builder.Services.AddSingleton<Bars.BarService>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton(sp =>
         {
@@ -136,6 +139,7 @@ public static class MarketFeedHost
             ServerLog.AuthDisabled(startLogger);
         }
 
+        _ = app.Services.GetRequiredService<Bars.BarService>(); // attaches the live bar store before the first tick
         return app;
     }
 

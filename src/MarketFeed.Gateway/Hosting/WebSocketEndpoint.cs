@@ -131,6 +131,7 @@ internal static class WebSocketEndpoint
         {
             Replay = services.GetService<IReplayHandler>(),
             Identity = identity,
+            Bars = services.GetService<Bars.BarService>(),
         };
         registry.Add(connection);
         try
