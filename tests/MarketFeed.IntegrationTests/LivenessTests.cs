@@ -12,7 +12,8 @@ public sealed class LivenessTests
     public async Task ClientThatStopsAnsweringPings_IsDropped_WhileAReadingClientStays()
     {
         await using var server = await FeedServer.StartAsync("--Feed:Source=none", "--Feed:PingIntervalMs=200", "--Feed:PingTimeoutMs=800");
-        var ct = new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ct = timeout.Token;
         var registry = server.Get<ConnectionRegistry>();
 
         // The silent client reads its welcome, then never reads again: its WebSocket answers no ping.
@@ -43,7 +44,8 @@ public sealed class LivenessTests
     public async Task SendPendingForHalfTheSlowConsumerTimeout_SendsLaggingWithReasonSend_BeforeTheDrop()
     {
         await using var server = await FeedServer.StartAsync("--rate", "20000", "--Feed:SlowConsumerTimeoutMs=4000", "--Feed:PingIntervalMs=0", "--Feed:SocketSendBufferBytes=16384");
-        var ct = new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var ct = timeout.Token;
         string[] all = [.. server.Get<MarketFeed.Gateway.Hosting.FeedRuntime>().Universe.Symbols.Select(s => s.Name)];
         await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
         await client.SendAsync(RawFeedClient.Subscribe(1, MarketFeed.Core.DeliveryMode.Conflated, all), ct);

@@ -10,10 +10,10 @@ namespace MarketFeed.Testing;
 public static class HostileControlMessages
 {
     /// <summary>One case: the frame (binary = MessagePack, else JSON text) and the request id the error must echo.</summary>
-    public sealed record Case(string Name, byte[] Payload, bool Binary, long ExpectedRequestId);
+    public sealed record HostileMessage(string Name, byte[] Payload, bool Binary, long ExpectedRequestId);
 
     /// <summary>All cases.</summary>
-    public static IReadOnlyList<Case> All { get; } =
+    public static IReadOnlyList<HostileMessage> All { get; } =
     [
         new("uint64 time", Map(Kv("id", Int(7)), Kv("op", Str("ping")), Kv("time", UInt64(ulong.MaxValue))), true, 7),
         new("uint64 throttle", Map(Kv("id", Int(7)), Kv("op", Str("subscribe")), Kv("symbols", [0x91, .. Str("AAPL")]), Kv("throttle", UInt64(1UL << 63))), true, 7),

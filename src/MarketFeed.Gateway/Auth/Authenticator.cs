@@ -179,22 +179,37 @@ internal sealed class Authenticator
             keys.Add(new SymmetricSecurityKey(bytes));
         }
 
+        // The key objects live as long as the server: the signing keys hold them.
+#pragma warning disable CA2000
         foreach (string file in jwt.PublicKeyFiles)
         {
             string pem = File.ReadAllText(ConfigPaths.Resolve(file));
+            var rsa = RSA.Create();
             try
             {
-                var rsa = RSA.Create();
                 rsa.ImportFromPem(pem);
                 keys.Add(new RsaSecurityKey(rsa));
+                continue;
             }
             catch (ArgumentException)
             {
-                var ec = ECDsa.Create();
-                ec.ImportFromPem(pem);
-                keys.Add(new ECDsaSecurityKey(ec));
+                rsa.Dispose(); // not RSA: try EC P-256
             }
+
+            var ec = ECDsa.Create();
+            try
+            {
+                ec.ImportFromPem(pem);
+            }
+            catch (ArgumentException ex)
+            {
+                ec.Dispose();
+                throw new InvalidOperationException($"configuration Auth:Jwt:PublicKeyFiles: '{file}' holds no RSA or EC public key in PEM", ex);
+            }
+
+            keys.Add(new ECDsaSecurityKey(ec));
         }
+#pragma warning restore CA2000
 
         if (!string.IsNullOrEmpty(jwt.JwksFile))
         {

@@ -27,7 +27,7 @@ public sealed class ControlRequestParserHostileInputTests
         Assert.Equal(c.ExpectedRequestId, ex.RequestId);
     }
 
-    private static void Parse(HostileControlMessages.Case c)
+    private static void Parse(HostileControlMessages.HostileMessage c)
     {
         ControlRequest request = c.Binary ? ControlRequestParser.ParseMessagePack(c.Payload) : ControlRequestParser.ParseJson(c.Payload);
         Assert.Fail($"parsed as op '{request.Op}', id {request.Id}");
