@@ -190,9 +190,6 @@ internal sealed partial class Connection
         _live.Dispose(); // drops its pending snapshots and queued ticks now; RunAsync disposes it again (idempotent)
         ReplyError(0, ErrorCode.LimitExceeded, $"more than {ceiling} bytes queued for this connection (it does not read its replies); closing", null);
         PolicyClose(CloseCodes.PolicyViolation, $"queued bytes over {ceiling}");
-
-        // The peer is not reading: give the close frame a bounded chance, then abort.
-        _abort.CancelAfter(_options.CloseTimeoutMs);
     }
 
     /// <summary>Estimated bytes queued for this connection: replies, pending full-mode snapshots and queued ticks.</summary>
@@ -214,5 +211,9 @@ internal sealed partial class Connection
         ServerLog.PolicyClose(_logger, Id, code, reason);
         _metrics.Dropped(code);
         RequestClose(code, reason);
+
+        // The close handshake is time-boxed: a client that neither reads the close nor answers it (an
+        // attacker that only sends) is aborted after CloseTimeoutMs instead of being read forever.
+        _abort.CancelAfter(_options.CloseTimeoutMs);
     }
 }
