@@ -159,9 +159,18 @@ public static class FrameDecoder
             }
 
             case MessageKind.Error:
-                message = new ErrorMessage(reader.ReadInt64(), reader.ReadInt32(), reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty, reader.ReadString());
-                used = 6;
+            {
+                long id = reader.ReadInt64();
+                int code = reader.ReadInt32();
+                string codeName = reader.ReadString() ?? string.Empty;
+                string text = reader.ReadString() ?? string.Empty;
+                string? symbol = reader.ReadString();
+                List<string>? symbols = fields >= 7 && !reader.TryReadNil() ? ReadStrings(ref reader) : null;
+                message = new ErrorMessage(id, code, codeName, text, symbol, symbols);
+                used = fields >= 7 ? 7 : 6;
                 break;
+            }
+
             case MessageKind.Heartbeat:
                 message = new HeartbeatMessage(reader.ReadInt64());
                 used = 2;

@@ -97,15 +97,30 @@ public static class MessageEncoder
     }
 
     /// <summary>Writes an error.</summary>
-    public static void WriteError(ref MessagePackWriter writer, long requestId, ErrorCode code, string message, string? symbol)
+    public static void WriteError(ref MessagePackWriter writer, long requestId, ErrorCode code, string message, string? symbol) =>
+        WriteError(ref writer, requestId, code, message, symbol, null);
+
+    /// <summary>
+    /// Writes an error; with <paramref name="symbols"/> (the symbols one error rejects) the message has
+    /// a seventh element, the array of those symbols.
+    /// </summary>
+    public static void WriteError(ref MessagePackWriter writer, long requestId, ErrorCode code, string message, string? symbol, IReadOnlyList<string>? symbols)
     {
-        writer.WriteArrayHeader(6);
+        writer.WriteArrayHeader(symbols is null ? 6 : 7);
         writer.Write((int)MessageKind.Error);
         writer.Write(requestId);
         writer.Write((int)code);
         writer.Write(code.Name());
         writer.Write(message);
         WriteNullableString(ref writer, symbol);
+        if (symbols is not null)
+        {
+            writer.WriteArrayHeader(symbols.Count);
+            foreach (string s in symbols)
+            {
+                writer.Write(s);
+            }
+        }
     }
 
     /// <summary>Writes a subscribe ack.</summary>

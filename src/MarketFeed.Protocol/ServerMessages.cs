@@ -28,8 +28,8 @@ public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int 
 /// <summary>Snapshot (4).</summary>
 public sealed record SnapshotMessage(MarketSnapshot State) : ServerMessage(MessageKind.Snapshot);
 
-/// <summary>Error (5).</summary>
-public sealed record ErrorMessage(long RequestId, int Code, string CodeName, string Message, string? Symbol) : ServerMessage(MessageKind.Error);
+/// <summary>Error (5). <paramref name="Symbols"/>: every symbol one error rejects (e.g. all unknown symbols of a subscribe), or null.</summary>
+public sealed record ErrorMessage(long RequestId, int Code, string CodeName, string Message, string? Symbol, IReadOnlyList<string>? Symbols = null) : ServerMessage(MessageKind.Error);
 
 /// <summary>Heartbeat (6).</summary>
 public sealed record HeartbeatMessage(long ServerTime) : ServerMessage(MessageKind.Heartbeat);

@@ -65,7 +65,7 @@ export function decodeMessage(m) {
         cumVolume: num(m[14]), tradeCount: num(m[15]),
       };
     case MessageKind.ERROR:
-      return { kind: 'error', requestId: num(m[1]), code: num(m[2]), codeName: m[3], message: m[4], symbol: m[5] ?? null };
+      return { kind: 'error', requestId: num(m[1]), code: num(m[2]), codeName: m[3], message: m[4], symbol: m[5] ?? null, symbols: m[6] ?? (m[5] != null ? [m[5]] : []) };
     case MessageKind.HEARTBEAT:
       return { kind: 'heartbeat', serverTime: nanos(m[1]) };
     case MessageKind.REPLAY_START:

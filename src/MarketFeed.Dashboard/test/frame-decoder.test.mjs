@@ -45,7 +45,7 @@ test('snapshot', () => {
 
 test('error', () => {
   assert.deepEqual(one('error'), {
-    kind: 'error', requestId: 1, code: 404, codeName: 'unknown_symbol', message: 'unknown symbol ZZZZ', symbol: 'ZZZZ',
+    kind: 'error', requestId: 1, code: 404, codeName: 'unknown_symbol', message: 'unknown symbol ZZZZ', symbol: 'ZZZZ', symbols: ['ZZZZ'],
   });
 });
 

@@ -45,6 +45,12 @@ internal static partial class ServerLog
     [LoggerMessage(15, LogLevel.Warning, "[{ConnectionId}] policy close {CloseCode}: {Reason}")]
     public static partial void PolicyClose(ILogger logger, string connectionId, int closeCode, string reason);
 
+    [LoggerMessage(6, LogLevel.Warning, "AUTHENTICATION IS OFF (Auth:Enabled=false): every client is anonymous and gets every symbol, full mode and replays. Turn it on before exposing this server (docs/operations.md, Auth)")]
+    public static partial void AuthDisabled(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Information, "Authentication on: {ApiKeys} API keys, JWT {Jwt}, origins {Origins}")]
+    public static partial void AuthEnabled(ILogger logger, int apiKeys, string jwt, string origins);
+
     [LoggerMessage(20, LogLevel.Error, "Tick source failed")]
     public static partial void SourceFailed(ILogger logger, Exception exception);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MarketFeed.Gateway.Auth;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Sources;
@@ -23,7 +24,8 @@ internal static class HttpEndpoints
             }),
             "application/json"));
 
-        app.MapGet("/metrics", (FeedMetrics metrics, RecordingService recording) => Results.Text(metrics.ToPrometheusText() + recording.ToPrometheusText(), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", (FeedMetrics metrics, RecordingService recording) => Results.Text(metrics.ToPrometheusText() + recording.ToPrometheusText(), "text/plain; version=0.0.4"))
+            .AddEndpointFilter(RequireCredentialAsync);
 
         app.MapGet("/api/symbols", (FeedRuntime runtime) =>
         {
@@ -45,7 +47,7 @@ internal static class HttpEndpoints
             }
 
             return Results.Text(JsonSerializer.Serialize(list), "application/json");
-        });
+        }).AddEndpointFilter(RequireCredentialAsync);
 
         app.MapGet("/api/catalog", (IServiceProvider services) =>
         {
@@ -67,6 +69,26 @@ internal static class HttpEndpoints
             }
 
             return Results.Text(JsonSerializer.Serialize(list), "application/json");
-        });
+        }).AddEndpointFilter(RequireCredentialAsync);
+    }
+
+    /// <summary>
+    /// With authentication on, /metrics and /api/* need the same credential as the WebSocket (any
+    /// valid API key or token): 401 otherwise. /health and the dashboard's files stay public.
+    /// </summary>
+    private static async ValueTask<object?> RequireCredentialAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var authenticator = context.HttpContext.RequestServices.GetRequiredService<Authenticator>();
+        if (authenticator.Enabled)
+        {
+            AuthResult result = await authenticator.AuthenticateAsync(context.HttpContext).ConfigureAwait(false);
+            if (result.Identity is null)
+            {
+                context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+                return Results.Text("MarketFeed: " + result.Reason, statusCode: result.Status);
+            }
+        }
+
+        return await next(context).ConfigureAwait(false);
     }
 }
