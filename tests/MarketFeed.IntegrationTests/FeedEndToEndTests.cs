@@ -102,7 +102,7 @@ public sealed class FeedEndToEndTests
     {
         // 3 s: long enough that the healthy client, sharing 2 cores with the other test classes
         // running in parallel, is never mistaken for a staller (1 s once was, in CI).
-        await using var server = await FeedServer.StartAsync("--rate", "20000", "--Feed:SlowConsumerTimeoutMs=3000", "--Feed:FullQueueCapacity=1048576");
+        await using var server = await FeedServer.StartAsync("--rate", "20000", "--Feed:SlowConsumerTimeoutMs=3000", "--Feed:JournalCapacity=1048576");
         var all = server.Get<FeedRuntime>().Universe.Symbols.Select(s => s.Name).ToArray();
         var ct = Timeout(60);
         await using var stalled = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
@@ -149,7 +149,7 @@ public sealed class FeedEndToEndTests
     [Fact]
     public async Task FullModeOverflow_ClosesWithSlowConsumerCode_AfterGapFreeData()
     {
-        await using var server = await FeedServer.StartAsync("--rate", "50000", "--Feed:FullQueueCapacity=256", "--Feed:SlowConsumerTimeoutMs=60000");
+        await using var server = await FeedServer.StartAsync("--rate", "50000", "--Feed:JournalCapacity=256", "--Feed:SlowConsumerTimeoutMs=60000");
         var all = server.Get<FeedRuntime>().Universe.Symbols.Select(s => s.Name).ToArray();
         var engine = server.Get<FeedRuntime>().Engine;
         var ct = Timeout(60);

@@ -188,7 +188,7 @@ internal sealed partial class Connection
             new("heartbeatMs", _options.HeartbeatIntervalMs),
             new("maxSymbolsPerConnection", _options.MaxSymbolsPerConnection),
             new("maxControlMessageBytes", _options.MaxControlMessageBytes),
-            new("fullQueueCapacity", _live.QueueCapacity),
+            new("fullQueueCapacity", _live.JournalCapacity),
             new("slowConsumerTimeoutMs", _options.SlowConsumerTimeoutMs),
         };
         Reply(details, static (ref w, s) => MessageEncoder.WriteStatus(ref w, "welcome", s));

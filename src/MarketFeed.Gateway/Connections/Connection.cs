@@ -64,8 +64,8 @@ internal sealed partial class Connection
     /// <summary>The live feed this connection belongs to.</summary>
     public FeedRuntime Runtime => _runtime;
 
-    /// <summary>Full-mode queue depth (for metrics).</summary>
-    public int QueueDepth => _live.QueueDepth;
+    /// <summary>How far the full-mode reader is behind the journal head, in ticks (for metrics).</summary>
+    public long QueueDepth => _live.JournalLag;
 
     /// <summary>Runs the connection until it closes. Never throws.</summary>
     public async Task RunAsync(string? remote)
@@ -133,6 +133,14 @@ internal sealed partial class Connection
     /// </summary>
     public bool CheckStalled(long now)
     {
+        if (_live.CheckLapped())
+        {
+            // Found while a send is pending (the sender finds it itself otherwise): the data already
+            // in flight is gap-free, then the sender closes with 4001 once the socket takes it.
+            DropOverflowed();
+            _signal.Set();
+        }
+
         long started = Volatile.Read(ref _sendStartedTimestamp);
         if (started == 0 || _time.GetElapsedTime(started, now).TotalMilliseconds < _options.SlowConsumerTimeoutMs)
         {

@@ -32,7 +32,7 @@ internal sealed class ConnectionRegistry : IDisposable
     /// <summary>True once shutdown began; new connections are refused.</summary>
     public bool IsShuttingDown => Volatile.Read(ref _shuttingDown) != 0;
 
-    /// <summary>Deepest full-mode queue over all connections.</summary>
+    /// <summary>Largest full-mode journal lag over all connections.</summary>
     public long MaxQueueDepth()
     {
         long max = 0;
