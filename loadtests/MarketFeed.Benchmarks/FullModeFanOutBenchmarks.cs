@@ -11,9 +11,12 @@ namespace MarketFeed.Benchmarks;
 /// none during it); <c>PublishAndDrain</c> adds every reader's drain every 256 ticks on the same
 /// thread: producer plus senders, per tick. Written against the engine's public API only, so the
 /// same file measures the journal and (on an older commit) the per-connection rings.
+/// One invocation per iteration (the iteration setup drains the readers); run it with
+/// <c>--inProcess --warmupCount 3 --iterationCount 15 --invocationCount 1 --unrollFactor 1</c>
+/// (see docs/benchmarks.md).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 12)]
+[MedianColumn]
 public class FullModeFanOutBenchmarks
 {
     private const int Symbols = 100;

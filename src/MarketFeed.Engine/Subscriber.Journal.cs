@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using MarketFeed.Core;
+using MarketFeed.Core.Concurrency;
 
 namespace MarketFeed.Engine;
 

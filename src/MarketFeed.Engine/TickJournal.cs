@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using MarketFeed.Core;
+using MarketFeed.Core.Concurrency;
 
 namespace MarketFeed.Engine;
 
@@ -20,13 +20,12 @@ namespace MarketFeed.Engine;
 /// subscriber with close 4001; it is never shown a gap).
 /// </para>
 /// <para>
-/// Memory ordering (the seqlock convention of <see cref="SymbolStateTable"/>, with the published
-/// count as the one version for the whole ring): the writer stores the tick, then publishes it with
-/// a release store of the count; before it overwrites a slot it has published the count that makes
-/// the old entry "overwritten", and on weak memory models a full fence keeps that store ahead of
-/// the entry's stores. A reader acquires the count before reading entries below it, and re-reads
-/// the count after its copies (a load-load fence on weak models) to detect a lap. On x86/x64 the
-/// fences compile out.
+/// Memory ordering (the project's one <see cref="Seqlock"/> convention, with the published count as
+/// the one version of the whole ring): the writer stores the tick, then publishes it with a release
+/// store of the count; before it overwrites a slot it has published the count that makes the old
+/// entry "overwritten", and a store-store fence keeps that store ahead of the entry's stores. A
+/// reader acquires the count before reading entries below it, and re-reads it after its copies
+/// (load-load fence) to detect a lap.
 /// </para>
 /// <para>
 /// Memory: <see cref="Capacity"/> x 64 bytes (one <see cref="Tick"/> per entry), allocated once.
@@ -67,11 +66,9 @@ public sealed class TickJournal
     public long Append(in Tick tick)
     {
         long position = _published.Value;
-        if (!X86Base.IsSupported)
-        {
-            // The previous count (which marks this slot's old entry overwritten) before this entry's stores.
-            Interlocked.MemoryBarrier();
-        }
+
+        // The previous count (which marks this slot's old entry overwritten) before this entry's stores.
+        Seqlock.StoreStoreFence();
 
         _entries[position & _mask] = tick;
         _published.WriteVolatile(position + 1);
@@ -93,11 +90,7 @@ public sealed class TickJournal
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsOverwritten(long position)
     {
-        if (!X86Base.IsSupported)
-        {
-            Interlocked.MemoryBarrier(); // the entry's loads complete before the count is re-read
-        }
-
+        Seqlock.LoadLoadFence(); // the entry's loads complete before the count is re-read
         return _published.ReadVolatile() - position >= _entries.Length;
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using MarketFeed.Core.Concurrency;
 using MarketFeed.Engine;
 
 namespace MarketFeed.Gateway.Diagnostics;

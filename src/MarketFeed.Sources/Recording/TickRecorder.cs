@@ -1,5 +1,6 @@
 using System.Globalization;
 using MarketFeed.Core;
+using MarketFeed.Core.Concurrency;
 using MarketFeed.Engine;
 using MarketFeed.Sources.TickLog;
 
@@ -14,10 +15,8 @@ namespace MarketFeed.Sources.Recording;
 /// </summary>
 /// <remarks>
 /// <see cref="OnTick"/> is called by exactly one thread (the engine's sequencer) and never blocks,
-/// throws or allocates: if the ring is full the tick is counted in <see cref="DroppedTicks"/> and
-/// discarded. Ordering: the producer writes the slot, then publishes it with a release store of
-/// the head index (<see cref="Volatile.Write(ref long, long)"/>); the writer thread reads the head
-/// with an acquire load and publishes consumed slots through the tail the same way.
+/// throws or allocates: if the ring (the project's one <see cref="SpscRing{T}"/>, whose remarks
+/// give the ordering) is full the tick is counted in <see cref="DroppedTicks"/> and discarded.
 /// Other members may be called from any thread.
 /// </remarks>
 public sealed class TickRecorder : ITickObserver, IDisposable
@@ -26,15 +25,12 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
     private readonly TickRecorderOptions _options;
     private readonly IReadOnlyList<TickLogSymbol> _symbols;
-    private readonly Tick[] _ring;
-    private readonly long _mask;
+    private readonly SpscRing<Tick> _ring;
     private readonly Thread _thread;
     private readonly ITimer _timer;
     private readonly ManualResetEventSlim _signal = new(false);
     private readonly Lock _gate = new();
     private readonly List<string> _files = [];
-    private long _head;
-    private long _tail;
     private long _dropped;
     private long _recorded;
     private long _invalid;
@@ -61,9 +57,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
         _options = options;
         _symbols = [.. symbols];
-        int capacity = (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)options.RingCapacity));
-        _ring = new Tick[capacity];
-        _mask = capacity - 1;
+        _ring = new SpscRing<Tick>(options.RingCapacity);
         Directory.CreateDirectory(options.Directory);
         _thread = new Thread(WriterLoop) { IsBackground = true, Name = "TickRecorder" };
         var time = timeProvider ?? TimeProvider.System;
@@ -87,7 +81,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     public long FlushCount => Volatile.Read(ref _flushCount);
 
     /// <summary>Ring capacity in ticks.</summary>
-    public int RingCapacity => _ring.Length;
+    public int RingCapacity => _ring.Capacity;
 
     /// <summary>Files created so far (oldest first; the last may still be open).</summary>
     public IReadOnlyList<string> Files
@@ -123,15 +117,12 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     /// <summary>Copies a sequenced tick into the ring; never blocks, throws or allocates.</summary>
     public void OnTick(in Tick tick)
     {
-        long head = _head;
-        if (head - Volatile.Read(ref _tail) >= _ring.Length)
+        if (!_ring.TryEnqueue(tick))
         {
             Volatile.Write(ref _dropped, _dropped + 1);
             return;
         }
 
-        _ring[head & _mask] = tick;
-        Volatile.Write(ref _head, head + 1);
         if (Volatile.Read(ref _sleeping) != 0)
         {
             _signal.Set();
@@ -230,7 +221,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
                 if (!any)
                 {
                     Volatile.Write(ref _sleeping, 1);
-                    if (Volatile.Read(ref _head) == Volatile.Read(ref _tail) && Volatile.Read(ref _flushRequested) == 0 && !_stopping)
+                    if (_ring.Count == 0 && Volatile.Read(ref _flushRequested) == 0 && !_stopping)
                     {
                         // The timeout bounds the latency of a lost wake-up between the check and the wait.
                         _signal.Wait(50);
@@ -270,23 +261,22 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
     private bool Drain()
     {
-        long tail = _tail;
-        long start = tail;
-        long invalidBefore = Volatile.Read(ref _invalid);
-        long head = Volatile.Read(ref _head);
-        if (tail == head)
+        int available = _ring.Available();
+        if (available == 0)
         {
             return false;
         }
 
-        while (tail < head)
+        long invalidBefore = Volatile.Read(ref _invalid);
+        int done = 0; // taken from the ring, not yet freed
+        for (int i = 0; i < available; i++)
         {
-            ref readonly Tick t = ref _ring[tail & _mask];
+            ref readonly Tick t = ref _ring.Peek(done);
+            done++;
             if ((uint)t.SymbolId >= (uint)_symbols.Count)
             {
                 // Not in the symbol table this recorder was built with: cannot be written.
                 Interlocked.Increment(ref _invalid);
-                tail++;
                 continue;
             }
 
@@ -297,17 +287,17 @@ public sealed class TickRecorder : ITickObserver, IDisposable
             }
 
             _writer!.Append(t);
-            tail++;
 
             // Free slots as we go so a long drain does not make the producer drop.
-            if ((tail & 1023) == 0)
+            if (done == 1024)
             {
-                Volatile.Write(ref _tail, tail);
+                _ring.Advance(done);
+                done = 0;
             }
         }
 
-        Volatile.Write(ref _tail, tail);
-        Interlocked.Add(ref _recorded, head - start - (Volatile.Read(ref _invalid) - invalidBefore));
+        _ring.Advance(done);
+        Interlocked.Add(ref _recorded, available - (Volatile.Read(ref _invalid) - invalidBefore));
         return true;
     }
 

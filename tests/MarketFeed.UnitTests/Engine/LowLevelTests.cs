@@ -10,15 +10,6 @@ public sealed class LowLevelTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public void PaddedLong_KeepsValueAloneOnItsCacheLines()
-    {
-        Assert.Equal(128, Unsafe.SizeOf<PaddedLong>());
-        var padded = default(PaddedLong);
-        nint offset = Unsafe.ByteOffset(ref Unsafe.As<PaddedLong, byte>(ref padded), ref Unsafe.As<long, byte>(ref padded.Value));
-        Assert.Equal(56, offset);
-    }
-
-    [Fact]
     public void Tick_IsOneCacheLine()
     {
         Assert.Equal(64, Unsafe.SizeOf<Tick>());
