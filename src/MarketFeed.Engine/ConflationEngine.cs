@@ -40,11 +40,20 @@ public sealed class ConflationEngine
     private PaddedLong _overflowDrops;
 
     /// <summary>Creates an engine for a universe.</summary>
-    public ConflationEngine(SymbolUniverse universe, EngineSettings? settings = null, TimeProvider? time = null)
+    /// <param name="universe">The symbols.</param>
+    /// <param name="settings">Limits (defaults if null).</param>
+    /// <param name="time">Clock for throttles and the epoch (system clock if null).</param>
+    /// <param name="epoch">
+    /// The epoch of this engine's sequence numbers (see <see cref="Epoch"/>); 0 = a new one from the
+    /// clock (microseconds since the Unix epoch at construction).
+    /// </param>
+    public ConflationEngine(SymbolUniverse universe, EngineSettings? settings = null, TimeProvider? time = null, long epoch = 0)
     {
         _universe = universe;
         Settings = (settings ?? EngineSettings.Default).Validate();
         Time = time ?? TimeProvider.System;
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        Epoch = epoch != 0 ? epoch : Math.Max(1, UnixTime.NowNanos(Time) / 1000);
         _states = new SymbolStateTable(universe.Count);
         _sequencer = new TickSequencer(universe.Count);
         _journal = new TickJournal(Settings.JournalCapacity);
@@ -54,6 +63,13 @@ public sealed class ConflationEngine
 
     /// <summary>The symbols this engine serves.</summary>
     public SymbolUniverse Universe => _universe;
+
+    /// <summary>
+    /// Identifies this engine's sequence space: per-symbol <c>seq</c> and the global sequence restart
+    /// at 1 with every new engine, and so does the epoch change. A resume is only meaningful within
+    /// one epoch. Positive.
+    /// </summary>
+    public long Epoch { get; }
 
     /// <summary>Limits.</summary>
     public EngineSettings Settings { get; }

@@ -231,6 +231,72 @@ public sealed partial class Subscriber
         return true;
     }
 
+    /// <summary>
+    /// Finds the journal position of the tick right after <paramref name="after"/> for a resume, by
+    /// walking back from the head (cost: the entries published since that tick). False if the journal
+    /// no longer holds it (or it cannot tell). Called under the lock after the entry is published and
+    /// the state (sequence <paramref name="stateSequence"/>) was read.
+    /// </summary>
+    /// <remarks>
+    /// The writer applies the state before it appends, so every tick of the symbol up to
+    /// <c>stateSequence - 1</c> sits below the head read here, and tick <c>stateSequence</c> is
+    /// below it or is the very next append. Ticks later than the state reach the subscriber through
+    /// its entry (wake-ups), as for a plain subscribe.
+    /// </remarks>
+    private bool TryFindResumePosition(int symbolId, long after, long stateSequence, out long start, out long head)
+    {
+        TickJournal journal = _engine.Journal;
+        head = journal.GlobalSequence;
+        start = head;
+        if (after > stateSequence)
+        {
+            return false; // newer than anything sequenced here: another epoch
+        }
+
+        long oldest = journal.OldestPosition;
+        bool sawNewer = false;
+        for (long p = head - 1; p >= oldest; p--)
+        {
+            ref readonly Tick entry = ref journal.At(p);
+            if (entry.SymbolId != symbolId)
+            {
+                continue;
+            }
+
+            long seq = entry.Sequence;
+            if (seq == after + 1)
+            {
+                start = p;
+                return !journal.IsOverwritten(p);
+            }
+
+            if (seq <= after)
+            {
+                // Nothing of this symbol after `after` below the head: the next one (if any) comes after it.
+                return !journal.IsOverwritten(p);
+            }
+
+            sawNewer = true;
+        }
+
+        if (sawNewer || journal.IsOverwritten(oldest))
+        {
+            return false; // the tick after `after` is older than the journal
+        }
+
+        // No tick of the symbol in the journal at all: fine if the client holds the latest (or the
+        // journal never wrapped, so the one tick it lacks is the append in flight at the head).
+        return after == stateSequence || (after == stateSequence - 1 && oldest == 0);
+    }
+
+    /// <summary>Moves the cursor back to <paramref name="start"/> (a resume); ticks already delivered are skipped by their baselines.</summary>
+    private void RewindCursor(long start, long head)
+    {
+        // Cursor before end, as in TakeWake (JournalLag reads them in the opposite order).
+        _cursor.WriteVolatile(Math.Min(_cursor.Value, start));
+        Volatile.Write(ref _scanEnd, Math.Max(_scanEnd, head));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void MarkLapped()
     {

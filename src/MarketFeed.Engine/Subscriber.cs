@@ -94,7 +94,14 @@ public sealed partial class Subscriber : IDisposable
     /// <param name="mode">Conflated or full.</param>
     /// <param name="maxUpdatesPerSecond">Throttle for conflated mode; 0 = none.</param>
     /// <param name="snapshot">Whether to deliver a snapshot first.</param>
-    public SubscribeOutcome Subscribe(int symbolId, DeliveryMode mode, int maxUpdatesPerSecond = 0, bool snapshot = true)
+    /// <param name="resumeAfter">
+    /// The last sequence number of this symbol the client holds (from this engine's epoch), or -1.
+    /// If the engine can continue right after it, the outcome is <see cref="SubscribeOutcome.Recovered"/>
+    /// and no snapshot is sent: in full mode every tick after it (from the journal) and then live, in
+    /// conflated mode the latest quote and/or trade newer than it. Otherwise a snapshot is sent
+    /// (whatever <paramref name="snapshot"/> says) and the outcome is <see cref="SubscribeOutcome.Subscribed"/>.
+    /// </param>
+    public SubscribeOutcome Subscribe(int symbolId, DeliveryMode mode, int maxUpdatesPerSecond = 0, bool snapshot = true, long resumeAfter = -1)
     {
         if ((uint)symbolId >= (uint)_engine.Universe.Count)
         {
@@ -139,10 +146,23 @@ public sealed partial class Subscriber : IDisposable
 
             _engine.AddEntry(symbolId, new SubscriberEntry(this, slot, mode));
 
+            // After publishing the entry (full fence): what the state does not hold reaches the subscriber.
+            _engine.States.Read(symbolId, out MarketSnapshot state);
+            if (resumeAfter >= 0)
+            {
+                snapshot = true; // unless recovered below
+            }
+
             if (mode == DeliveryMode.Full)
             {
-                // After publishing the entry (full fence): the journal ticks after this state are delivered.
-                _engine.States.Read(symbolId, out MarketSnapshot state);
+                if (resumeAfter >= 0 && TryFindResumePosition(symbolId, resumeAfter, state.Sequence, out long start, out long head))
+                {
+                    s.Baseline = resumeAfter;
+                    RewindCursor(start, head);
+                    _signal.Set();
+                    return SubscribeOutcome.Recovered;
+                }
+
                 s.Baseline = state.Sequence;
                 if (snapshot)
                 {
@@ -150,12 +170,21 @@ public sealed partial class Subscriber : IDisposable
                 }
 
                 _signal.Set();
-            }
-            else
-            {
-                MarkDirty(slot);
+                return SubscribeOutcome.Subscribed;
             }
 
+            if (resumeAfter >= 0 && resumeAfter <= state.Sequence)
+            {
+                // The latest quote and trade newer than what the client holds, as updates.
+                s.SnapshotPending = false;
+                s.LastQuoteSequence = resumeAfter;
+                s.LastTradeSequence = resumeAfter;
+                MarkDirty(slot);
+                return SubscribeOutcome.Recovered;
+            }
+
+            s.SnapshotPending = snapshot;
+            MarkDirty(slot);
             return SubscribeOutcome.Subscribed;
         }
     }
