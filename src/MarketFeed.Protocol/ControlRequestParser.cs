@@ -112,6 +112,8 @@ public static class ControlRequestParser
                 To = OptionalTime(f, "to"),
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
+                Epoch = OptionalLong(f, "epoch"),
+                Resume = Resume(f),
             };
         }
         catch (ControlRequestException ex) when (ex.RequestId == 0 && id != 0)
@@ -165,6 +167,33 @@ public static class ControlRequestParser
         }
 
         return DeliveryModeNames.TryParse(text, out var mode) ? mode : throw Bad($"'mode' must be \"conflated\" or \"full\", not \"{text}\"");
+    }
+
+    private static Dictionary<string, long>? Resume(Dictionary<string, object?> f)
+    {
+        if (!f.TryGetValue("resume", out object? value) || value is null)
+        {
+            return null;
+        }
+
+        const string Shape = "'resume' must be an array of [symbol, lastSeq] pairs";
+        if (value is not List<object?> pairs)
+        {
+            throw Bad(Shape);
+        }
+
+        var resume = new Dictionary<string, long>(pairs.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (object? item in pairs)
+        {
+            if (item is not List<object?> { Count: 2 } pair || pair[0] is not string name || pair[1] is not long seq || seq < 0)
+            {
+                throw Bad(Shape + " (seq >= 0)");
+            }
+
+            resume[name] = seq;
+        }
+
+        return resume;
     }
 
     private static int? Throttle(Dictionary<string, object?> f)

@@ -15,7 +15,11 @@ public sealed record QuoteMessage(int SymbolId, long Sequence, long Timestamp, l
 public sealed record TradeMessage(int SymbolId, long Sequence, long Timestamp, long Price, long Size, TradeSide Side, long CumulativeVolume, long TradeCount) : ServerMessage(MessageKind.Trade);
 
 /// <summary>Subscribe ack (3).</summary>
-public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int Throttle, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.SubscribeAck);
+public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int Throttle, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.SubscribeAck)
+{
+    /// <summary>For a subscribe that asked to resume: per entry of <see cref="Symbols"/>, whether it continues without a snapshot; else null.</summary>
+    public IReadOnlyList<bool>? Recovered { get; init; }
+}
 
 /// <summary>Snapshot (4).</summary>
 public sealed record SnapshotMessage(MarketSnapshot State) : ServerMessage(MessageKind.Snapshot);
