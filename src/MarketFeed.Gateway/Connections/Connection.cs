@@ -118,6 +118,9 @@ internal sealed partial class Connection : IDisposable
         }
     }
 
+    /// <summary>Cuts the TCP connection at once (no close frame); the loops then end as for a vanished peer.</summary>
+    public void Abort() => _socket.Abort();
+
     /// <summary>Asks the connection to close with a code; the sender sends the close frame. First code wins.</summary>
     public void RequestClose(int code, string reason)
     {

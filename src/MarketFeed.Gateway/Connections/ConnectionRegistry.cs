@@ -64,6 +64,15 @@ internal sealed class ConnectionRegistry : IDisposable
         }
     }
 
+    /// <summary>Cuts every connection without a close handshake, as a network failure would (tests, failover drills).</summary>
+    public void AbortAll()
+    {
+        foreach (var c in _connections.Keys)
+        {
+            c.Abort();
+        }
+    }
+
     public void Dispose() => _watchdog.Dispose();
 
     private void CheckStalled()
