@@ -108,6 +108,27 @@ public sealed class ResumeEndToEndTests
         Assert.Null(ack.Recovered);
     }
 
+    [Fact]
+    public async Task Restart_WithoutRecording_ChangesTheEpoch_SoAnOldResumeIsNotRecovered()
+    {
+        var ct = Timeout(30);
+        long oldEpoch;
+        await using (var before = await FeedServer.StartAsync("--rate", "1000"))
+        {
+            await using var client = await RawFeedClient.ConnectAsync(before.WebSocketUri);
+            oldEpoch = WelcomeEpoch(await client.ReceiveUntilAsync(_ => true, ct));
+        }
+
+        await using var after = await FeedServer.StartAsync("--rate", "1000");
+        await using var again = await RawFeedClient.ConnectAsync(after.WebSocketUri);
+        long newEpoch = WelcomeEpoch(await again.ReceiveUntilAsync(_ => true, ct));
+        Assert.NotEqual(oldEpoch, newEpoch);
+        await again.SendAsync(new ControlRequest { Op = ControlRequest.Ops.Subscribe, Id = 5, Symbols = ["AAPL"], Mode = DeliveryMode.Full, Epoch = oldEpoch, Resume = new Dictionary<string, long> { ["AAPL"] = 0 } }, ct);
+        var ack = Assert.IsType<SubscribeAckMessage>(await again.ReceiveUntilAsync(m => m is SubscribeAckMessage, ct));
+        Assert.Equal([false], ack.Recovered);
+        Assert.IsType<SnapshotMessage>(await again.ReceiveUntilAsync(m => m is SnapshotMessage, ct));
+    }
+
     private static long WelcomeEpoch(ServerMessage? message)
     {
         var welcome = Assert.IsType<StatusMessage>(message);
