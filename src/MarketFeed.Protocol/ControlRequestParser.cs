@@ -114,6 +114,9 @@ public static class ControlRequestParser
                 ReplayId = OptionalLong(f, "replayId"),
                 Epoch = OptionalLong(f, "epoch"),
                 Resume = Resume(f),
+                Symbol = OptionalString(f, "symbol"),
+                Interval = OptionalString(f, "interval"),
+                Last = OptionalLong(f, "last") is { } last ? (last is >= 1 and <= int.MaxValue ? (int)last : throw Bad("'last' must be a positive integer")) : null,
             };
         }
         catch (ControlRequestException ex) when (ex.RequestId == 0 && id != 0)
