@@ -4,7 +4,7 @@ using MarketFeed.Engine;
 
 namespace MarketFeed.Benchmarks;
 
-/// <summary>Full mode: publish into a subscriber's SPSC ring and drain it (same thread), per tick.</summary>
+/// <summary>Full mode: publish into the journal and drain a subscriber's cursor (same thread), per tick.</summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
 public class FullModeBenchmarks
@@ -18,7 +18,7 @@ public class FullModeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _engine = new ConflationEngine(BenchmarkUniverse.Create(100), new EngineSettings(FullQueueCapacity: 4096));
+        _engine = new ConflationEngine(BenchmarkUniverse.Create(100), new EngineSettings(JournalCapacity: 4096));
         _subscriber = _engine.CreateSubscriber(new SenderSignal());
         for (int i = 0; i < 100; i++)
         {

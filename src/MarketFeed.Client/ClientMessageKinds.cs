@@ -16,4 +16,7 @@ public static class ClientMessageKinds
 
     /// <summary><see cref="MessagesDroppedMessage"/>.</summary>
     public const MessageKind MessagesDropped = (MessageKind)1003;
+
+    /// <summary><see cref="SubscriptionsResumedMessage"/>.</summary>
+    public const MessageKind SubscriptionsResumed = (MessageKind)1004;
 }

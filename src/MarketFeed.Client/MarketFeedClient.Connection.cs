@@ -186,6 +186,7 @@ public sealed partial class MarketFeedClient
         {
             _byId.Clear();
             _serverDetails = null;
+            _resumeEpoch = _epoch;
             foreach (var state in _liveByName.Values)
             {
                 state.AwaitingSnapshot = true;
@@ -198,10 +199,20 @@ public sealed partial class MarketFeedClient
     private async Task ResubscribeAllAsync(FeedConnection connection)
     {
         List<(DeliveryMode Mode, int Throttle, List<string> Symbols)> groups = [];
+        Dictionary<string, long>? resume = null;
+        long epoch;
         lock (_stateLock)
         {
+            epoch = _resumeEpoch;
             foreach (var sub in _subscriptions.Values)
             {
+                // Resume from the last seq held (protocol 7.1); the ack says per symbol whether it worked.
+                if (_options.ResumeOnReconnect && epoch > 0 && _liveByName.TryGetValue(sub.Symbol, out var state) && state.HasData && !state.IsReplay)
+                {
+                    state.ResumeAfter = state.Snapshot.Sequence;
+                    (resume ??= new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase))[sub.Symbol] = state.ResumeAfter;
+                }
+
                 int index = groups.FindIndex(g => g.Mode == sub.Mode && g.Throttle == sub.Throttle);
                 if (index < 0)
                 {
@@ -223,6 +234,8 @@ public sealed partial class MarketFeedClient
                 Symbols = symbols,
                 Mode = mode,
                 Throttle = throttle,
+                Epoch = resume is null ? null : epoch,
+                Resume = resume,
             };
             await SendAsync(connection, ControlRequestWriter.ToMessagePack(request), _lifetime.Token).ConfigureAwait(false);
         }

@@ -218,6 +218,7 @@ public sealed partial class MarketFeedClient
                     lock (_stateLock)
                     {
                         _serverDetails = status.Details;
+                        _epoch = status.Details.TryGetValue("epoch", out object? epoch) && epoch is long e ? e : 0;
                     }
 
                     connection.Welcome.TrySetResult(status);
@@ -315,10 +316,13 @@ public sealed partial class MarketFeedClient
 
     private void OnSubscribeAck(SubscribeAckMessage ack)
     {
+        List<string>? recovered = ack.Recovered is null ? null : [];
+        List<string>? notRecovered = ack.Recovered is null ? null : [];
         lock (_stateLock)
         {
-            foreach (var symbol in ack.Symbols)
+            for (int i = 0; i < ack.Symbols.Count; i++)
             {
+                SymbolRef symbol = ack.Symbols[i];
                 if (_liveByName.TryGetValue(symbol.Symbol, out var state))
                 {
                     state.Reference = symbol;
@@ -332,11 +336,39 @@ public sealed partial class MarketFeedClient
                     _liveByName[symbol.Symbol] = state;
                 }
 
-                // The ack is followed by a snapshot (the client always asks for one): check sequences from there.
-                state.AwaitingSnapshot = true;
-                state.HasBaseline = false;
+                if (ack.Recovered is { } flags && i < flags.Count && flags[i] && state.ResumeAfter >= 0)
+                {
+                    // Recovered: no snapshot; the next update continues right after what we hold.
+                    state.AwaitingSnapshot = false;
+                    state.HasBaseline = true;
+                    state.LastSequence = state.ResumeAfter;
+                    recovered!.Add(symbol.Symbol);
+                }
+                else
+                {
+                    // The ack is followed by a snapshot (the client always asks for one): check sequences from there.
+                    state.AwaitingSnapshot = true;
+                    state.HasBaseline = false;
+                    notRecovered?.Add(symbol.Symbol);
+                }
+
+                state.ResumeAfter = -1;
                 _byId[symbol.SymbolId] = state;
                 _subscriptions[symbol.Symbol] = new Subscription(symbol.Symbol, ack.Mode, ack.Throttle);
+            }
+        }
+
+        if (recovered is not null)
+        {
+            var outcome = new SubscriptionsResumedMessage(recovered, notRecovered!);
+            Publish(outcome);
+            try
+            {
+                SubscriptionsResumed?.Invoke(this, outcome);
+            }
+            catch (Exception)
+            {
+                // A faulty handler must not break the receive loop.
             }
         }
     }

@@ -35,6 +35,8 @@ public sealed partial class MarketFeedClient : IAsyncDisposable
     private ConnectionState _state;
     private DisconnectInfo? _lastDisconnect;
     private IReadOnlyDictionary<string, object?>? _serverDetails;
+    private long _epoch;       // the current connection's (from its welcome); 0 unknown
+    private long _resumeEpoch; // the epoch the cached sequences come from, kept across a reconnect
 
     private volatile FeedConnection? _connection;
     private Task _supervisor = Task.CompletedTask;
@@ -74,6 +76,10 @@ public sealed partial class MarketFeedClient : IAsyncDisposable
     /// <summary>Raised when a per-symbol sequence check fails (docs/protocol.md section 7).</summary>
     /// <remarks>Raised on the receive loop before the offending update is published; do not block in the handler.</remarks>
     public event EventHandler<SequenceGapMessage>? SequenceGapDetected;
+
+    /// <summary>Raised after a reconnect's resubscribe tells which symbols were recovered (docs/protocol.md section 7.1).</summary>
+    /// <remarks>Raised on the receive loop right after the ack; do not block in the handler.</remarks>
+    public event EventHandler<SubscriptionsResumedMessage>? SubscriptionsResumed;
 
     /// <summary>The options this client runs with.</summary>
     public MarketFeedClientOptions Options => _options;

@@ -49,6 +49,14 @@ public sealed class MarketFeedClientOptions
     public bool ResubscribeOnGap { get; set; } = true;
 
     /// <summary>
+    /// After a reconnect, resubscribe with the previous connection's epoch and each symbol's last
+    /// <c>seq</c> (protocol section 7.1): recovered symbols continue without a gap or a snapshot
+    /// (full mode: the missed ticks first). The outcome is published as a
+    /// <see cref="SubscriptionsResumedMessage"/>. False: every symbol gets a fresh snapshot.
+    /// </summary>
+    public bool ResumeOnReconnect { get; set; } = true;
+
+    /// <summary>
     /// Decode quote and trade messages into records, keep the state cache, check sequences and publish them to
     /// <see cref="MarketFeedClient.ReadAllAsync"/>. Set false for load generators that use <see cref="FrameHandler"/>:
     /// market data is then skipped without allocating; control messages are still decoded and handled.

@@ -35,6 +35,9 @@ internal sealed class SymbolState
     /// <summary>True once any state (snapshot or update) has been received.</summary>
     public bool HasData;
 
+    /// <summary>The seq sent in a resume that awaits its ack (-1: none).</summary>
+    public long ResumeAfter = -1;
+
     public void ApplyQuote(QuoteMessage q)
     {
         if (q.Sequence > Snapshot.QuoteSequence)

@@ -1,12 +1,13 @@
 using System.Runtime.CompilerServices;
 using MarketFeed.Core;
+using MarketFeed.Core.Concurrency;
 
 namespace MarketFeed.Engine;
 
 /// <summary>
-/// The conflation engine: latest state per symbol plus, per subscriber, either a dirty set
-/// (conflated mode) or a bounded tick queue (full mode). Sources publish ticks into it; each
-/// connection's sender drains its <see cref="Subscriber"/>.
+/// The conflation engine: the sequenced <see cref="TickJournal"/> of every tick, the latest state per
+/// symbol, and per subscriber a dirty set (conflated mode) or a cursor into the journal (full mode).
+/// Sources publish ticks into it; each connection's sender drains its <see cref="Subscriber"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -17,8 +18,9 @@ namespace MarketFeed.Engine;
 /// copy-on-write subscriber arrays that the tick path reads with one volatile load.
 /// </para>
 /// <para>
-/// Ordering: per tick the writer (1) stores the symbol state under its seqlock, (2) issues a full
-/// fence, (3) loads the symbol's subscriber array and marks/enqueues. A subscriber joining (a)
+/// Ordering: per tick the writer (1) stores the symbol state under its seqlock and appends the tick
+/// to the journal (release), (2) issues a full fence, (3) loads the symbol's subscriber array and
+/// marks each subscriber (conflated: the symbol's dirty bit; full: "the journal has a tick for you"). A subscriber joining (a)
 /// publishes the new array with an interlocked exchange (full fence) and then (b) reads the state.
 /// Either the writer's load (3) sees the new array, or the subscriber's read (b) sees the tick's
 /// state: a tick can never be missed by both, which is what keeps "latest value" and "gap-free or
@@ -30,6 +32,7 @@ public sealed class ConflationEngine
     private readonly SymbolUniverse _universe;
     private readonly SymbolStateTable _states;
     private readonly TickSequencer _sequencer;
+    private readonly TickJournal _journal;
     private readonly SubscriberEntry[][] _entries;
     private readonly object _subscriptionLock = new();
     private ITickObserver[] _observers = [];
@@ -37,19 +40,36 @@ public sealed class ConflationEngine
     private PaddedLong _overflowDrops;
 
     /// <summary>Creates an engine for a universe.</summary>
-    public ConflationEngine(SymbolUniverse universe, EngineSettings? settings = null, TimeProvider? time = null)
+    /// <param name="universe">The symbols.</param>
+    /// <param name="settings">Limits (defaults if null).</param>
+    /// <param name="time">Clock for throttles and the epoch (system clock if null).</param>
+    /// <param name="epoch">
+    /// The epoch of this engine's sequence numbers (see <see cref="Epoch"/>); 0 = a new one from the
+    /// clock (microseconds since the Unix epoch at construction).
+    /// </param>
+    public ConflationEngine(SymbolUniverse universe, EngineSettings? settings = null, TimeProvider? time = null, long epoch = 0)
     {
         _universe = universe;
         Settings = (settings ?? EngineSettings.Default).Validate();
         Time = time ?? TimeProvider.System;
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        Epoch = epoch != 0 ? epoch : Math.Max(1, UnixTime.NowNanos(Time) / 1000);
         _states = new SymbolStateTable(universe.Count);
         _sequencer = new TickSequencer(universe.Count);
+        _journal = new TickJournal(Settings.JournalCapacity);
         _entries = new SubscriberEntry[universe.Count][];
         Array.Fill(_entries, []);
     }
 
     /// <summary>The symbols this engine serves.</summary>
     public SymbolUniverse Universe => _universe;
+
+    /// <summary>
+    /// Identifies this engine's sequence space: per-symbol <c>seq</c> and the global sequence restart
+    /// at 1 with every new engine, and so does the epoch change. A resume is only meaningful within
+    /// one epoch. Positive.
+    /// </summary>
+    public long Epoch { get; }
 
     /// <summary>Limits.</summary>
     public EngineSettings Settings { get; }
@@ -60,10 +80,16 @@ public sealed class ConflationEngine
     /// <summary>Latest state per symbol.</summary>
     public SymbolStateTable States => _states;
 
+    /// <summary>Every published tick, in order, by global sequence.</summary>
+    public TickJournal Journal => _journal;
+
+    /// <summary>Global sequence of the newest published tick (0 before the first).</summary>
+    public long GlobalSequence => _journal.GlobalSequence;
+
     /// <summary>Ticks published so far.</summary>
     public long TicksIn => _ticksIn.ReadVolatile();
 
-    /// <summary>Full-mode subscribers dropped because their queue overflowed.</summary>
+    /// <summary>Full-mode subscribers dropped because the journal lapped them.</summary>
     public long OverflowDrops => _overflowDrops.ReadVolatile();
 
     /// <summary>Number of subscriptions (subscriber x symbol) on a symbol.</summary>
@@ -121,10 +147,12 @@ public sealed class ConflationEngine
         }
 
         _states.Apply(tick);
+        long position = _journal.Append(tick);
         _ticksIn.WriteVolatile(_ticksIn.Value + 1);
 
-        // StoreLoad: the state above must be visible before we read the subscriber array below.
-        // Pairs with the interlocked publish + state read in AddEntry's caller (see remarks).
+        // StoreLoad: the state and journal entry above must be visible before we read the subscriber
+        // array and the full-mode readers' flags below. Pairs with the interlocked publish + state read
+        // in AddEntry's caller, and with the reader's interlocked clear + journal read (see remarks).
         Interlocked.MemoryBarrier();
 
         ITickObserver[] observers = _observers;
@@ -143,7 +171,7 @@ public sealed class ConflationEngine
             }
             else
             {
-                entry.Subscriber.Enqueue(tick, entry.Slot, entry.Generation);
+                entry.Subscriber.NotifyJournal(position);
             }
         }
     }

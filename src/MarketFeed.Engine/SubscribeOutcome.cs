@@ -6,6 +6,9 @@ public enum SubscribeOutcome
     /// <summary>Subscribed (or re-subscribed with new settings).</summary>
     Subscribed,
 
+    /// <summary>Subscribed, continuing right after the sequence the caller asked to resume from (no snapshot).</summary>
+    Recovered,
+
     /// <summary>The subscriber already holds its maximum number of symbols.</summary>
     LimitExceeded,
 

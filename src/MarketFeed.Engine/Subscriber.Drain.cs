@@ -7,8 +7,8 @@ public sealed partial class Subscriber
 {
     /// <summary>
     /// Hands pending updates to <paramref name="sink"/> until it has no room: pending snapshots,
-    /// then the latest state of each dirty conflated symbol (honouring throttles), then queued
-    /// full-mode ticks in order. Call again while <see cref="DrainResult.HasMore"/>.
+    /// then the latest state of each dirty conflated symbol (honouring throttles), then the
+    /// full-mode symbols' ticks from the journal, in order. Call again while <see cref="DrainResult.HasMore"/>.
     /// </summary>
     /// <remarks>
     /// Called by the owner's sender loop only (one thread at a time). Takes the subscriber's lock
@@ -33,7 +33,7 @@ public sealed partial class Subscriber
             long nextDue = long.MaxValue;
             bool more = DrainFullSnapshots(ref sink, ref updates)
                 || DrainConflated(ref sink, now, ref updates, ref nextDue)
-                || DrainQueue(ref sink, ref updates);
+                || DrainJournal(ref sink, ref updates);
             return new DrainResult(updates, more, nextDue, IsOverflowed);
         }
     }
@@ -157,35 +157,5 @@ public sealed partial class Subscriber
         }
 
         return sent;
-    }
-
-    private bool DrainQueue<TSink>(ref TSink sink, ref int updates)
-        where TSink : IUpdateSink, allows ref struct
-    {
-        TickRing? ring = _ring;
-        if (ring is null)
-        {
-            return false;
-        }
-
-        while (sink.HasRoom)
-        {
-            if (!ring.TryDequeue(out QueuedTick queued))
-            {
-                return false;
-            }
-
-            ref Slot s = ref _slots[queued.Slot];
-            if (s.Generation != queued.Generation || s.SymbolId < 0 || queued.Tick.Sequence <= s.Baseline)
-            {
-                continue; // unsubscribed since, or already covered by the snapshot
-            }
-
-            s.Baseline = queued.Tick.Sequence;
-            sink.OnTick(queued.Tick);
-            updates++;
-        }
-
-        return ring.Count > 0;
     }
 }

@@ -5,20 +5,22 @@ namespace MarketFeed.Engine;
 
 /// <summary>
 /// One consumer of an engine (typically one WebSocket connection): the symbols it holds, a dirty
-/// bitmap over its conflated symbols, and a bounded tick queue for its full-mode symbols.
+/// bitmap over its conflated symbols, and a cursor into the engine's <see cref="TickJournal"/> for
+/// its full-mode symbols (see Subscriber.Journal.cs).
 /// </summary>
 /// <remarks>
 /// <para>
 /// Tick path (sequencer thread): <see cref="MarkDirty"/> sets a bit with <c>Interlocked.Or</c> and
-/// wakes the sender only when the bit flips from clear to set; <see cref="Enqueue"/> pushes onto the
-/// SPSC ring or, when it is full, marks the subscriber overflowed. Neither locks nor allocates.
+/// wakes the sender only when the bit flips from clear to set; <see cref="NotifyJournal"/> records
+/// where the first unseen tick for this subscriber sits and wakes the sender, also only on a
+/// clear-to-set flip. Neither locks nor allocates, and neither copies the tick.
 /// </para>
 /// <para>
 /// Control path (any thread, e.g. the connection's receive loop) and the drain (the connection's
 /// sender loop) serialise on a private lock; the tick path never takes it.
 /// Memory: the bitmap is sized once for <see cref="EngineSettings.MaxSymbolsPerSubscriber"/> bits,
-/// the slot table grows with the symbols held, and the ring (allocated on the first full-mode
-/// symbol) holds at most <see cref="EngineSettings.FullQueueCapacity"/> ticks: a fixed ceiling.
+/// the slot table grows with the symbols held, and full mode adds one bit per universe symbol
+/// (allocated on the first full-mode symbol): no per-subscriber tick queue.
 /// </para>
 /// </remarks>
 public sealed partial class Subscriber : IDisposable
@@ -33,7 +35,6 @@ public sealed partial class Subscriber : IDisposable
     private readonly long _timestampFrequency;
     private Slot[] _slots = new Slot[4];
     private int _slotsUsed;
-    private TickRing? _ring;
     private int _overflowed;
     private bool _disposed;
 
@@ -57,18 +58,15 @@ public sealed partial class Subscriber : IDisposable
         }
     }
 
-    /// <summary>True once the full-mode queue overflowed; the owner must drop this subscriber.</summary>
+    /// <summary>True once the journal lapped this subscriber's full-mode reader; the owner must drop it (4001).</summary>
     public bool IsOverflowed => Volatile.Read(ref _overflowed) != 0;
-
-    /// <summary>Ticks waiting in the full-mode queue.</summary>
-    public int QueueDepth => Volatile.Read(ref _ring)?.Count ?? 0;
 
     /// <summary>True while anything is waiting to be drained (dirty symbols, queued ticks or snapshots).</summary>
     public bool HasPendingWork
     {
         get
         {
-            if (QueueDepth > 0)
+            if (HasJournalWork)
             {
                 return true;
             }
@@ -100,9 +98,6 @@ public sealed partial class Subscriber : IDisposable
         }
     }
 
-    /// <summary>Capacity of the full-mode queue (the configured ceiling).</summary>
-    public int QueueCapacity => _engine.Settings.FullQueueCapacity;
-
     /// <summary>
     /// Subscribes to a symbol, or replaces the existing subscription of that symbol. The next drain
     /// delivers a snapshot (if <paramref name="snapshot"/>) and then updates.
@@ -111,7 +106,14 @@ public sealed partial class Subscriber : IDisposable
     /// <param name="mode">Conflated or full.</param>
     /// <param name="maxUpdatesPerSecond">Throttle for conflated mode; 0 = none.</param>
     /// <param name="snapshot">Whether to deliver a snapshot first.</param>
-    public SubscribeOutcome Subscribe(int symbolId, DeliveryMode mode, int maxUpdatesPerSecond = 0, bool snapshot = true)
+    /// <param name="resumeAfter">
+    /// The last sequence number of this symbol the client holds (from this engine's epoch), or -1.
+    /// If the engine can continue right after it, the outcome is <see cref="SubscribeOutcome.Recovered"/>
+    /// and no snapshot is sent: in full mode every tick after it (from the journal) and then live, in
+    /// conflated mode the latest quote and/or trade newer than it. Otherwise a snapshot is sent
+    /// (whatever <paramref name="snapshot"/> says) and the outcome is <see cref="SubscribeOutcome.Subscribed"/>.
+    /// </param>
+    public SubscribeOutcome Subscribe(int symbolId, DeliveryMode mode, int maxUpdatesPerSecond = 0, bool snapshot = true, long resumeAfter = -1)
     {
         if ((uint)symbolId >= (uint)_engine.Universe.Count)
         {
@@ -148,17 +150,31 @@ public sealed partial class Subscriber : IDisposable
             s.SnapshotPending = snapshot;
             _slotBySymbol[symbolId] = slot;
 
-            if (mode == DeliveryMode.Full && _ring is null)
+            if (mode == DeliveryMode.Full)
             {
-                Volatile.Write(ref _ring, new TickRing(_engine.Settings.FullQueueCapacity));
+                // Before the entry is published and the state read: see Subscriber.Journal.cs.
+                AddFullSymbol(symbolId);
             }
 
-            _engine.AddEntry(symbolId, new SubscriberEntry(this, slot, s.Generation, mode));
+            _engine.AddEntry(symbolId, new SubscriberEntry(this, slot, mode));
+
+            // After publishing the entry (full fence): what the state does not hold reaches the subscriber.
+            _engine.States.Read(symbolId, out MarketSnapshot state);
+            if (resumeAfter >= 0)
+            {
+                snapshot = true; // unless recovered below
+            }
 
             if (mode == DeliveryMode.Full)
             {
-                // After publishing the entry (full fence): every tick after this snapshot is queued.
-                _engine.States.Read(symbolId, out MarketSnapshot state);
+                if (resumeAfter >= 0 && TryFindResumePosition(symbolId, resumeAfter, state.Sequence, out long start, out long head))
+                {
+                    s.Baseline = resumeAfter;
+                    RewindCursor(start, head);
+                    _signal.Set();
+                    return SubscribeOutcome.Recovered;
+                }
+
                 s.Baseline = state.Sequence;
                 if (snapshot)
                 {
@@ -166,12 +182,21 @@ public sealed partial class Subscriber : IDisposable
                 }
 
                 _signal.Set();
-            }
-            else
-            {
-                MarkDirty(slot);
+                return SubscribeOutcome.Subscribed;
             }
 
+            if (resumeAfter >= 0 && resumeAfter <= state.Sequence)
+            {
+                // The latest quote and trade newer than what the client holds, as updates.
+                s.SnapshotPending = false;
+                s.LastQuoteSequence = resumeAfter;
+                s.LastTradeSequence = resumeAfter;
+                MarkDirty(slot);
+                return SubscribeOutcome.Recovered;
+            }
+
+            s.SnapshotPending = snapshot;
+            MarkDirty(slot);
             return SubscribeOutcome.Subscribed;
         }
     }
@@ -218,6 +243,7 @@ public sealed partial class Subscriber : IDisposable
                 _slots[slot].Generation++;
             }
 
+            ClearFullSymbols();
             _slotBySymbol.Clear();
             _pendingFullSnapshots.Clear();
         }
@@ -243,36 +269,6 @@ public sealed partial class Subscriber : IDisposable
         }
     }
 
-    /// <summary>Tick path: queues a tick for a full-mode slot; on overflow marks the subscriber dropped.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void Enqueue(in Tick tick, int slot, int generation)
-    {
-        if (_overflowed != 0)
-        {
-            return;
-        }
-
-        // The entry was published after the ring (release), so the ring is visible here.
-        if (!_ring!.TryEnqueue(tick, slot, generation))
-        {
-            MarkOverflowed();
-            return;
-        }
-
-        _signal.Set();
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void MarkOverflowed()
-    {
-        if (Interlocked.Exchange(ref _overflowed, 1) == 0)
-        {
-            _engine.CountOverflowDrop();
-        }
-
-        _signal.Set();
-    }
-
     private int AllocateSlot()
     {
         if (_freeSlots.TryPop(out int slot))
@@ -295,6 +291,11 @@ public sealed partial class Subscriber : IDisposable
         _engine.RemoveEntry(symbolId, this, slot);
         _slotBySymbol.Remove(symbolId);
         ref Slot s = ref _slots[slot];
+        if (s.Mode == DeliveryMode.Full)
+        {
+            RemoveFullSymbol(symbolId);
+        }
+
         s.SymbolId = -1;
         s.Generation++;
         Interlocked.And(ref _dirty[slot >> 6], ~(1L << (slot & 63)));

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using MarketFeed.Core;
+using MarketFeed.Core.Concurrency;
 
 namespace MarketFeed.Engine;
 
@@ -11,9 +11,8 @@ namespace MarketFeed.Engine;
 /// </summary>
 /// <remarks>
 /// <see cref="Apply"/> must only be called by the single sequencer thread. <see cref="Read"/> may be
-/// called by any thread at any time and never blocks the writer. On x86/x64 stores are not
-/// reordered with stores and loads not with loads, so the store-store and load-load fences a weak
-/// memory model needs are compiled out (<see cref="X86Base.IsSupported"/> is a JIT constant).
+/// called by any thread at any time and never blocks the writer. Fences and orderings follow the
+/// project's one <see cref="Seqlock"/> convention.
 /// </remarks>
 public sealed class SymbolStateTable
 {
@@ -37,30 +36,18 @@ public sealed class SymbolStateTable
     public void Apply(in Tick tick)
     {
         ref Cell cell = ref _cells[tick.SymbolId];
-        long version = cell.Version;
-        Volatile.Write(ref cell.Version, version + 1);
-        if (!X86Base.IsSupported)
-        {
-            Interlocked.MemoryBarrier(); // odd version visible before the data it guards
-        }
-
+        long version = Seqlock.BeginWrite(ref cell.Version);
         cell.State.Apply(tick);
-        Volatile.Write(ref cell.Version, version + 2);
+        Seqlock.EndWrite(ref cell.Version, version);
     }
 
     /// <summary>Replaces a symbol's whole state (e.g. the position a replay starts or seeks to). Sequencer thread only.</summary>
     public void Set(in MarketSnapshot state)
     {
         ref Cell cell = ref _cells[state.SymbolId];
-        long version = cell.Version;
-        Volatile.Write(ref cell.Version, version + 1);
-        if (!X86Base.IsSupported)
-        {
-            Interlocked.MemoryBarrier();
-        }
-
+        long version = Seqlock.BeginWrite(ref cell.Version);
         cell.State = state;
-        Volatile.Write(ref cell.Version, version + 2);
+        Seqlock.EndWrite(ref cell.Version, version);
     }
 
     /// <summary>Copies the latest state of a symbol; consistent (never torn). Any thread.</summary>
@@ -74,12 +61,7 @@ public sealed class SymbolStateTable
             if ((before & 1) == 0)
             {
                 snapshot = cell.State;
-                if (!X86Base.IsSupported)
-                {
-                    Interlocked.MemoryBarrier(); // data loads complete before the version re-read
-                }
-
-                if (Volatile.Read(ref cell.Version) == before)
+                if (Seqlock.Validate(ref cell.Version, before))
                 {
                     return;
                 }

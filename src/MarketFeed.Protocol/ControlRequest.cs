@@ -27,6 +27,12 @@ public sealed class ControlRequest
     /// <summary>Whether snapshots are wanted on subscribe (default true).</summary>
     public bool Snapshot { get; init; } = true;
 
+    /// <summary>Subscribe with resume: the server epoch the <see cref="Resume"/> sequences come from (its welcome's <c>epoch</c>).</summary>
+    public long? Epoch { get; init; }
+
+    /// <summary>Subscribe with resume: per symbol name, the last <c>seq</c> the client holds.</summary>
+    public IReadOnlyDictionary<string, long>? Resume { get; init; }
+
     /// <summary>Client time (ping) or seek target (replay.seek), ns since the epoch.</summary>
     public long? Time { get; init; }
 

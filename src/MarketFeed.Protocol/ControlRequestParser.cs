@@ -131,6 +131,8 @@ public static class ControlRequestParser
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
                 SkipDamage = f.TryGetValue("skipDamage", out object? skip) && skip is not null && (skip is bool sd ? sd : throw Bad("'skipDamage' must be a boolean")),
+                Epoch = OptionalLong(f, "epoch"),
+                Resume = Resume(f),
                 Symbol = OptionalString(f, "symbol"),
                 Interval = OptionalString(f, "interval"),
                 Last = OptionalLong(f, "last") is { } last ? (last is >= 1 and <= int.MaxValue ? (int)last : throw Bad("'last' must be a positive integer")) : null,
@@ -187,6 +189,33 @@ public static class ControlRequestParser
         }
 
         return DeliveryModeNames.TryParse(text, out var mode) ? mode : throw Bad($"'mode' must be \"conflated\" or \"full\", not \"{text}\"");
+    }
+
+    private static Dictionary<string, long>? Resume(Dictionary<string, object?> f)
+    {
+        if (!f.TryGetValue("resume", out object? value) || value is null)
+        {
+            return null;
+        }
+
+        const string Shape = "'resume' must be an array of [symbol, lastSeq] pairs";
+        if (value is not List<object?> pairs)
+        {
+            throw Bad(Shape);
+        }
+
+        var resume = new Dictionary<string, long>(pairs.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (object? item in pairs)
+        {
+            if (item is not List<object?> { Count: 2 } pair || pair[0] is not string name || pair[1] is not long seq || seq < 0)
+            {
+                throw Bad(Shape + " (seq >= 0)");
+            }
+
+            resume[name] = seq;
+        }
+
+        return resume;
     }
 
     private static int? Throttle(Dictionary<string, object?> f)

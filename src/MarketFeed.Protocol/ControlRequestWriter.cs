@@ -35,6 +35,12 @@ public static class ControlRequestWriter
             fields.Add(("snapshot", false));
         }
 
+        AddLong(fields, "epoch", request.Epoch);
+        if (request.Resume is not null)
+        {
+            fields.Add(("resume", request.Resume));
+        }
+
         AddLong(fields, "time", request.Time);
         AddString(fields, "match", request.Match);
         AddString(fields, "dataset", request.Dataset);
@@ -73,6 +79,16 @@ public static class ControlRequestWriter
                         foreach (string item in list)
                         {
                             writer.Write(item);
+                        }
+
+                        break;
+                    case IReadOnlyDictionary<string, long> resume:
+                        writer.WriteArrayHeader(resume.Count);
+                        foreach (var (symbol, seq) in resume)
+                        {
+                            writer.WriteArrayHeader(2);
+                            writer.Write(symbol);
+                            writer.Write(seq);
                         }
 
                         break;

@@ -128,8 +128,20 @@ public static class FrameDecoder
                 long id = reader.ReadInt64();
                 DeliveryMode mode = DeliveryModeNames.TryParse(reader.ReadString(), out var m) ? m : default; // an unknown mode name decodes as the default
                 int throttle = reader.ReadInt32();
-                message = new SubscribeAckMessage(id, mode, throttle, ReadSymbolRefs(ref reader));
-                used = 5;
+                List<SymbolRef> refs = ReadSymbolRefs(ref reader);
+                List<bool>? recovered = null;
+                if (fields >= 6)
+                {
+                    int n = reader.ReadArrayHeader();
+                    recovered = new List<bool>(n);
+                    for (int i = 0; i < n; i++)
+                    {
+                        recovered.Add(reader.ReadBoolean());
+                    }
+                }
+
+                message = new SubscribeAckMessage(id, mode, throttle, refs) { Recovered = recovered };
+                used = fields >= 6 ? 6 : 5;
                 break;
             }
 

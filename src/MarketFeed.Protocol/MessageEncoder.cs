@@ -124,14 +124,28 @@ public static class MessageEncoder
     }
 
     /// <summary>Writes a subscribe ack.</summary>
-    public static void WriteSubscribeAck(ref MessagePackWriter writer, long requestId, DeliveryMode mode, int throttle, IReadOnlyList<SymbolInfo> symbols)
+    /// <param name="writer">Target.</param>
+    /// <param name="requestId">The subscribe's id.</param>
+    /// <param name="mode">Granted mode.</param>
+    /// <param name="throttle">Granted throttle.</param>
+    /// <param name="symbols">Symbols now subscribed by the request.</param>
+    /// <param name="recovered">For a subscribe that asked to resume: per entry of <paramref name="symbols"/>, whether it continues without a snapshot (a sixth field); null otherwise.</param>
+    public static void WriteSubscribeAck(ref MessagePackWriter writer, long requestId, DeliveryMode mode, int throttle, IReadOnlyList<SymbolInfo> symbols, IReadOnlyList<bool>? recovered = null)
     {
-        writer.WriteArrayHeader(5);
+        writer.WriteArrayHeader(recovered is null ? 5 : 6);
         writer.Write((int)MessageKind.SubscribeAck);
         writer.Write(requestId);
         writer.Write(mode.Name());
         writer.Write(throttle);
         WriteSymbolRefs(ref writer, symbols);
+        if (recovered is not null)
+        {
+            writer.WriteArrayHeader(recovered.Count);
+            foreach (bool r in recovered)
+            {
+                writer.Write(r);
+            }
+        }
     }
 
     /// <summary>Writes an unsubscribe ack.</summary>

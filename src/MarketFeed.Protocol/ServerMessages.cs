@@ -23,7 +23,11 @@ public sealed record TradeMessage(int SymbolId, long Sequence, long Timestamp, l
 }
 
 /// <summary>Subscribe ack (3).</summary>
-public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int Throttle, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.SubscribeAck);
+public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int Throttle, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.SubscribeAck)
+{
+    /// <summary>For a subscribe that asked to resume: per entry of <see cref="Symbols"/>, whether it continues without a snapshot; else null.</summary>
+    public IReadOnlyList<bool>? Recovered { get; init; }
+}
 
 /// <summary>Snapshot (4).</summary>
 public sealed record SnapshotMessage(MarketSnapshot State) : ServerMessage(MessageKind.Snapshot);

@@ -104,7 +104,7 @@ public sealed class FeedEndToEndTests
         // SendStallWatchTests; this test proves the wiring on a real socket: the staller goes after the
         // timeout and within seconds, the healthy full-mode reader is untouched and gap-free.
         const int timeoutMs = 3000;
-        await using var server = await FeedServer.StartAsync("--rate", "20000", $"--Feed:SlowConsumerTimeoutMs={timeoutMs}", "--Feed:FullQueueCapacity=1048576");
+        await using var server = await FeedServer.StartAsync("--rate", "20000", $"--Feed:SlowConsumerTimeoutMs={timeoutMs}", "--Feed:JournalCapacity=1048576");
         var all = server.Get<FeedRuntime>().Universe.Symbols.Select(s => s.Name).ToArray();
         var ct = Timeout(60);
         await using var stalled = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
@@ -155,7 +155,7 @@ public sealed class FeedEndToEndTests
     [Fact]
     public async Task FullModeOverflow_ClosesWithSlowConsumerCode_AfterGapFreeData()
     {
-        await using var server = await FeedServer.StartAsync("--rate", "50000", "--Feed:FullQueueCapacity=256", "--Feed:SlowConsumerTimeoutMs=60000");
+        await using var server = await FeedServer.StartAsync("--rate", "50000", "--Feed:JournalCapacity=256", "--Feed:SlowConsumerTimeoutMs=60000");
         var all = server.Get<FeedRuntime>().Universe.Symbols.Select(s => s.Name).ToArray();
         var engine = server.Get<FeedRuntime>().Engine;
         var ct = Timeout(60);

@@ -32,6 +32,6 @@ public sealed class NodeClientTests(ITestOutputHelper output)
         output.WriteLine(await stdout);
         output.WriteLine(await stderr);
         Assert.Equal(0, process.ExitCode);
-        Assert.Contains("pass 3", await stdout, StringComparison.Ordinal);
+        Assert.Contains("pass 4", await stdout, StringComparison.Ordinal);
     }
 }

@@ -135,3 +135,62 @@ test('conflated mode: sequence never goes backwards, cumulative volume never dec
     c.ws.terminate();
   }
 });
+
+test('resume after a cut: epoch from the welcome, [symbol, lastSeq] pairs, recovered flags, exactly the missed ticks', { skip: !url }, async () => {
+  const symbols = ['AAPL', 'MSFT', 'NVDA'];
+  const last = new Map(); // symbol name -> last seq held (BigInt)
+  let epoch;
+  let names;
+  const first = await connect();
+  try {
+    const welcome = await first.next();
+    epoch = welcome[2].epoch;
+    assert.ok(big(epoch) > 0n, 'welcome carries a positive epoch');
+    first.ws.send(JSON.stringify({ op: 'subscribe', id: 1, symbols, mode: 'full' }));
+    let m;
+    do { m = await first.next(); } while (m[0] !== 3);
+    names = new Map(m[4].map(([sym, id]) => [num(id), sym]));
+    let updates = 0;
+    while (updates < 2000) {
+      m = await first.next();
+      if (m[0] === 4) last.set(names.get(num(m[1])), big(m[2]));
+      if (m[0] === 1 || m[0] === 2) {
+        const sym = names.get(num(m[1]));
+        assert.equal(big(m[2]), last.get(sym) + 1n);
+        last.set(sym, big(m[2]));
+        updates++;
+      }
+    }
+  } finally {
+    first.ws.terminate(); // a cut, not a close
+  }
+
+  const second = await connect();
+  try {
+    const welcome = await second.next();
+    assert.equal(big(welcome[2].epoch), big(epoch), 'same server, same epoch');
+    // MessagePack control message: seq numbers and the epoch as int64.
+    second.ws.send(encode({
+      op: 'subscribe', id: 2, symbols, mode: 'full', epoch: big(epoch),
+      resume: symbols.map((s) => [s, last.get(s)]),
+    }, { useBigInt64: true }));
+    let m;
+    do { m = await second.next(); } while (m[0] !== 3);
+    assert.equal(num(m[1]), 2);
+    assert.deepEqual(m[5], [true, true, true], 'sixth ack field: recovered per symbol');
+    names = new Map(m[4].map(([sym, id]) => [num(id), sym]));
+    let updates = 0;
+    while (updates < 2000) {
+      m = await second.next();
+      assert.notEqual(m[0], 4, 'no snapshot for a recovered symbol');
+      if (m[0] === 1 || m[0] === 2) {
+        const sym = names.get(num(m[1]));
+        assert.equal(big(m[2]), last.get(sym) + 1n, `resumed ${sym} must continue at lastSeq + 1`);
+        last.set(sym, big(m[2]));
+        updates++;
+      }
+    }
+  } finally {
+    second.ws.terminate();
+  }
+});

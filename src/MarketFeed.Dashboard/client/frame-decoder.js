@@ -54,7 +54,8 @@ export function decodeMessage(m) {
         flags: num(m[9] ?? 0),
       };
     case MessageKind.SUBSCRIBE_ACK:
-      return { kind: 'subscribeAck', requestId: num(m[1]), mode: m[2], throttle: num(m[3]), symbols: symbolRefs(m[4]) };
+      // m[5], only after a subscribe with `resume`: per symbol, recovered without a snapshot (section 7.1).
+      return { kind: 'subscribeAck', requestId: num(m[1]), mode: m[2], throttle: num(m[3]), symbols: symbolRefs(m[4]), recovered: Array.isArray(m[5]) ? m[5].map(Boolean) : null };
     case MessageKind.SNAPSHOT:
       return {
         kind: 'snapshot', symbolId: num(m[1]), seq: num(m[2]),

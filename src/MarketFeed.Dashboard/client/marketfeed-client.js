@@ -46,6 +46,7 @@ export class MarketFeedError extends Error {
  * @property {number} [requestTimeoutMs=10000] max wait for a reply to a request
  * @property {number} [pingIntervalMs=5000] automatic ping period while live, for RTT (0 = off)
  * @property {boolean} [resubscribeOnGap=true] resubscribe a full-mode symbol when a gap is seen
+ * @property {boolean} [resume=true] after a reconnect, resume each symbol from its last seq (protocol section 7.1); the 'resumed' event says which were recovered
  * @property {boolean} [reconnectOnPolicyClose=false] also reconnect after 1003/1008/1009
  */
 
@@ -82,6 +83,8 @@ export class MarketFeedClient extends Emitter {
   #streams = new Map();
   /** Live symbol name -> stream. */
   #liveByName = new Map();
+  /** Live streams of the lost connection (by name) until the reconnect's acks say whether they resume. */
+  #resumable = new Map();
   /** Active replays: replayId -> info. */
   #replays = new Map();
   /** requestId -> {op, resolve, reject, timer, errors, sentAt} */
@@ -94,6 +97,8 @@ export class MarketFeedClient extends Emitter {
   #repairing = new Set();
   #welcomeWaiters = [];
   #welcome = null;
+  /** Epoch of the connection the cached sequences come from (from its welcome); null unknown. */
+  #epoch = null;
   /** Symbols whose subscribe() call waits for the connection and will send them itself. */
   #deferred = new Set();
 
@@ -109,7 +114,7 @@ export class MarketFeedClient extends Emitter {
     super();
     this.#opts = {
       reconnect: true, heartbeatMisses: 3, connectTimeoutMs: 10000, requestTimeoutMs: 10000,
-      pingIntervalMs: 5000, resubscribeOnGap: true, reconnectOnPolicyClose: false, backoff: {},
+      pingIntervalMs: 5000, resubscribeOnGap: true, resume: true, reconnectOnPolicyClose: false, backoff: {},
       ...options,
     };
     this.#opts.url ??= defaultUrl();
@@ -361,6 +366,8 @@ export class MarketFeedClient extends Emitter {
       this.emit('replay-end', { requestId: 0, replayId: info.replayId, reason: 'disconnected', ticksSent: 0 });
     }
     this.#replays.clear();
+    // The live streams' books and sequence trackers, kept for the resume after the reconnect.
+    this.#resumable = this.#opts.resume ? new Map(this.#liveByName) : new Map();
     this.#streams.clear();
     this.#liveByName.clear();
     this.#repairing.clear();
@@ -400,7 +407,9 @@ export class MarketFeedClient extends Emitter {
       this.#pingTimer = setInterval(() => { this.ping().catch(() => {}); }, this.#opts.pingIntervalMs);
     }
     this.#setState('live');
-    this.#resubscribeAll();
+    const resumeEpoch = this.#epoch;
+    this.#epoch = details.epoch ?? null;
+    this.#resubscribeAll(resumeEpoch);
     const waiters = this.#welcomeWaiters;
     this.#welcomeWaiters = [];
     for (const w of waiters) w.resolve(details);
@@ -415,17 +424,24 @@ export class MarketFeedClient extends Emitter {
     }
   }
 
-  #resubscribeAll() {
+  #resubscribeAll(resumeEpoch) {
     const groups = new Map();
     for (const [symbol, s] of this.#wanted) {
       if (this.#deferred.has(symbol)) continue;
       const key = `${s.mode}/${s.throttle}`;
-      if (!groups.has(key)) groups.set(key, { ...s, symbols: [] });
-      groups.get(key).symbols.push(symbol);
+      if (!groups.has(key)) groups.set(key, { ...s, symbols: [], resume: [] });
+      const g = groups.get(key);
+      g.symbols.push(symbol);
+      // Resume from the last seq seen (protocol section 7.1); the ack says which symbols were recovered.
+      const held = this.#resumable.get(symbol);
+      if (this.#opts.resume && resumeEpoch != null && held && held.replayId === null && held.tracker.lastSeq > 0) {
+        g.resume.push([symbol, held.tracker.lastSeq]);
+      }
     }
     for (const g of groups.values()) {
-      this.#request('subscribe', { symbols: g.symbols, mode: g.mode, throttle: g.throttle, snapshot: true })
-        .catch((err) => this.emit('error', err));
+      const request = { symbols: g.symbols, mode: g.mode, throttle: g.throttle, snapshot: true };
+      if (g.resume.length > 0) Object.assign(request, { epoch: resumeEpoch, resume: g.resume });
+      this.#request('subscribe', request).catch((err) => this.emit('error', err));
     }
   }
 
@@ -574,11 +590,26 @@ export class MarketFeedClient extends Emitter {
   }
 
   #onSubscribeAck(m) {
-    for (const ref of m.symbols) {
+    const recovered = [];
+    const notRecovered = [];
+    m.symbols.forEach((ref, i) => {
       const stream = new SymbolStream(ref, { mode: m.mode, throttle: m.throttle });
+      const held = this.#resumable.get(ref.symbol);
+      this.#resumable.delete(ref.symbol);
+      if (m.recovered && m.recovered[i] && held && held.mode === m.mode) {
+        // Recovered: no snapshot comes; the book and the sequence check carry on across the cut.
+        stream.tracker = held.tracker;
+        stream.rawCumVolume = held.rawCumVolume;
+        stream.rawTradeCount = held.rawTradeCount;
+        stream.book = { ...held.book, symbolId: ref.symbolId };
+        recovered.push(ref.symbol);
+      } else if (m.recovered) {
+        notRecovered.push(ref.symbol);
+      }
       this.#streams.set(ref.symbolId, stream);
       this.#liveByName.set(ref.symbol, stream);
-    }
+    });
+    if (m.recovered) this.emit('resumed', { requestId: m.requestId, recovered, notRecovered });
     const p = this.#pending.get(m.requestId);
     const result = { requestId: m.requestId, mode: m.mode, throttle: m.throttle, symbols: m.symbols, errors: p ? p.errors : [] };
     this.#settle(m.requestId, result);

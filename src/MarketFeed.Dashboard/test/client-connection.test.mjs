@@ -202,3 +202,57 @@ test('unsubscribe stops updates and is not renewed after reconnect', async () =>
   assert.deepEqual(client.subscriptions().map((s) => s.symbol), ['GOOGL']);
   client.close();
 });
+
+test('reconnect resumes: exactly the missed full-mode ticks, no snapshot, a resumed event', async () => {
+  const keeper = newClient(); // keeps ETHUSDT ticking on the server while the client under test is away
+  await keeper.connect();
+  await keeper.subscribe('ETHUSDT', { mode: 'full' });
+  const client = newClient();
+  const welcome = await client.connect();
+  await client.subscribe('ETHUSDT', { mode: 'full' });
+  const seqs = [];
+  let snapshots = 0;
+  const gaps = [];
+  client.on('quote', (e) => { if (e.symbol === 'ETHUSDT') seqs.push(Number(e.seq)); });
+  client.on('trade', (e) => { if (e.symbol === 'ETHUSDT') seqs.push(Number(e.seq)); });
+  client.on('snapshot', (e) => { if (e.symbol === 'ETHUSDT') snapshots++; });
+  client.on('gap', (g) => gaps.push(g));
+  await until(() => seqs.length >= 5, 5000, 'ticks before the cut');
+  snapshots = 0;
+  const resumed = nextEvent(client, 'resumed');
+  const controlsBefore = server.controls.length;
+  server.connections.find((ws) => ws.connectionId === welcome.connectionId).terminate(); // TCP cut
+  const cutAt = seqs.length;
+  const r = await resumed;
+  assert.deepEqual(r.recovered, ['ETHUSDT']);
+  assert.deepEqual(r.notRecovered, []);
+  const resub = server.controls.slice(controlsBefore).find((c) => c.message.op === 'subscribe').message;
+  assert.equal(Number(resub.epoch), 1);
+  assert.deepEqual(resub.resume.map(([n, q]) => [n, Number(q)]), [['ETHUSDT', seqs[cutAt - 1]]]);
+  await until(() => seqs.length >= cutAt + 10, 5000, 'ticks after the resume');
+  assert.equal(snapshots, 0);
+  assert.deepEqual(gaps, []);
+  for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1, `seq ${seqs[i - 1]} then ${seqs[i]}`);
+  client.close();
+  keeper.close();
+});
+
+test('reconnect to a server with another epoch: not recovered, snapshot', async () => {
+  const client = newClient();
+  const welcome = await client.connect();
+  await client.subscribe('SOLUSDT', { mode: 'full' });
+  await nextEvent(client, 'quote', (e) => e.symbol === 'SOLUSDT');
+  const resumed = nextEvent(client, 'resumed');
+  const snapshot = nextEvent(client, 'snapshot', (e) => e.symbol === 'SOLUSDT');
+  server.epoch = 2;
+  try {
+    server.connections.find((ws) => ws.connectionId === welcome.connectionId).terminate();
+    const r = await resumed;
+    assert.deepEqual(r.recovered, []);
+    assert.deepEqual(r.notRecovered, ['SOLUSDT']);
+    await snapshot;
+  } finally {
+    server.epoch = 1;
+    client.close();
+  }
+});

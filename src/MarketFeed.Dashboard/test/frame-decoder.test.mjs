@@ -31,6 +31,7 @@ test('subscribe ack', () => {
       { symbol: 'AAPL', symbolId: 0, priceDecimals: 4, sizeDecimals: 0 },
       { symbol: 'BTCUSDT', symbolId: 7, priceDecimals: 2, sizeDecimals: 3 },
     ],
+    recovered: null, // only after a subscribe with `resume` (a sixth field)
   });
 });
 

@@ -1,4 +1,5 @@
 using MarketFeed.Core;
+using MarketFeed.Engine;
 using MarketFeed.Gateway.Auth;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
@@ -143,11 +144,21 @@ internal sealed partial class Connection
 
             ReplyUnknownSymbolsLocked(request.Id, ref unknown);
             ReplyForbiddenSymbolsLocked(request.Id, ref forbidden);
-            EnqueueLocked((request.Id, mode, throttle, accepted), static (ref w, s) => MessageEncoder.WriteSubscribeAck(ref w, s.Id, s.mode, s.throttle, s.accepted));
-            foreach (int id in ids)
+
+            // A resume counts only within the engine's epoch; otherwise every symbol gets a snapshot.
+            IReadOnlyDictionary<string, long>? resume = request.Resume;
+            bool sameEpoch = resume is not null && request.Epoch == _runtime.Engine.Epoch;
+            List<bool>? recovered = resume is null ? null : new List<bool>(ids.Count);
+            for (int i = 0; i < ids.Count; i++)
             {
-                _live.Subscribe(id, mode, throttle, request.Snapshot);
+                long resumeAfter = sameEpoch && resume!.TryGetValue(accepted[i].Name, out long last) ? last : -1;
+                bool snapshot = request.Snapshot || resume?.ContainsKey(accepted[i].Name) == true;
+                SubscribeOutcome outcome = _live.Subscribe(ids[i], mode, throttle, snapshot, resumeAfter);
+                recovered?.Add(outcome == SubscribeOutcome.Recovered);
             }
+
+            // Under the same lock as the subscriptions: the sender frames this ack before their data.
+            EnqueueLocked((request.Id, mode, throttle, accepted, recovered), static (ref w, s) => MessageEncoder.WriteSubscribeAck(ref w, s.Id, s.mode, s.throttle, s.accepted, s.recovered));
         }
 
         _signal.Set();
@@ -272,10 +283,11 @@ internal sealed partial class Connection
             new("server", "MarketFeed"),
             new("protocol", 1),
             new("connectionId", Id),
+            new("epoch", _runtime.Engine.Epoch),
             new("heartbeatMs", _options.HeartbeatIntervalMs),
             new("maxSymbolsPerConnection", Identity.Entitlements.MaxSubscriptions > 0 ? Math.Min(Identity.Entitlements.MaxSubscriptions, _options.MaxSymbolsPerConnection) : _options.MaxSymbolsPerConnection),
             new("maxControlMessageBytes", _options.MaxControlMessageBytes),
-            new("fullQueueCapacity", _live.QueueCapacity),
+            new("fullQueueCapacity", _live.JournalCapacity),
             new("slowConsumerTimeoutMs", _options.SlowConsumerTimeoutMs),
             new("controlMessagesPerSecond", _options.ControlMessagesPerSecond),
             new("controlMessageBurst", _options.ControlMessageBurst),

@@ -192,7 +192,11 @@ internal sealed partial class Connection
         PolicyClose(CloseCodes.PolicyViolation, $"queued bytes over {ceiling}");
     }
 
-    /// <summary>Estimated bytes queued for this connection: replies, pending full-mode snapshots and queued ticks.</summary>
+    /// <summary>
+    /// Estimated bytes queued for this connection: replies and pending full-mode snapshots. Full-mode
+    /// ticks are not queued per connection any more: a reader is a cursor into the shared journal, and
+    /// one that falls a journal behind is closed with 4001.
+    /// </summary>
     internal long QueuedBytes()
     {
         long replies;
@@ -201,9 +205,7 @@ internal sealed partial class Connection
             replies = _outboxBytes;
         }
 
-        return replies
-            + ((long)_live.PendingSnapshotCount * EstimatedSnapshotBytes)
-            + ((long)_live.QueueDepth * EstimatedTickBytes);
+        return replies + ((long)_live.PendingSnapshotCount * EstimatedSnapshotBytes);
     }
 
     private void PolicyClose(int code, string reason)

@@ -136,8 +136,8 @@ internal sealed partial class Connection
 
     private void CheckLag()
     {
-        int depth = _live.QueueDepth;
-        int capacity = _live.QueueCapacity;
+        long depth = _live.JournalLag;
+        int capacity = _live.JournalCapacity;
         bool lagging = depth > capacity / 2;
         if (lagging == _lagging)
         {
@@ -173,7 +173,7 @@ internal sealed partial class Connection
     {
         if (Interlocked.CompareExchange(ref _closeCode, CloseCodes.SlowConsumerOverflow, 0) == 0)
         {
-            _closeReason = "slow consumer: full-mode queue overflow";
+            _closeReason = "slow consumer: full-mode reader lapped by the journal";
             _metrics.Dropped(CloseCodes.SlowConsumerOverflow);
             ServerLog.SlowConsumerDropped(_logger, Id, CloseCodes.SlowConsumerOverflow, _closeReason);
         }

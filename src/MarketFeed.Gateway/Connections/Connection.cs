@@ -73,8 +73,8 @@ internal sealed partial class Connection : IDisposable
     /// <summary>The live feed this connection belongs to.</summary>
     public FeedRuntime Runtime => _runtime;
 
-    /// <summary>Full-mode queue depth (for metrics).</summary>
-    public int QueueDepth => _live.QueueDepth;
+    /// <summary>How far the full-mode reader is behind the journal head, in ticks (for metrics).</summary>
+    public long QueueDepth => _live.JournalLag;
 
     /// <summary>Runs the connection until it closes. Never throws.</summary>
     public async Task RunAsync(string? remote)
@@ -152,6 +152,9 @@ internal sealed partial class Connection : IDisposable
         }
     }
 
+    /// <summary>Cuts the TCP connection at once (no close frame); the loops then end as for a vanished peer.</summary>
+    public void Abort() => _socket.Abort();
+
     /// <summary>Asks the connection to close with a code; the sender sends the close frame. First code wins.</summary>
     public void RequestClose(int code, string reason)
     {
@@ -168,6 +171,14 @@ internal sealed partial class Connection : IDisposable
     /// </summary>
     public bool CheckStalled(long now)
     {
+        if (_live.CheckLapped())
+        {
+            // Found while a send is pending (the sender finds it itself otherwise): the data already
+            // in flight is gap-free, then the sender closes with 4001 once the socket takes it.
+            DropOverflowed();
+            _signal.Set();
+        }
+
         long started = Volatile.Read(ref _sendStartedTimestamp);
         WarnIfSendLags(started, now);
         if (!_stallWatch.Observe(started, now, TimeSpan.FromMilliseconds(_options.SlowConsumerTimeoutMs), _time))
@@ -221,8 +232,8 @@ internal sealed partial class Connection : IDisposable
         new("reason", "send"),
         new("sendPendingMs", (long)pending.TotalMilliseconds),
         new("slowConsumerTimeoutMs", _options.SlowConsumerTimeoutMs),
-        new("queueDepth", _live.QueueDepth),
-        new("queueCapacity", _live.QueueCapacity),
+        new("queueDepth", _live.JournalLag),
+        new("queueCapacity", _live.JournalCapacity),
     ]);
 
     /// <summary>

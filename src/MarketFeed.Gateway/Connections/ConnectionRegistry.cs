@@ -46,7 +46,7 @@ internal sealed class ConnectionRegistry : IDisposable
     /// <summary>True once shutdown began; new connections are refused.</summary>
     public bool IsShuttingDown => Volatile.Read(ref _shuttingDown) != 0;
 
-    /// <summary>Deepest full-mode queue over all connections.</summary>
+    /// <summary>Largest full-mode journal lag over all connections.</summary>
     public long MaxQueueDepth()
     {
         long max = 0;
@@ -138,6 +138,15 @@ internal sealed class ConnectionRegistry : IDisposable
         foreach (var c in _connections.Keys)
         {
             c.RequestClose(CloseCodes.GoingAway, "server shutting down");
+        }
+    }
+
+    /// <summary>Cuts every connection without a close handshake, as a network failure would (tests, failover drills).</summary>
+    public void AbortAll()
+    {
+        foreach (var c in _connections.Keys)
+        {
+            c.Abort();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using MarketFeed.Core.Concurrency;
 using MarketFeed.Engine;
 
 namespace MarketFeed.Gateway.Diagnostics;
@@ -47,7 +48,7 @@ public sealed class FeedMetrics : IDisposable
         _meter.CreateObservableCounter("marketfeed.control_errors", () => _controlErrors.ReadVolatile(), "{message}", "Error replies sent");
         _meter.CreateObservableCounter("marketfeed.connections_opened", () => _connectionsOpened.ReadVolatile(), "{connection}", "Connections accepted");
         _meter.CreateObservableUpDownCounter("marketfeed.connections", () => _connections(), "{connection}", "Open connections");
-        _meter.CreateObservableGauge("marketfeed.max_queue_depth", () => _maxQueueDepth(), "{tick}", "Deepest full-mode queue over all connections");
+        _meter.CreateObservableGauge("marketfeed.max_queue_depth", () => _maxQueueDepth(), "{tick}", "Largest full-mode journal lag (ticks) over all connections");
         _meter.CreateObservableCounter("marketfeed.drops", () => new[]
         {
             new Measurement<long>(Volatile.Read(ref _dropOverflow), new KeyValuePair<string, object?>("reason", "overflow")),
@@ -109,8 +110,8 @@ public sealed class FeedMetrics : IDisposable
         Counter(sb, "marketfeed_control_errors_total", "Error replies sent", _controlErrors.ReadVolatile());
         Counter(sb, "marketfeed_connections_opened_total", "Connections accepted", _connectionsOpened.ReadVolatile());
         Gauge(sb, "marketfeed_connections", "Open connections", _connections());
-        Gauge(sb, "marketfeed_max_queue_depth", "Deepest full-mode queue over all connections", _maxQueueDepth());
-        Counter(sb, "marketfeed_full_queue_overflows_total", "Full-mode subscribers whose queue overflowed", _engine.OverflowDrops);
+        Gauge(sb, "marketfeed_max_queue_depth", "Largest full-mode journal lag (ticks) over all connections", _maxQueueDepth());
+        Counter(sb, "marketfeed_full_queue_overflows_total", "Full-mode subscribers dropped because the journal lapped them", _engine.OverflowDrops);
         sb.Append("# HELP marketfeed_drops_total Connections dropped by the server, by reason\n# TYPE marketfeed_drops_total counter\n");
         Labeled(sb, "overflow", DropsOverflow);
         Labeled(sb, "stalled", DropsStalled);

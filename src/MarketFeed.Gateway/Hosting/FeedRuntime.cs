@@ -14,7 +14,7 @@ public sealed class FeedRuntime
         Universe = universe;
         Options = options;
         Time = time;
-        Engine = new ConflationEngine(universe, new EngineSettings(options.MaxSymbolsPerConnection, options.FullQueueCapacity), time);
+        Engine = new ConflationEngine(universe, new EngineSettings(options.MaxSymbolsPerConnection, options.JournalCapacity), time);
         Cache = new EncodedMessageCache(universe.Count);
         StartedAt = time.GetUtcNow();
     }

@@ -21,8 +21,17 @@ public sealed class FeedOptions
     /// <summary>Most symbols one connection may hold.</summary>
     public int MaxSymbolsPerConnection { get; set; } = 1024;
 
-    /// <summary>Full-mode queue capacity per connection, in ticks (rounded up to a power of two).</summary>
-    public int FullQueueCapacity { get; set; } = 16384;
+    /// <summary>
+    /// Ticks the live journal holds (rounded up to a power of two; 64 bytes each): how far a full-mode
+    /// connection may fall behind before it is closed with 4001, and how far back a resume can reach.
+    /// </summary>
+    public int JournalCapacity { get; set; } = MarketFeed.Engine.EngineSettings.DefaultJournalCapacity;
+
+    /// <summary>
+    /// Removed (the per-connection full-mode queue became the shared journal): set only to be told
+    /// so at start-up instead of having the key silently ignored.
+    /// </summary>
+    public int? FullQueueCapacity { get; set; }
 
     /// <summary>Soft limit of one outgoing frame in bytes; larger batches are split.</summary>
     public int MaxFrameBytes { get; set; } = 64 * 1024;
@@ -85,7 +94,12 @@ public sealed class FeedOptions
         Check(HeartbeatIntervalMs is >= 50 and <= 600_000, nameof(HeartbeatIntervalMs), "50..600000");
         Check(SlowConsumerTimeoutMs is >= 100 and <= 600_000, nameof(SlowConsumerTimeoutMs), "100..600000");
         Check(MaxSymbolsPerConnection is >= 1 and <= 1 << 20, nameof(MaxSymbolsPerConnection), "1..1048576");
-        Check(FullQueueCapacity is >= 16 and <= 1 << 24, nameof(FullQueueCapacity), "16..16777216");
+        Check(JournalCapacity is >= 16 and <= 1 << 26, nameof(JournalCapacity), "16..67108864");
+        if (FullQueueCapacity is not null)
+        {
+            throw new InvalidOperationException($"configuration {SectionName}:{nameof(FullQueueCapacity)} was removed: full-mode connections read the shared journal, sized by {SectionName}:{nameof(JournalCapacity)} (see docs/operations.md)");
+        }
+
         Check(MaxFrameBytes is >= 1024 and <= 16 << 20, nameof(MaxFrameBytes), "1024..16777216");
         Check(MaxControlMessageBytes is >= 256 and <= 16 << 20, nameof(MaxControlMessageBytes), "256..16777216");
         Check(ControlMessagesPerSecond > 0, nameof(ControlMessagesPerSecond), "> 0");

@@ -47,7 +47,7 @@ internal sealed partial class ReplaySession
                     break;
                 }
 
-                if (_mode == DeliveryMode.Full && _subscriber.QueueDepth > _subscriber.QueueCapacity / 2)
+                if (_mode == DeliveryMode.Full && _subscriber.JournalLag > _subscriber.JournalCapacity / 2)
                 {
                     await _wake.WaitAsync().ConfigureAwait(false); // back-pressure: until the client took a frame
                     continue;
@@ -76,7 +76,7 @@ internal sealed partial class ReplaySession
                     _engine.PublishSequenced(tick);
                     _ticksSent++;
                     burst++;
-                    if (_mode == DeliveryMode.Full && _subscriber.QueueDepth > _subscriber.QueueCapacity / 2)
+                    if (_mode == DeliveryMode.Full && _subscriber.JournalLag > _subscriber.JournalCapacity / 2)
                     {
                         break;
                     }

@@ -29,6 +29,7 @@ internal sealed partial class ReplaySession : IAsyncDisposable
     private readonly Subscriber _subscriber;
     private readonly ReplayPacer _pacer;
     private readonly TimeProvider _time;
+    private const int FullModeJournalCapacity = 16384;
     private readonly ConcurrentQueue<ControlRequest> _controls = new();
     private readonly SenderSignal _wake = new();
     private readonly CancellationTokenSource _stop = new();
@@ -68,7 +69,10 @@ internal sealed partial class ReplaySession : IAsyncDisposable
 
         SymbolUniverse universe = TickLogUniverse.From(cursor.LogSymbols);
         var options = connection.Runtime.Options;
-        _engine = new ConflationEngine(universe, new EngineSettings(Math.Max(options.MaxSymbolsPerConnection, universe.Count), options.FullQueueCapacity), _time);
+        // A replay's journal only has to absorb what the loop publishes ahead of the client's socket
+        // (the loop waits at half of it): 1 MB in full mode, nothing to speak of in conflated mode.
+        int journalCapacity = mode == DeliveryMode.Full ? FullModeJournalCapacity : 16;
+        _engine = new ConflationEngine(universe, new EngineSettings(Math.Max(options.MaxSymbolsPerConnection, universe.Count), journalCapacity), _time);
         _subscriber = _engine.CreateSubscriber(connection.Signal);
         _pacer = new ReplayPacer(_time, speed);
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 using MarketFeed.Core;
+using MarketFeed.Core.Concurrency;
 using MarketFeed.Protocol;
 
 namespace MarketFeed.Gateway.Sending;
@@ -12,7 +12,7 @@ namespace MarketFeed.Gateway.Sending;
 /// </summary>
 /// <remarks>
 /// Any sender thread may call <see cref="TryAppend"/> and <see cref="Publish"/> concurrently. Each
-/// entry is a seqlock: a publisher claims it by CAS from an even version to odd, writes, and
+/// entry is a <see cref="Seqlock"/>: a publisher claims it by CAS from an even version to odd, writes, and
 /// releases with the next even version; a reader copies to the stack and accepts the copy only if
 /// the version was even and unchanged and the sequence matches. Losing a race just means encoding
 /// locally, never waiting.
@@ -48,12 +48,7 @@ public sealed class EncodedMessageCache
         Span<byte> target = frame.ReserveMessage(length);
         ReadOnlySpan<byte> data = entry.Data;
         data[..length].CopyTo(target);
-        if (!X86Base.IsSupported)
-        {
-            Interlocked.MemoryBarrier();
-        }
-
-        if (Volatile.Read(ref entry.Version) != before || entry.Sequence != tick.Sequence)
+        if (!Seqlock.Validate(ref entry.Version, before) || entry.Sequence != tick.Sequence)
         {
             return false;
         }
@@ -77,7 +72,7 @@ public sealed class EncodedMessageCache
             return; // being written, or already holds this or a newer message
         }
 
-        if (Interlocked.CompareExchange(ref entry.Version, version + 1, version) != version)
+        if (!Seqlock.TryBeginWrite(ref entry.Version, version))
         {
             return;
         }
@@ -85,7 +80,7 @@ public sealed class EncodedMessageCache
         entry.Sequence = tick.Sequence;
         entry.Length = encoded.Length;
         encoded.CopyTo(entry.Data);
-        Volatile.Write(ref entry.Version, version + 2);
+        Seqlock.EndWrite(ref entry.Version, version);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

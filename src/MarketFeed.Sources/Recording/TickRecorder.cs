@@ -1,5 +1,6 @@
 using System.Globalization;
 using MarketFeed.Core;
+using MarketFeed.Core.Concurrency;
 using MarketFeed.Engine;
 using MarketFeed.Sources.TickLog;
 
@@ -19,10 +20,8 @@ namespace MarketFeed.Sources.Recording;
 /// </summary>
 /// <remarks>
 /// <see cref="OnTick"/> is called by exactly one thread (the engine's sequencer) and never blocks,
-/// throws or allocates: if the ring is full the tick is counted in <see cref="DroppedTicks"/> and
-/// discarded. Ordering: the producer writes the slot, then publishes it with a release store of
-/// the head index (<see cref="Volatile.Write(ref long, long)"/>); the writer thread reads the head
-/// with an acquire load and publishes consumed slots through the tail the same way.
+/// throws or allocates: if the ring (the project's one <see cref="SpscRing{T}"/>, whose remarks
+/// give the ordering) is full the tick is counted in <see cref="DroppedTicks"/> and discarded.
 /// Other members may be called from any thread.
 /// </remarks>
 public sealed class TickRecorder : ITickObserver, IDisposable
@@ -31,21 +30,19 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
     private readonly TickRecorderOptions _options;
     private readonly IReadOnlyList<TickLogSymbol> _symbols;
-    private readonly Tick[] _ring;
-    private readonly long _mask;
+    private readonly SpscRing<Tick> _ring;
     private readonly Thread _thread;
     private readonly ITimer _timer;
     private readonly ManualResetEventSlim _signal = new(false);
     private readonly Lock _gate = new();
     private readonly List<string> _files = [];
-    private long _head;
-    private long _tail;
     private long _dropped;
     private long _recorded;
     private long _invalid;
     private long _flushCount;
     private long _lost;
-    private long _consumedTail;
+    // Writer thread only: ticks of the current drain that are in the writer but not yet freed from the ring.
+    private int _takenNotFreed;
     private readonly TaskCompletionSource<Exception> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _flushRequested;
     private int _sleeping;
@@ -70,9 +67,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
         _options = options;
         _symbols = [.. symbols];
-        int capacity = (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)options.RingCapacity));
-        _ring = new Tick[capacity];
-        _mask = capacity - 1;
+        _ring = new SpscRing<Tick>(options.RingCapacity);
         Directory.CreateDirectory(options.Directory);
         _thread = new Thread(WriterLoop) { IsBackground = true, Name = "TickRecorder" };
         var time = timeProvider ?? TimeProvider.System;
@@ -93,7 +88,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     public long LostTicks => Volatile.Read(ref _lost);
 
     /// <summary>Ticks handed to <see cref="OnTick"/> so far.</summary>
-    public long ObservedTicks => Volatile.Read(ref _head) + DroppedTicks;
+    public long ObservedTicks => _ring.Written + DroppedTicks;
 
     /// <summary>Completes with the error when writing fails and recording stops (never completes otherwise).</summary>
     public Task<Exception> WhenFailed => _failed.Task;
@@ -108,7 +103,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     public long FlushCount => Volatile.Read(ref _flushCount);
 
     /// <summary>Ring capacity in ticks.</summary>
-    public int RingCapacity => _ring.Length;
+    public int RingCapacity => _ring.Capacity;
 
     /// <summary>Files created so far (oldest first; the last may still be open).</summary>
     public IReadOnlyList<string> Files
@@ -144,15 +139,12 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     /// <summary>Copies a sequenced tick into the ring; never blocks, throws or allocates.</summary>
     public void OnTick(in Tick tick)
     {
-        long head = _head;
-        if (head - Volatile.Read(ref _tail) >= _ring.Length)
+        if (!_ring.TryEnqueue(tick))
         {
             Volatile.Write(ref _dropped, _dropped + 1);
             return;
         }
 
-        _ring[head & _mask] = tick;
-        Volatile.Write(ref _head, head + 1);
         if (Volatile.Read(ref _sleeping) != 0)
         {
             _signal.Set();
@@ -251,7 +243,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
                 if (!any)
                 {
                     Volatile.Write(ref _sleeping, 1);
-                    if (Volatile.Read(ref _head) == Volatile.Read(ref _tail) && Volatile.Read(ref _flushRequested) == 0 && !_stopping)
+                    if (_ring.Count == 0 && Volatile.Read(ref _flushRequested) == 0 && !_stopping)
                     {
                         // The timeout bounds the latency of a lost wake-up between the check and the wait.
                         _signal.Wait(50);
@@ -306,7 +298,8 @@ public sealed class TickRecorder : ITickObserver, IDisposable
         }
 
         Volatile.Write(ref _currentFile, null);
-        Volatile.Write(ref _tail, _consumedTail);
+        _ring.Advance(_takenNotFreed); // those are in the writer's lost count now; the rest of the ring is discarded next
+        _takenNotFreed = 0;
         Volatile.Write(ref _failure, ex);
         _failed.TrySetResult(ex);
     }
@@ -316,12 +309,11 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     {
         while (true)
         {
-            long head = Volatile.Read(ref _head);
-            long tail = _tail;
-            if (head != tail)
+            int queued = _ring.Available();
+            if (queued > 0)
             {
-                Interlocked.Add(ref _lost, head - tail);
-                Volatile.Write(ref _tail, head);
+                Interlocked.Add(ref _lost, queued);
+                _ring.Advance(queued);
             }
 
             if (Interlocked.Exchange(ref _flushRequested, 0) == 1)
@@ -342,7 +334,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
             }
 
             Volatile.Write(ref _sleeping, 1);
-            if (Volatile.Read(ref _head) == Volatile.Read(ref _tail) && Volatile.Read(ref _flushRequested) == 0 && !_stopping)
+            if (_ring.Count == 0 && Volatile.Read(ref _flushRequested) == 0 && !_stopping)
             {
                 _signal.Wait(50);
             }
@@ -354,47 +346,48 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
     private bool Drain()
     {
-        long tail = _tail;
-        long start = tail;
-        long invalidBefore = Volatile.Read(ref _invalid);
-        long head = Volatile.Read(ref _head);
-        if (tail == head)
+        int available = _ring.Available();
+        if (available == 0)
         {
             return false;
         }
 
-        while (tail < head)
+        long invalidBefore = Volatile.Read(ref _invalid);
+        int done = 0; // taken from the ring, not yet freed
+        for (int i = 0; i < available; i++)
         {
-            ref readonly Tick t = ref _ring[tail & _mask];
+            ref readonly Tick t = ref _ring.Peek(done);
+            done++;
             if ((uint)t.SymbolId >= (uint)_symbols.Count)
             {
                 // Not in the symbol table this recorder was built with: cannot be written.
                 Interlocked.Increment(ref _invalid);
-                tail++;
                 continue;
             }
 
             long day = Math.DivRem(t.Timestamp, NanosPerDay, out long rem) - (rem < 0 ? 1 : 0);
             if (_writer is null || day != _writerDay || _writer.Length >= _options.MaxFileBytes)
             {
-                _consumedTail = tail;
+                _takenNotFreed = done - 1;
                 Rotate(day);
             }
 
             // From here the tick is in the writer (appended, or pending in a block that failed to write).
-            _consumedTail = tail + 1;
+            _takenNotFreed = done;
             _writer!.Append(t);
-            tail++;
 
             // Free slots as we go so a long drain does not make the producer drop.
-            if ((tail & 1023) == 0)
+            if (done == 1024)
             {
-                Volatile.Write(ref _tail, tail);
+                _ring.Advance(done);
+                done = 0;
+                _takenNotFreed = 0;
             }
         }
 
-        Volatile.Write(ref _tail, tail);
-        Interlocked.Add(ref _recorded, head - start - (Volatile.Read(ref _invalid) - invalidBefore));
+        _ring.Advance(done);
+        _takenNotFreed = 0;
+        Interlocked.Add(ref _recorded, available - (Volatile.Read(ref _invalid) - invalidBefore));
         return true;
     }
 

@@ -147,7 +147,7 @@ public sealed class ConflationInvariantTests
     [Fact]
     public void Full_SubscribedWhileTicksFlow_SequencesContiguousFromSnapshot()
     {
-        var engine = new ConflationEngine(TestUniverse.Create(6), new EngineSettings(FullQueueCapacity: 1 << 20));
+        var engine = new ConflationEngine(TestUniverse.Create(6), new EngineSettings(JournalCapacity: 1 << 20));
         var kit = new EngineTestKit(6);
         var sink = new RecordingSink { RoomPerDrain = 50 };
         using var subscriber = engine.CreateSubscriber(new SenderSignal());
@@ -197,35 +197,93 @@ public sealed class ConflationInvariantTests
     }
 
     [Fact]
-    public void Full_QueueOverflow_MarksSubscriberDroppedAndNeverSkipsSilently()
+    public void Full_ReaderLappedByTheJournal_IsDroppedOnItsNextDrainAndNeverSeesAGap()
     {
-        var engine = new ConflationEngine(TestUniverse.Create(2), new EngineSettings(FullQueueCapacity: 16));
-        var signal = new SenderSignal();
-        using var subscriber = engine.CreateSubscriber(signal);
-        subscriber.Subscribe(0, DeliveryMode.Full, snapshot: false);
+        var engine = new ConflationEngine(TestUniverse.Create(2), new EngineSettings(JournalCapacity: 16));
+        using var keepingUp = engine.CreateSubscriber(new SenderSignal());
+        using var lapped = engine.CreateSubscriber(new SenderSignal());
+        keepingUp.Subscribe(0, DeliveryMode.Full, snapshot: false);
+        lapped.Subscribe(0, DeliveryMode.Full, snapshot: false);
         var kit = new EngineTestKit(1);
 
-        for (int i = 0; i < 16; i++)
+        // 15 ticks behind: everything is still intact (the slot of the 16th-oldest is the one being written).
+        for (int i = 0; i < 15; i++)
         {
             kit.PublishNext(engine, i);
         }
 
-        Assert.False(subscriber.IsOverflowed);
-        kit.PublishNext(engine, 16);
-        Assert.True(subscriber.IsOverflowed);
-        Assert.Equal(1, engine.OverflowDrops);
+        var first = new RecordingSink();
+        Assert.False(keepingUp.Drain(ref first, 0).Overflowed);
+        Assert.Equal(15, first.Received.Count);
+        Assert.Equal(15, lapped.JournalLag);
+
+        kit.PublishNext(engine, 15);
+        Assert.Equal(16, lapped.JournalLag);
+        Assert.False(lapped.IsOverflowed); // the writer never looks at readers: found out by the reader
 
         var sink = new RecordingSink();
-        DrainResult result = subscriber.Drain(ref sink, 0);
+        DrainResult result = lapped.Drain(ref sink, 0);
         Assert.True(result.Overflowed);
+        Assert.True(lapped.IsOverflowed);
+        Assert.Equal(1, engine.OverflowDrops);
         Assert.Empty(sink.Received); // the owner closes with 4001 instead of delivering a gapped stream
-        Assert.Equal(SubscribeOutcome.Closed, subscriber.Subscribe(1, DeliveryMode.Conflated));
+        Assert.Equal(SubscribeOutcome.Closed, lapped.Subscribe(1, DeliveryMode.Conflated));
+
+        var second = new RecordingSink();
+        Assert.False(keepingUp.Drain(ref second, 0).Overflowed);
+        Assert.Equal(16, Assert.Single(second.Received).Tick.Sequence);
+    }
+
+    [Fact]
+    public void Full_SymbolAddedToAReaderBehindTheHead_ContinuesExactlyAfterItsSnapshot()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(2));
+        using var subscriber = engine.CreateSubscriber(new SenderSignal());
+        subscriber.Subscribe(0, DeliveryMode.Full, snapshot: false);
+        for (int i = 0; i < 10; i++)
+        {
+            Tick a = Tick.NewQuote(0, i, 1, 1, 2, 1);
+            Tick b = Tick.NewQuote(1, i, 1, 1, 2, 1);
+            engine.Publish(ref a);
+            engine.Publish(ref b);
+        }
+
+        // The reader's cursor is 20 entries behind, 10 of them symbol 1's, all inside the snapshot.
+        subscriber.Subscribe(1, DeliveryMode.Full, snapshot: true);
+        Tick c = Tick.NewQuote(1, 10, 1, 1, 2, 1);
+        engine.Publish(ref c);
+
+        var sink = new RecordingSink();
+        subscriber.Drain(ref sink, 0);
+        Assert.Equal(10, sink.FirstSnapshot[1].Sequence);
+        Assert.Equal([11L], sink.Sequences[1]);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), sink.Sequences[0]);
+    }
+
+    [Fact]
+    public void Full_ReaderOfQuietSymbol_IsNotLappedByOtherSymbolsTraffic()
+    {
+        var engine = new ConflationEngine(TestUniverse.Create(2), new EngineSettings(JournalCapacity: 16));
+        using var quiet = engine.CreateSubscriber(new SenderSignal());
+        quiet.Subscribe(1, DeliveryMode.Full, snapshot: false);
+        var busy = new EngineTestKit(1); // publishes symbol 0 only
+        for (int i = 0; i < 1000; i++)
+        {
+            busy.PublishNext(engine, i);
+        }
+
+        Assert.Equal(0, quiet.JournalLag);
+        Tick tick = Tick.NewQuote(1, 1, 1, 1, 2, 1);
+        engine.Publish(ref tick);
+        var sink = new RecordingSink();
+        Assert.False(quiet.Drain(ref sink, 0).Overflowed);
+        Assert.Equal(1, Assert.Single(sink.Received).Tick.Sequence);
     }
 
     [Fact]
     public void Isolation_StalledSubscribersDoNotBlockSourceOrOthers()
     {
-        var engine = new ConflationEngine(TestUniverse.Create(10), new EngineSettings(FullQueueCapacity: 4096));
+        var engine = new ConflationEngine(TestUniverse.Create(10), new EngineSettings(JournalCapacity: 4096));
         var kit = new EngineTestKit(10);
         using var stalledConflated = engine.CreateSubscriber(new SenderSignal());
         using var stalledFull = engine.CreateSubscriber(new SenderSignal());
@@ -265,6 +323,8 @@ public sealed class ConflationInvariantTests
 
         Assert.True(producer.Wait(Timeout), "the producer was blocked by stalled subscribers");
         DrainAll(healthy, sink);
+        var late = new RecordingSink();
+        Assert.True(stalledFull.Drain(ref late, 0).Overflowed); // lapped: found out on its next drain
         Assert.True(stalledFull.IsOverflowed);
         Assert.False(healthy.IsOverflowed);
         for (int i = 0; i < 10; i++)
@@ -295,23 +355,26 @@ public sealed class ConflationInvariantTests
         DrainResult result = subscriber.Drain(ref sink, 0);
         Assert.False(result.HasMore);
         Assert.InRange(sink.Received.Count, 5, 10); // at most a quote and a trade per symbol
-        Assert.Equal(0, subscriber.QueueDepth);
+        Assert.Equal(0, subscriber.JournalLag);
     }
 
     [Fact]
-    public void BoundedMemory_FullModeQueueNeverExceedsItsCapacity()
+    public void BoundedMemory_FullModeSubscriberOf20Symbols_AllocatesUnder16KB()
     {
-        var engine = new ConflationEngine(TestUniverse.Create(1), new EngineSettings(FullQueueCapacity: 128));
-        var kit = new EngineTestKit(1);
-        using var subscriber = engine.CreateSubscriber(new SenderSignal());
-        subscriber.Subscribe(0, DeliveryMode.Full);
-        for (int i = 0; i < 10_000; i++)
+        var engine = new ConflationEngine(TestUniverse.Create(300));
+        var signal = new SenderSignal();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using var subscriber = engine.CreateSubscriber(signal);
+        for (int i = 0; i < 20; i++)
         {
-            kit.PublishNext(engine, i);
-            Assert.InRange(subscriber.QueueDepth, 0, 128);
+            subscriber.Subscribe(i * 7, DeliveryMode.Full);
         }
 
-        Assert.True(subscriber.IsOverflowed);
+        long bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Includes the engine's copy-on-write subscriber arrays for the 20 symbols. No tick queue:
+        // the journal is shared (a ring of 16,384 ticks per connection was 1.2 MB).
+        Assert.InRange(bytes, 1, 16 * 1024);
     }
 
     [Fact]
@@ -319,7 +382,7 @@ public sealed class ConflationInvariantTests
     {
         const int symbols = 12;
         const int churnerCount = 4;
-        var engine = new ConflationEngine(TestUniverse.Create(symbols), new EngineSettings(FullQueueCapacity: 1 << 16));
+        var engine = new ConflationEngine(TestUniverse.Create(symbols), new EngineSettings(JournalCapacity: 1 << 16));
         var kit = new EngineTestKit(symbols);
         using var stopProducer = new CancellationTokenSource();
         using var stopDraining = new CancellationTokenSource();
@@ -451,7 +514,7 @@ public sealed class ConflationInvariantTests
     {
         var spinner = default(SpinWait);
         var deadline = DateTime.UtcNow + Timeout;
-        while (subscriber.QueueDepth >= depth && DateTime.UtcNow < deadline)
+        while (subscriber.JournalLag >= depth && DateTime.UtcNow < deadline)
         {
             spinner.SpinOnce();
         }

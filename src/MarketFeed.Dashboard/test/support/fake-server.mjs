@@ -18,6 +18,8 @@ const enc = (messages) => encode(messages, { useBigInt64: true });
 export class FakeMarketFeedServer {
   /** Control messages received, in order: {connectionId, message}. */
   controls = [];
+  /** The epoch in the welcome (protocol section 7.1); change it to act as a server whose sequences restarted. */
+  epoch = 1;
   #http = null;
   #wss = null;
   #timers = [];
@@ -103,7 +105,7 @@ export class FakeMarketFeedServer {
     ws.subs = new Map();
     ws.replays = new Map();
     ws.send(enc([[9, 'welcome', {
-      server: 'MarketFeed', protocol: 1, connectionId: ws.connectionId, heartbeatMs: this.options.heartbeatMs,
+      server: 'MarketFeed', protocol: 1, connectionId: ws.connectionId, epoch: this.epoch, heartbeatMs: this.options.heartbeatMs,
       maxSymbolsPerConnection: 500, maxControlMessageBytes: 65536, fullQueueCapacity: 10000, slowConsumerTimeoutMs: 5000,
     }]]));
     ws.on('message', (data, isBinary) => {
@@ -190,14 +192,32 @@ export class FakeMarketFeedServer {
       ws.subs.set(s.symbolId, { mode, throttle });
       refs.push(s);
     }
-    out.push([3, id, mode, throttle, refs.map((s) => [s.symbol, s.symbolId, s.priceDecimals, s.sizeDecimals])]);
-    if (m.snapshot !== false) {
-      for (const s of refs) {
+    // Resume (section 7.1): same epoch and the ticks after lastSeq still held -> recovered, no snapshot.
+    const resume = new Map((Array.isArray(m.resume) ? m.resume : []).map(([n, q]) => [String(n), Number(q)]));
+    const sameEpoch = m.resume != null && Number(m.epoch) === this.epoch;
+    const missed = [];
+    const recovered = refs.map((s) => {
+      if (!sameEpoch || !resume.has(s.symbol)) return false;
+      const last = resume.get(s.symbol);
+      const st = this.#state.get(s.symbolId);
+      if (last === st.seq) return true;
+      const after = (st.history ?? []).filter((x) => x[2] > last);
+      if (last > st.seq || after.length === 0 || after[0][2] !== last + 1) return false;
+      missed.push(...after);
+      return true;
+    });
+    const ack = [3, id, mode, throttle, refs.map((s) => [s.symbol, s.symbolId, s.priceDecimals, s.sizeDecimals])];
+    if (m.resume != null) ack.push(recovered);
+    out.push(ack);
+    if (m.snapshot !== false || m.resume != null) {
+      for (const [i, s] of refs.entries()) {
+        if (recovered[i]) continue;
         const st = this.#state.get(s.symbolId);
         out.push([4, s.symbolId, st.seq, st.quoteSeq, st.quoteTime, st.bid, st.bidSize, st.ask, st.askSize,
           st.tradeSeq, st.tradeTime, st.last, st.lastSize, st.lastSide, st.cumVolume, st.tradeCount]);
       }
     }
+    out.push(...missed);
     ws.send(enc(out));
   }
 
@@ -263,6 +283,8 @@ export class FakeMarketFeedServer {
         msgs.push([2, sid, st.seq, t, st.last, size, side, st.cumVolume, st.tradeCount]);
       }
       updates.set(sid, msgs);
+      // Recent ticks per symbol, so that a resume can be served (like the server's journal).
+      st.history = [...(st.history ?? []), ...msgs].slice(-10_000);
     }
     if (this.#silent) return;
     for (const ws of this.connections) {

@@ -1,0 +1,86 @@
+using MarketFeed.Core;
+using MarketFeed.Engine;
+using MarketFeed.Testing;
+
+namespace MarketFeed.UnitTests.Engine;
+
+/// <summary>
+/// A tick published just before (or while) the sender goes back to sleep must still wake it:
+/// nothing else (no heartbeat, no later tick) sets the signal in these tests.
+/// </summary>
+public sealed class WakeStressTests
+{
+    private static readonly TimeSpan RoundTimeout = TimeSpan.FromSeconds(5);
+
+    [Theory]
+    [InlineData(DeliveryMode.Full)]
+    [InlineData(DeliveryMode.Conflated)]
+    public async Task PingPong_EveryPublishWakesTheSender_NoneIsMissed(DeliveryMode mode)
+    {
+        const int rounds = 20_000;
+        var engine = new ConflationEngine(TestUniverse.Create(2), new EngineSettings(JournalCapacity: 1 << 12));
+        var signal = new SenderSignal();
+        using var subscriber = engine.CreateSubscriber(signal);
+        subscriber.Subscribe(0, mode, snapshot: false);
+        long delivered = 0;
+        using var stop = new CancellationTokenSource();
+
+        // The sender: sleep on the signal, drain everything, publish what it saw, sleep again.
+        var sender = Task.Run(async () =>
+        {
+            var sink = new LastSequenceSink();
+            while (!stop.IsCancellationRequested)
+            {
+                await signal.WaitAsync().ConfigureAwait(false);
+                while (subscriber.Drain(ref sink, 0).HasMore)
+                {
+                }
+
+                Volatile.Write(ref delivered, sink.Last);
+            }
+        });
+
+        // The producer: one to three ticks (of the subscribed symbol, sometimes with another's
+        // between), then wait until the sender has delivered them. A lost wake-up stalls a round.
+        var random = new Random(3);
+        long seq = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            int n = 1 + random.Next(3);
+            for (int k = 0; k < n; k++)
+            {
+                Tick tick = Tick.NewQuote(0, round, 1, 1, 2, 1);
+                engine.Publish(ref tick);
+                seq++;
+                if (random.Next(4) == 0)
+                {
+                    Tick other = Tick.NewQuote(1, round, 1, 1, 2, 1);
+                    engine.Publish(ref other);
+                }
+            }
+
+            var deadline = DateTime.UtcNow + RoundTimeout;
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref delivered) < seq)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"round {round}: tick {seq} published, sender stuck at {Volatile.Read(ref delivered)} (lost wake-up)");
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+
+        stop.Cancel();
+        signal.Set();
+        await sender.WaitAsync(RoundTimeout);
+    }
+
+    private struct LastSequenceSink : IUpdateSink
+    {
+        public long Last;
+
+        public readonly bool HasRoom => true;
+
+        public void OnSnapshot(in MarketSnapshot snapshot) => Last = Math.Max(Last, snapshot.Sequence);
+
+        public void OnTick(in Tick tick) => Last = Math.Max(Last, tick.Sequence);
+    }
+}
