@@ -113,13 +113,15 @@ public sealed class ReplayEndToEndTests(ReplayDataFixture data, ITestOutputHelpe
         await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
         var ct = Timeout();
         await client.SendTextAsync("""{"op":"replay","id":1,"dataset":"nope"}""", ct);
-        await client.SendTextAsync("""{"op":"replay","id":2,"dataset":"ibm-20131007","symbols":["MSFT"]}""", ct);
+        await client.SendTextAsync("""{"op":"replay","id":2,"dataset":"ibm-20131007","symbols":["MSFT","IBM","NOPE"]}""", ct);
         await client.SendTextAsync("""{"op":"replay.pause","id":3,"replayId":999}""", ct);
         await client.SendTextAsync("""{"op":"catalog","id":4}""", ct);
         var seen = new List<ServerMessage>();
         var catalog = Assert.IsType<CatalogMessage>(await client.ReceiveUntilAsync(m => m is CatalogMessage, ct, seen));
         Assert.Contains(seen.OfType<ErrorMessage>(), e => e.RequestId == 1 && e.Code == 410);
-        Assert.Contains(seen.OfType<ErrorMessage>(), e => e.RequestId == 2 && e.Code == 404);
+        // A symbol the dataset lacks (MSFT is live, NOPE is nowhere): one 404 naming each, and no replay.
+        Assert.Equal(["MSFT", "NOPE"], seen.OfType<ErrorMessage>().Where(e => e.RequestId == 2).Select(e => (e.Code, e.Symbol)).Select(x => x.Code == 404 ? x.Symbol : "code " + x.Code));
+        Assert.DoesNotContain(seen, m => m is ReplayStartMessage);
         Assert.Contains(seen.OfType<ErrorMessage>(), e => e.RequestId == 3 && e.Code == 409);
         var ibm = Assert.Single(catalog.Datasets, d => d.Dataset == "ibm-20131007");
         Assert.Equal("IBM", Assert.Single(ibm.Symbols));

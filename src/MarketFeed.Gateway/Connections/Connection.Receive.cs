@@ -48,6 +48,8 @@ internal sealed partial class Connection
                 buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
                 int total = 0;
                 bool tooBig = false;
+                long tooBigId = 0;
+                bool text = peek.MessageType == WebSocketMessageType.Text;
                 ValueWebSocketReceiveResult result;
                 do
                 {
@@ -55,6 +57,12 @@ internal sealed partial class Connection
                     {
                         if (buffer.Length > limit)
                         {
+                            if (!tooBig)
+                            {
+                                // Only the first bytes are kept: the id is echoed if they hold it.
+                                tooBigId = ControlRequestParser.TryReadId(buffer.AsMemory(0, total), text);
+                            }
+
                             tooBig = true;
                             total = 0; // keep reading the rest of the message into the same buffer, discarding it
                         }
@@ -82,13 +90,14 @@ internal sealed partial class Connection
                 {
                     if (tooBig || total > limit)
                     {
-                        ReplyError(0, ErrorCode.TooLarge, $"control message larger than {limit} bytes", null);
+                        long id = tooBig ? tooBigId : ControlRequestParser.TryReadId(buffer.AsMemory(0, total), text);
+                        ReplyError(id, ErrorCode.TooLarge, $"control message larger than {limit} bytes", null);
                         PolicyClose(CloseCodes.MessageTooBig, "control message too big");
                     }
                     else
                     {
                         _metrics.ControlMessage();
-                        HandleMessage(buffer.AsMemory(0, total), result.MessageType == WebSocketMessageType.Text);
+                        HandleMessage(buffer.AsMemory(0, total), text);
                     }
                 }
 
@@ -109,7 +118,8 @@ internal sealed partial class Connection
     {
         if (!_rateLimiter.TryTake())
         {
-            CountBadInput(0, ErrorCode.RateLimited, "control messages too frequent; message ignored");
+            // Reading the id costs a bounded scan (the message is at most maxControlMessageBytes).
+            CountBadInput(ControlRequestParser.TryReadId(payload, text), ErrorCode.RateLimited, "control messages too frequent; message ignored");
             return;
         }
 
@@ -120,7 +130,8 @@ internal sealed partial class Connection
         }
         catch (ControlRequestException ex)
         {
-            CountBadInput(ex.RequestId, ex.Code, ex.Message);
+            // The parser knows the id when the map/object parsed; otherwise look for it in the prefix.
+            CountBadInput(ex.RequestId != 0 ? ex.RequestId : ControlRequestParser.TryReadId(payload, text), ex.Code, ex.Message);
             return;
         }
 
