@@ -86,7 +86,21 @@ public sealed class ReplayEndToEndTests(ReplayDataFixture data, ITestOutputHelpe
         Assert.Equal((expected.BidPrice, expected.BidSize, expected.AskPrice, expected.AskSize, expected.QuoteSequence), (actual.BidPrice, actual.BidSize, actual.AskPrice, actual.AskSize, actual.QuoteSequence));
         Assert.Equal((expected.LastPrice, expected.CumulativeVolume, expected.TradeCount), (actual.LastPrice, actual.CumulativeVolume, actual.TradeCount));
         Assert.Equal(full.Trades[^1].CumulativeVolume, actual.CumulativeVolume);
-        Assert.True(conflated.Checker.Updates <= full.Checker.Updates);
+
+        // Every message of the conflated replay is one of the full replay's, exact at its seq (a
+        // quote or trade the dataset never had at that seq, or a wrong cumulative, fails here).
+        var fullBySeq = full.Messages.Where(m => m is QuoteMessage or TradeMessage).ToDictionary(m => m is QuoteMessage q ? q.Sequence : ((TradeMessage)m).Sequence);
+        int conflatedTicks = 0;
+        foreach (var m in conflated.Messages.Where(m => m is QuoteMessage or TradeMessage))
+        {
+            long seq = m is QuoteMessage q ? q.Sequence : ((TradeMessage)m).Sequence;
+            Assert.Equal(fullBySeq[seq], m);
+            conflatedTicks++;
+        }
+
+        // Both replays played the whole window (ticksSent counts dataset ticks, section 6).
+        Assert.Equal(full.End.TicksSent, conflated.End.TicksSent);
+        Assert.True(conflatedTicks > 0);
     }
 
     [Fact]
