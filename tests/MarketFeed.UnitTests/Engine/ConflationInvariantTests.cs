@@ -272,9 +272,12 @@ public sealed class ConflationInvariantTests
 
         var sink = new RecordingSink();
         using var done = new ManualResetEventSlim();
+        long producerAllocated = -1;
         var producer = Task.Run(() =>
         {
-            for (int i = 0; i < 100_000; i++)
+            kit.PublishNext(engine, 0); // warm-up outside the measurement
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 1; i < 100_000; i++)
             {
                 kit.PublishNext(engine, i);
 
@@ -286,6 +289,7 @@ public sealed class ConflationInvariantTests
                 }
             }
 
+            producerAllocated = GC.GetAllocatedBytesForCurrentThread() - before;
             done.Set();
         });
 
@@ -300,6 +304,11 @@ public sealed class ConflationInvariantTests
         DrainAll(healthy, sink);
         Assert.True(stalledFull.IsOverflowed);
         Assert.False(healthy.IsOverflowed);
+
+        // Not slowed either: a stalled subscriber costs the tick path a bit-set (conflated) or an
+        // early return (overflowed full), never a growing queue or an allocation per tick.
+        Assert.Equal(0, producerAllocated);
+        Assert.InRange(stalledFull.QueueDepth, 0, 4096);
         for (int i = 0; i < 10; i++)
         {
             EngineTestKit.AssertSameState(kit.Expected[i], sink.State[i]);
@@ -480,12 +489,21 @@ public sealed class ConflationInvariantTests
         Assert.Contains(sink.Received, r => r.Tick.SymbolId == 1);
     }
 
+    /// <summary>
+    /// Test pacing for a producer thread: spins until the reader has drained below
+    /// <paramref name="depth"/>, and fails the test (never gives up silently) after the timeout.
+    /// </summary>
     private static void WaitUntilBelow(Subscriber subscriber, int depth)
     {
         var spinner = default(SpinWait);
         var deadline = DateTime.UtcNow + Timeout;
-        while (subscriber.QueueDepth >= depth && DateTime.UtcNow < deadline)
+        while (subscriber.QueueDepth >= depth)
         {
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"the reader did not drain below {depth} in {Timeout.TotalSeconds} s (queue at {subscriber.QueueDepth})");
+            }
+
             spinner.SpinOnce();
         }
     }
