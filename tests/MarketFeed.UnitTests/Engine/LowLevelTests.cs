@@ -25,6 +25,13 @@ public sealed class LowLevelTests
     }
 
     [Fact]
+    public void QueuedTick_Is72Bytes_AsDocumentedForTheFullModeQueue()
+    {
+        // docs/operations.md: FullQueueCapacity x 72 bytes per connection in full mode.
+        Assert.Equal(72, Unsafe.SizeOf<QueuedTick>());
+    }
+
+    [Fact]
     public async Task SenderSignal_SetBeforeWait_CompletesImmediately_AndCoalesces()
     {
         var signal = new SenderSignal();
