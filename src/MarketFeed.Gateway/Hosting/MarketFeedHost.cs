@@ -2,6 +2,7 @@ using MarketFeed.Core;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Replay;
+using MarketFeed.Sources.Universe;
 using MarketFeed.Sources.Datasets;
 using MarketFeed.Sources.TickLog;
 using MarketFeed.Gateway.Options;
@@ -73,7 +74,7 @@ public static class MarketFeedHost
             else
             {
                 string path = ConfigPaths.Resolve(options.UniverseFile);
-                universe = SymbolUniverse.Load(path);
+                universe = SymbolUniverseFile.Load(path);
                 ServerLog.UniverseLoaded(logger, universe.Count, path);
             }
 

@@ -26,7 +26,7 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
 
     public int ActiveSessions => _sessions.Count;
 
-    public IReadOnlyList<CatalogEntry> Catalog() => catalog.ToCatalogEntries();
+    public IReadOnlyList<CatalogEntry> Catalog() => CatalogEntries.From(catalog);
 
     public void Handle(ControlRequest request, Connection connection)
     {

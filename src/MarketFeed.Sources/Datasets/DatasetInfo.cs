@@ -1,4 +1,3 @@
-using MarketFeed.Protocol;
 using MarketFeed.Sources.TickLog;
 
 namespace MarketFeed.Sources.Datasets;
@@ -22,17 +21,4 @@ public sealed record DatasetInfo(
     long TickCount,
     int BlockCount,
     bool HasFooterIndex,
-    IReadOnlyList<TickLogDamage> Damage)
-{
-    /// <summary>The protocol's catalog entry for this dataset.</summary>
-    public CatalogEntry ToCatalogEntry()
-    {
-        var names = new string[Symbols.Count];
-        for (int i = 0; i < names.Length; i++)
-        {
-            names[i] = Symbols[i].Name;
-        }
-
-        return new CatalogEntry(Name, names, From, To, TickCount);
-    }
-}
+    IReadOnlyList<TickLogDamage> Damage);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MarketFeed.Core;
-using MarketFeed.Engine;
 using MarketFeed.Sources.TickLog;
 
 namespace MarketFeed.Sources.Recording;
