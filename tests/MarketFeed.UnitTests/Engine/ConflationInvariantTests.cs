@@ -272,6 +272,7 @@ public sealed class ConflationInvariantTests
 
         var sink = new RecordingSink();
         using var done = new ManualResetEventSlim();
+        using var drained = new AutoResetEvent(false);
         long producerAllocated = -1;
         var producer = Task.Run(() =>
         {
@@ -285,7 +286,7 @@ public sealed class ConflationInvariantTests
                 // as a real feed's rate would. The stalled subscribers are never waited for.
                 if (i % 512 == 0)
                 {
-                    WaitUntilBelow(healthy, 1024);
+                    WaitUntilBelow(healthy, 1024, drained);
                 }
             }
 
@@ -298,6 +299,7 @@ public sealed class ConflationInvariantTests
         {
             sink.NextDrain();
             Assert.False(healthy.Drain(ref sink, 0).Overflowed);
+            drained.Set();
         }
 
         Assert.True(producer.Wait(Timeout), "the producer was blocked by stalled subscribers");
@@ -366,6 +368,7 @@ public sealed class ConflationInvariantTests
         using var stopProducer = new CancellationTokenSource();
         using var stopDraining = new CancellationTokenSource();
         using var churnDone = new CountdownEvent(churnerCount);
+        using var drained = new AutoResetEvent(false);
         var subscribers = new System.Collections.Concurrent.ConcurrentBag<Subscriber>();
         // Dedicated threads: five busy loops would starve a 2-core thread pool for seconds.
         var producer = Task.Factory.StartNew(() =>
@@ -378,7 +381,7 @@ public sealed class ConflationInvariantTests
                 {
                     foreach (var s in subscribers)
                     {
-                        WaitUntilBelow(s, 1 << 14);
+                        WaitUntilBelow(s, 1 << 14, drained);
                     }
                 }
             }
@@ -409,6 +412,7 @@ public sealed class ConflationInvariantTests
 
                     scratch.NextDrain();
                     Assert.False(subscriber.Drain(ref scratch, 0).Overflowed);
+                    drained.Set();
                 }
 
                 // Finish holding every symbol (fresh snapshots), and keep draining like a sender.
@@ -423,6 +427,7 @@ public sealed class ConflationInvariantTests
                 {
                     final.NextDrain();
                     Assert.False(subscriber.Drain(ref final, 0).Overflowed);
+                    drained.Set();
                 }
 
                 return (subscriber, final);
@@ -490,21 +495,20 @@ public sealed class ConflationInvariantTests
     }
 
     /// <summary>
-    /// Test pacing for a producer thread: spins until the reader has drained below
-    /// <paramref name="depth"/>, and fails the test (never gives up silently) after the timeout.
+    /// Test pacing for a producer thread: waits (on the signal the drainers set after every drain,
+    /// not by spinning) until the reader has drained below <paramref name="depth"/>, and fails the
+    /// test after the timeout rather than giving up silently.
     /// </summary>
-    private static void WaitUntilBelow(Subscriber subscriber, int depth)
+    private static void WaitUntilBelow(Subscriber subscriber, int depth, AutoResetEvent drained)
     {
-        var spinner = default(SpinWait);
         var deadline = DateTime.UtcNow + Timeout;
         while (subscriber.QueueDepth >= depth)
         {
-            if (DateTime.UtcNow >= deadline)
+            TimeSpan left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero || !drained.WaitOne(left))
             {
                 Assert.Fail($"the reader did not drain below {depth} in {Timeout.TotalSeconds} s (queue at {subscriber.QueueDepth})");
             }
-
-            spinner.SpinOnce();
         }
     }
 
