@@ -12,7 +12,7 @@ namespace MarketFeed.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 8)]
-public class FrameEncodeBenchmarks
+public class FrameEncodeBenchmarks : IDisposable
 {
     private const int UpdatesPerFrame = 200;
     private readonly FrameBuilder _frame = new(64 * 1024);
@@ -78,5 +78,21 @@ public class FrameEncodeBenchmarks
         }
 
         return _frame.Complete().Length;
+    }
+
+    /// <summary>Returns the frame buffer to the pool.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>BenchmarkDotNet needs benchmark classes unsealed: the standard pattern.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _frame.Dispose();
+        }
     }
 }

@@ -193,7 +193,7 @@ public static class ControlRequestParser
         }
     }
 
-    private static IReadOnlyList<string>? Symbols(Dictionary<string, object?> f)
+    private static List<string>? Symbols(Dictionary<string, object?> f)
     {
         if (!f.TryGetValue("symbols", out object? value) || value is null)
         {

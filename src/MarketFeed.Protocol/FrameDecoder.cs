@@ -104,7 +104,7 @@ public static class FrameDecoder
             case MessageKind.SubscribeAck:
             {
                 long id = reader.ReadInt64();
-                DeliveryModeNames.TryParse(reader.ReadString(), out var mode);
+                DeliveryMode mode = DeliveryModeNames.TryParse(reader.ReadString(), out var m) ? m : default; // an unknown mode name decodes as the default
                 int throttle = reader.ReadInt32();
                 message = new SubscribeAckMessage(id, mode, throttle, ReadSymbolRefs(ref reader));
                 used = 5;
@@ -152,7 +152,7 @@ public static class FrameDecoder
                 long from = reader.ReadInt64();
                 long to = reader.ReadInt64();
                 string speed = reader.ReadString() ?? string.Empty;
-                DeliveryModeNames.TryParse(reader.ReadString(), out var mode);
+                DeliveryMode mode = DeliveryModeNames.TryParse(reader.ReadString(), out var m) ? m : default; // an unknown mode name decodes as the default
                 message = new ReplayStartMessage(id, replayId, dataset, from, to, speed, mode, ReadSymbolRefs(ref reader));
                 used = 9;
                 break;
@@ -255,7 +255,7 @@ public static class FrameDecoder
         return message;
     }
 
-    private static IReadOnlyList<SymbolRef> ReadSymbolRefs(ref MessagePackReader reader)
+    private static List<SymbolRef> ReadSymbolRefs(ref MessagePackReader reader)
     {
         int n = reader.ReadArrayHeader();
         var list = new List<SymbolRef>(n);

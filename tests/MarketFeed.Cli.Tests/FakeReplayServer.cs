@@ -60,7 +60,7 @@ public sealed class FakeReplayServer : IAsyncDisposable
 
         string? protocol = context.WebSockets.WebSocketRequestedProtocols.Contains("marketfeed.v1") ? "marketfeed.v1" : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
-        var sendLock = new SemaphoreSlim(1, 1);
+        using var sendLock = new SemaphoreSlim(1, 1);
         async Task SendAsync(Action<FrameBuilder> build)
         {
             using var builder = new FrameBuilder(1024);

@@ -16,7 +16,13 @@ public sealed class RawFeedClient : IAsyncDisposable
     private readonly Queue<ServerMessage> _pending = new();
     private byte[] _buffer = new byte[64 * 1024];
 
-    private RawFeedClient(ClientWebSocket socket) => _socket = socket;
+    private readonly HttpMessageInvoker _invoker;
+
+    private RawFeedClient(ClientWebSocket socket, HttpMessageInvoker invoker)
+    {
+        _socket = socket;
+        _invoker = invoker;
+    }
 
     /// <summary>The socket.</summary>
     public ClientWebSocket Socket => _socket;
@@ -29,7 +35,10 @@ public sealed class RawFeedClient : IAsyncDisposable
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("marketfeed.v1");
+#pragma warning disable CA2000 // the invoker owns the handler; the client owns the invoker (disposed with it)
         var handler = new SocketsHttpHandler();
+        var invoker = new HttpMessageInvoker(handler);
+#pragma warning restore CA2000
         if (receiveBufferBytes is { } size)
         {
             handler.ConnectCallback = async (context, token) =>
@@ -40,8 +49,8 @@ public sealed class RawFeedClient : IAsyncDisposable
             };
         }
 
-        await socket.ConnectAsync(uri, new HttpMessageInvoker(handler), ct).ConfigureAwait(false);
-        return new RawFeedClient(socket);
+        await socket.ConnectAsync(uri, invoker, ct).ConfigureAwait(false);
+        return new RawFeedClient(socket, invoker);
     }
 
     /// <summary>Sends a control message as MessagePack.</summary>
@@ -117,6 +126,7 @@ public sealed class RawFeedClient : IAsyncDisposable
     {
         _socket.Abort();
         _socket.Dispose();
+        _invoker.Dispose();
         return ValueTask.CompletedTask;
     }
 

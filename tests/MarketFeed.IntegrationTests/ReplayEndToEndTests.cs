@@ -145,7 +145,7 @@ public sealed class ReplayEndToEndTests(ReplayDataFixture data, ITestOutputHelpe
         Assert.Contains("ibm-20131007", await http.GetStringAsync("/api/catalog"), StringComparison.Ordinal);
     }
 
-    private async Task<ReplayResult> ReplayAsync(FeedServer server, ControlRequest request)
+    private static async Task<ReplayResult> ReplayAsync(FeedServer server, ControlRequest request)
     {
         await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
         var ct = Timeout();

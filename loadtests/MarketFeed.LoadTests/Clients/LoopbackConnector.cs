@@ -18,6 +18,7 @@ public static class LoopbackConnector
     /// <summary>Sockets with a <see cref="StallerReceiveBufferBytes"/> receive buffer.</summary>
     public static HttpMessageInvoker SmallReceiveBuffer { get; } = Create(StallerReceiveBufferBytes);
 
+#pragma warning disable CA2000 // the two invokers live for the process; the invoker owns its handler
     private static HttpMessageInvoker Create(int? receiveBuffer) => new(new SocketsHttpHandler
     {
         ConnectTimeout = TimeSpan.FromSeconds(15),
@@ -41,4 +42,5 @@ public static class LoopbackConnector
             }
         },
     });
+#pragma warning restore CA2000
 }

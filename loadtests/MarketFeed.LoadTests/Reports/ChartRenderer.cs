@@ -23,7 +23,7 @@ public static class ChartRenderer
         var written = new List<string>();
         foreach (var (file, title, yLabel, value) in Charts)
         {
-            var plot = new ScottPlot.Plot();
+            using var plot = new ScottPlot.Plot();
             foreach (var run in runs)
             {
                 Add(plot, run, run.Label, value, dashed: false);

@@ -29,7 +29,9 @@ public sealed class ClientPool(ScenarioDefinition definition, TargetKind target,
     public void Start(TimeSpan scheduledStart)
     {
         var client = Create(null);
+#pragma warning disable CA2000 // owned by _active and cancelled when the client is retired; not disposed because the client's task may still observe its token (a linked source holds no timer)
         var cts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
+#pragma warning restore CA2000
         var task = Task.Run(() => client.RunAsync(scheduledStart, cts.Token), CancellationToken.None);
         _active.Push((cts, task));
         lock (_lock)

@@ -25,13 +25,13 @@ public sealed class ConnectionStormScenario : IScenario
     public bool Supports(TargetKind target) => true;
 
     /// <inheritdoc />
-    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions o)
+    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions options)
     {
-        int n = o.Connections;
-        var load = LoadSimulation.StartRamping(n, o.Ramp).KeepConstant(n, o.Duration);
-        if (o.ChurnWorkers > 0 && o.ChurnIterations > 0)
+        int n = options.Connections;
+        var load = LoadSimulation.StartRamping(n, options.Ramp).KeepConstant(n, options.Duration);
+        if (options.ChurnWorkers > 0 && options.ChurnIterations > 0)
         {
-            load.IterationsForConstant(o.ChurnWorkers, o.ChurnIterations, TimeSpan.FromSeconds(30));
+            load.IterationsForConstant(options.ChurnWorkers, options.ChurnIterations, TimeSpan.FromSeconds(30));
         }
 
         ZipfPicker? picker = null;
@@ -40,19 +40,19 @@ public sealed class ConnectionStormScenario : IScenario
             new ScenarioDefinition
             {
                 Name = Name,
-                Description = $"ramp to {n} idle subscribed connections over {o.Ramp.TotalSeconds:0}s, hold {o.Duration.TotalSeconds:0}s, churn {o.ChurnWorkers}x{o.ChurnIterations}",
+                Description = $"ramp to {n} idle subscribed connections over {options.Ramp.TotalSeconds:0}s, hold {options.Duration.TotalSeconds:0}s, churn {options.ChurnWorkers}x{options.ChurnIterations}",
                 Load = load,
                 Warmup = TimeSpan.Zero,
                 TickRate = 1,
-                Seed = o.Seed,
+                Seed = options.Seed,
                 // Idle: no ticks flow, so memory per connection is the connection's own cost (heartbeats only).
                 ServerArgs = ["--Feed:Source=none", "--Feed:MaxConnections=" + Math.Max(n * 2, 1000)],
-                MaxFailures = o.MaxFailures >= 0 ? o.MaxFailures : Math.Max(1, n / 100),
+                MaxFailures = options.MaxFailures >= 0 ? options.MaxFailures : Math.Max(1, n / 100),
                 Init = ScenarioHooks.RequireIdleServerAsync,
                 Clean = ScenarioHooks.WaitForConnectionsClosedAsync,
                 Client = (i, symbols) =>
                 {
-                    picker ??= new ZipfPicker(symbols, o.Zipf);
+                    picker ??= new ZipfPicker(symbols, options.Zipf);
                     return new ClientSpec { Symbols = picker.Pick(1, new Random(i)), ReceiveBufferBytes = 4096 };
                 },
             },

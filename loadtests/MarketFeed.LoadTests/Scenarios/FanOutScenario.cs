@@ -21,40 +21,40 @@ public sealed class FanOutScenario : IScenario
     public bool Supports(TargetKind target) => true;
 
     /// <inheritdoc />
-    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions o)
+    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions options)
     {
-        var rates = o.RateSteps.Count > 0 ? o.RateSteps : [o.Rate];
+        var rates = options.RateSteps.Count > 0 ? options.RateSteps : [options.Rate];
         var list = new List<ScenarioDefinition>(rates.Count);
         foreach (double rate in rates)
         {
-            list.Add(Create(o, rate, rates.Count > 1 ? "rate-" + rate.ToString(CultureInfo.InvariantCulture) : "default"));
+            list.Add(Create(options, rate, rates.Count > 1 ? "rate-" + rate.ToString(CultureInfo.InvariantCulture) : "default"));
         }
 
         return list;
     }
 
     /// <summary>Fan-out definition shared with the slow-consumer scenario.</summary>
-    internal static ScenarioDefinition Create(ScenarioOptions o, double rate, string variant, string name = "fanout", Func<int, ClientRole>? role = null, IReadOnlyList<string>? serverArgs = null)
+    internal static ScenarioDefinition Create(ScenarioOptions options, double rate, string variant, string name = "fanout", Func<int, ClientRole>? role = null, IReadOnlyList<string>? serverArgs = null)
     {
-        int clients = o.Clients;
-        double zipf = o.Zipf;
-        ulong seed = o.Seed;
-        int k = o.SymbolsPerClient;
+        int clients = options.Clients;
+        double zipf = options.Zipf;
+        ulong seed = options.Seed;
+        int k = options.SymbolsPerClient;
         ZipfPicker? picker = null;
-        var warmup = o.Warmup ?? (o.Ramp + TimeSpan.FromSeconds(3));
+        var warmup = options.Warmup ?? (options.Ramp + TimeSpan.FromSeconds(3));
         // Stallers stop reading when the warm-up ends and resume 1.5 s before the run ends, to see how the server closed them.
-        var stallFor = TimeSpan.FromSeconds(Math.Max(1, (o.Ramp + o.Duration - warmup).TotalSeconds - 1.5));
+        var stallFor = TimeSpan.FromSeconds(Math.Max(1, (options.Ramp + options.Duration - warmup).TotalSeconds - 1.5));
         return new ScenarioDefinition
         {
             Name = name,
             Variant = variant,
             Description = $"{clients} conflated clients x {k} symbols (Zipf s={zipf}), {rate:0} ticks/s",
-            Load = LoadSimulation.StartRamping(clients, o.Ramp).KeepConstant(clients, o.Duration),
+            Load = LoadSimulation.StartRamping(clients, options.Ramp).KeepConstant(clients, options.Duration),
             Warmup = warmup,
             TickRate = rate,
             Seed = seed,
             ServerArgs = serverArgs ?? [],
-            MaxFailures = o.MaxFailures >= 0 ? o.MaxFailures : Math.Max(1, clients / 10),
+            MaxFailures = options.MaxFailures >= 0 ? options.MaxFailures : Math.Max(1, clients / 10),
             HasStallers = role is not null,
             Init = ScenarioHooks.RequireIdleServerAsync,
             Clean = ScenarioHooks.WaitForConnectionsClosedAsync,

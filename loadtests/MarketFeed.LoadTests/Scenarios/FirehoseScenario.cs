@@ -20,19 +20,19 @@ public sealed class FirehoseScenario : IScenario
     public bool Supports(TargetKind target) => true;
 
     /// <inheritdoc />
-    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions o)
+    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions options)
     {
-        int clients = o.FirehoseClients;
+        int clients = options.FirehoseClients;
         return
         [
             new ScenarioDefinition
             {
                 Name = Name,
-                Description = $"{clients} full-mode clients x all symbols, {o.Rate:0} ticks/s",
-                Load = LoadSimulation.StartConstant(clients, o.Duration + TimeSpan.FromSeconds(2)),
-                Warmup = o.Warmup ?? TimeSpan.FromSeconds(2),
-                TickRate = o.Rate,
-                Seed = o.Seed,
+                Description = $"{clients} full-mode clients x all symbols, {options.Rate:0} ticks/s",
+                Load = LoadSimulation.StartConstant(clients, options.Duration + TimeSpan.FromSeconds(2)),
+                Warmup = options.Warmup ?? TimeSpan.FromSeconds(2),
+                TickRate = options.Rate,
+                Seed = options.Seed,
                 MaxFailures = 0,
                 Init = ScenarioHooks.RequireIdleServerAsync,
                 Clean = ScenarioHooks.WaitForConnectionsClosedAsync,

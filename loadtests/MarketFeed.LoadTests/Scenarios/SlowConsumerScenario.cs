@@ -25,15 +25,15 @@ public sealed class SlowConsumerScenario : IScenario
     public bool Supports(TargetKind target) => true;
 
     /// <inheritdoc />
-    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions o)
+    public IReadOnlyList<ScenarioDefinition> Build(ScenarioOptions options)
     {
-        string[] serverArgs = ["--Feed:SlowConsumerTimeoutMs=" + o.SlowConsumerTimeoutMs.ToString(CultureInfo.InvariantCulture)];
-        int stallEvery = o.StallerShare > 0 ? (int)Math.Round(1 / o.StallerShare) : int.MaxValue;
-        int slowEvery = o.SlowShare > 0 ? (int)Math.Round(1 / o.SlowShare) : int.MaxValue;
+        string[] serverArgs = ["--Feed:SlowConsumerTimeoutMs=" + options.SlowConsumerTimeoutMs.ToString(CultureInfo.InvariantCulture)];
+        int stallEvery = options.StallerShare > 0 ? (int)Math.Round(1 / options.StallerShare) : int.MaxValue;
+        int slowEvery = options.SlowShare > 0 ? (int)Math.Round(1 / options.SlowShare) : int.MaxValue;
         return
         [
-            FanOutScenario.Create(o, o.Rate, "baseline", Name, _ => ClientRole.Fast, serverArgs),
-            FanOutScenario.Create(o, o.Rate, "stallers", Name, i =>
+            FanOutScenario.Create(options, options.Rate, "baseline", Name, _ => ClientRole.Fast, serverArgs),
+            FanOutScenario.Create(options, options.Rate, "stallers", Name, i =>
                 i % stallEvery == stallEvery - 1 ? ClientRole.Staller
                 : i % slowEvery == slowEvery / 2 ? ClientRole.SlowReader
                 : ClientRole.Fast, serverArgs),

@@ -142,7 +142,9 @@ internal static class ReplayCommand
         IUpdateSink? sink;
         try
         {
+#pragma warning disable CA2000 // disposed by the using below; created inside try only to report its I/O errors
             sink = output is null ? null : CreateSink(output, start.Symbols, $"replay {start.Dataset} {UnixTime.Format(start.From)}..{UnixTime.Format(start.To)} from {url}");
+#pragma warning restore CA2000
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -18,7 +18,7 @@ namespace MarketFeed.Gateway.Connections;
 /// the sender serialise on <c>_gate</c> so that a reply is always framed before the updates it
 /// announces (a subscribe ack precedes its snapshots).
 /// </remarks>
-internal sealed partial class Connection
+internal sealed partial class Connection : IDisposable
 {
     private static long s_nextId;
     private readonly WebSocket _socket;
@@ -36,6 +36,7 @@ internal sealed partial class Connection
     private ITimer? _heartbeatTimer;
     private ITimer? _throttleTimer;
     private long _sendStartedTimestamp;
+    private SendStallWatch _stallWatch;
     private int _heartbeatDue;
     private int _closeCode;
     private string _closeReason = string.Empty;
@@ -112,7 +113,7 @@ internal sealed partial class Connection
             _live.Dispose();
             _heartbeatTimer.Dispose();
             _throttleTimer?.Dispose();
-            _abort.Dispose();
+            Dispose();
             ServerLog.Closed(_logger, Id, CloseCode, _closeReason);
         }
     }
@@ -128,13 +129,13 @@ internal sealed partial class Connection
     }
 
     /// <summary>
-    /// Watchdog (any thread): drops the connection if a send has been pending longer than the
-    /// slow-consumer timeout. Returns true if it dropped it.
+    /// Watchdog round (the registry's timer; rounds never overlap): drops the connection if its
+    /// pending send counts as stalled under <see cref="SendStallWatch"/>'s rule. Returns true if it dropped it.
     /// </summary>
     public bool CheckStalled(long now)
     {
         long started = Volatile.Read(ref _sendStartedTimestamp);
-        if (started == 0 || _time.GetElapsedTime(started, now).TotalMilliseconds < _options.SlowConsumerTimeoutMs)
+        if (!_stallWatch.Observe(started, now, TimeSpan.FromMilliseconds(_options.SlowConsumerTimeoutMs), _time))
         {
             return false;
         }
@@ -153,6 +154,14 @@ internal sealed partial class Connection
         _abort.Cancel();
         _signal.Set();
         return true;
+    }
+
+    /// <summary>Releases the buffers and the abort source; <see cref="RunAsync"/> calls it once both loops have ended.</summary>
+    public void Dispose()
+    {
+        _frame.Dispose();
+        _replyBuffer.Dispose();
+        _abort.Dispose();
     }
 
     private void OnHeartbeatTimer()

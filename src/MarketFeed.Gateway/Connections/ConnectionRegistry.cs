@@ -9,7 +9,11 @@ namespace MarketFeed.Gateway.Connections;
 /// All open connections: counts them, runs the slow-consumer watchdog, and closes them all with
 /// 1001 on shutdown.
 /// </summary>
-/// <remarks>Thread-safe. The watchdog runs on a timer thread every quarter of the slow-consumer timeout.</remarks>
+/// <remarks>
+/// Thread-safe. The watchdog runs on a timer every quarter of the slow-consumer timeout; a round
+/// that is still running when the next is due makes that one a no-op, so rounds never overlap
+/// (<see cref="SendStallWatch"/> relies on it).
+/// </remarks>
 internal sealed class ConnectionRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<Connection, byte> _connections = new();
@@ -17,12 +21,13 @@ internal sealed class ConnectionRegistry : IDisposable
     private readonly ILogger<ConnectionRegistry> _logger;
     private readonly ITimer _watchdog;
     private int _shuttingDown;
+    private int _checking;
 
     public ConnectionRegistry(FeedRuntime runtime, ILogger<ConnectionRegistry> logger)
     {
         _runtime = runtime;
         _logger = logger;
-        var period = TimeSpan.FromMilliseconds(Math.Max(10, runtime.Options.SlowConsumerTimeoutMs / 4));
+        var period = SendStallWatch.PeriodFor(TimeSpan.FromMilliseconds(runtime.Options.SlowConsumerTimeoutMs));
         _watchdog = runtime.Time.CreateTimer(static s => ((ConnectionRegistry)s!).CheckStalled(), this, period, period);
     }
 
@@ -63,10 +68,22 @@ internal sealed class ConnectionRegistry : IDisposable
 
     private void CheckStalled()
     {
-        long now = _runtime.Time.GetTimestamp();
-        foreach (var c in _connections.Keys)
+        if (Interlocked.Exchange(ref _checking, 1) != 0)
         {
-            c.CheckStalled(now);
+            return;
+        }
+
+        try
+        {
+            long now = _runtime.Time.GetTimestamp();
+            foreach (var c in _connections.Keys)
+            {
+                c.CheckStalled(now);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
         }
     }
 }

@@ -128,7 +128,7 @@ internal sealed partial class ReplaySession : IAsyncDisposable
     /// <summary>Stops the loop (if running) and releases the session.</summary>
     public async ValueTask DisposeAsync()
     {
-        _stop.Cancel();
+        await _stop.CancelAsync().ConfigureAwait(false);
         Interrupt();
         try
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace MarketFeed.Gateway.Sources;
 
 /// <summary>With <c>Recording:Enabled</c>: taps the live engine with a <see cref="TickRecorder"/>; flushes on shutdown.</summary>
-internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOptions> options) : IHostedService
+internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOptions> options) : IHostedService, IDisposable
 {
     private TickRecorder? _recorder;
 
@@ -54,4 +54,7 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
         await _recorder.FlushAsync().ConfigureAwait(false);
         _recorder.Dispose();
     }
+
+    /// <summary>Releases the recorder if the host stopped without <see cref="StopAsync"/> (a failed start).</summary>
+    public void Dispose() => _recorder?.Dispose();
 }

@@ -23,7 +23,11 @@ internal sealed class ReplaySourceService(FeedRuntime runtime, DatasetCatalog ca
         }
 
         ReplayOptions settings = options.Value;
-        ReplaySpeed.TryParse(settings.Speed, out ReplaySpeed speed);
+        if (!ReplaySpeed.TryParse(settings.Speed, out ReplaySpeed speed))
+        {
+            throw new InvalidOperationException("Replay:Speed was validated on start"); // ReplayOptions.Validate
+        }
+
         try
         {
             await Task.Yield();

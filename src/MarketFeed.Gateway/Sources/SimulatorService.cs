@@ -10,7 +10,7 @@ namespace MarketFeed.Gateway.Sources;
 /// Drives the live engine from the built-in <see cref="MarketSimulator"/> on a dedicated thread —
 /// that thread is the engine's single sequencer.
 /// </summary>
-internal sealed class SimulatorService(FeedRuntime runtime, IOptions<SimulatorOptions> options, ILogger<SimulatorService> logger) : IHostedService
+internal sealed class SimulatorService(FeedRuntime runtime, IOptions<SimulatorOptions> options, ILogger<SimulatorService> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
@@ -29,12 +29,13 @@ internal sealed class SimulatorService(FeedRuntime runtime, IOptions<SimulatorOp
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _stop.Cancel();
+        await _stop.CancelAsync().ConfigureAwait(false);
         _thread?.Join(TimeSpan.FromSeconds(5));
-        return Task.CompletedTask;
     }
+
+    public void Dispose() => _stop.Dispose();
 
     private void Run(SimulatorOptions settings)
     {

@@ -7,7 +7,7 @@ using MessagePack;
 namespace MarketFeed.UnitTests.Client;
 
 /// <summary>One accepted connection of the <see cref="FakeFeedServer"/>: the test reads control requests and sends frames.</summary>
-public sealed class FakeFeedConnection
+public sealed class FakeFeedConnection : IDisposable
 {
     private readonly WebSocket _socket;
     private readonly Channel<ControlRequest> _requests = Channel.CreateUnbounded<ControlRequest>();
@@ -143,4 +143,7 @@ public sealed class FakeFeedConnection
         await _socket.CloseOutputAsync((WebSocketCloseStatus)code, reason, CancellationToken.None);
         await _closed.Task.WaitAsync(TestTimeouts.Signal);
     }
+
+    /// <summary>Releases the send lock (the fake server disposes its connections when it stops).</summary>
+    public void Dispose() => _sendLock.Dispose();
 }

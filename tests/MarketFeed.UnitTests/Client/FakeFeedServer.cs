@@ -18,6 +18,7 @@ public sealed class FakeFeedServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Channel<FakeFeedConnection> _accepted = Channel.CreateUnbounded<FakeFeedConnection>();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<FakeFeedConnection> _all = new();
 
     private FakeFeedServer(long heartbeatMs)
     {
@@ -61,7 +62,10 @@ public sealed class FakeFeedServer : IAsyncDisposable
 
         string? protocol = context.WebSockets.WebSocketRequestedProtocols.Contains("marketfeed.v1") ? "marketfeed.v1" : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
+#pragma warning disable CA2000 // owned by _all: disposed when the fake server stops (tests keep using it after this handler returns)
         var connection = new FakeFeedConnection(socket, protocol);
+#pragma warning restore CA2000
+        _all.Enqueue(connection);
         await connection.SendWelcomeAsync(HeartbeatMs);
         _accepted.Writer.TryWrite(connection);
         await connection.RunAsync(context.RequestAborted);
@@ -72,5 +76,9 @@ public sealed class FakeFeedServer : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(stop.Token);
         await _app.DisposeAsync();
+        foreach (var connection in _all)
+        {
+            connection.Dispose();
+        }
     }
 }

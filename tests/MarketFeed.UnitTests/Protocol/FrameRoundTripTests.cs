@@ -96,7 +96,7 @@ public sealed class FrameRoundTripTests
     [Fact]
     public void Decoder_IgnoresAppendedFieldsAndUnknownKinds()
     {
-        var buffer = new PooledBufferWriter();
+        using var buffer = new PooledBufferWriter();
         var w = new MessagePackWriter(buffer);
         w.WriteArrayHeader(2);
         w.WriteArrayHeader(3);
@@ -117,7 +117,7 @@ public sealed class FrameRoundTripTests
     public void SymbolDirectory_EntryWithoutReferencePrice_DecodesWithZero()
     {
         // A server before the referencePrice field sent 8 fields per entry.
-        var buffer = new PooledBufferWriter();
+        using var buffer = new PooledBufferWriter();
         var w = new MessagePackWriter(buffer);
         w.WriteArrayHeader(1);
         w.WriteArrayHeader(3);

@@ -26,7 +26,7 @@ public sealed class TickMessageReaderTests
     public void TakesEveryIntegerFormatNotJustTheSmallest()
     {
         // Another encoder may pick wider formats: int64 for a small value, uint8 for 7, int16 for -1 ...
-        var buffer = new PooledBufferWriter();
+        using var buffer = new PooledBufferWriter();
         var w = new MessagePackWriter(buffer);
         w.WriteArrayHeader(8);
         w.Write((int)MessageKind.Quote);
@@ -79,7 +79,7 @@ public sealed class TickMessageReaderTests
         var random = new Random(7);
         for (int round = 0; round < 200; round++)
         {
-            var buffer = new PooledBufferWriter();
+            using var buffer = new PooledBufferWriter();
             var w = new MessagePackWriter(buffer);
             int count = random.Next(0, 30);
             w.WriteArrayHeader(count);
@@ -148,7 +148,7 @@ public sealed class TickMessageReaderTests
 
     private static byte[] Message(MessageWriter write)
     {
-        var buffer = new PooledBufferWriter();
+        using var buffer = new PooledBufferWriter();
         var w = new MessagePackWriter(buffer);
         write(ref w);
         w.Flush();

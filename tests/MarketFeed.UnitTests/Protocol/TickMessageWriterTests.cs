@@ -24,7 +24,7 @@ public sealed class TickMessageWriterTests
                 AskPrice = value, AskSize = value, Side = TradeSide.Sell,
             };
 
-            var reference = new PooledBufferWriter();
+            using var reference = new PooledBufferWriter();
             var writer = new MessagePackWriter(reference);
             MessageEncoder.WriteTick(ref writer, tick);
             writer.Flush();
