@@ -128,7 +128,7 @@ public sealed class TailPingSymbolsTests
     public async Task Ping_NothingListening_ExitsWithConnectionFailed()
     {
         // A port that was free a moment ago: bound, read, released.
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();

@@ -280,7 +280,7 @@ public sealed class FeedEndToEndTests
             if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
             {
                 string[] parts = line.Split(' ');
-                Assert.Contains(parts[3], new[] { "counter", "gauge" });
+                Assert.True(parts[3] is "counter" or "gauge", "unknown metric type: " + line);
                 typed.Add(parts[2]);
                 continue;
             }
