@@ -16,9 +16,11 @@ public static class CliApp
         ImportCommand.Create(),
         InspectCommand.Create(),
         CatalogCommand.Create(),
+        BarsCommand.Create(),
         ReplayCommand.Create(),
         RecordCommand.Create(),
         GenerateSampleCommand.Create(),
+        ExportCommand.Create(),
     };
 
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code.</summary>

@@ -251,6 +251,9 @@ public sealed partial class MarketFeedClient
             case CatalogMessage catalog:
                 Complete(catalog.RequestId, catalog);
                 return true;
+            case BarsMessage bars:
+                Complete(bars.RequestId, bars);
+                return true;
             default:
                 return true;
         }

@@ -72,6 +72,19 @@ public sealed partial class MarketFeedClient
     }
 
     /// <summary>
+    /// Asks for OHLCV bars of one symbol (docs/protocol.md 4.11): of the live feed, or of a replay
+    /// dataset when <paramref name="dataset"/> is given. <paramref name="from"/>/<paramref name="to"/>
+    /// select bars by start (ns); <paramref name="last"/> keeps only the newest N. Errors arrive as
+    /// <see cref="MarketFeedRequestException"/> with the documented code.
+    /// </summary>
+    public async Task<BarsMessage> GetBarsAsync(string symbol, string interval, long? from = null, long? to = null, int? last = null, string? dataset = null, CancellationToken cancellationToken = default)
+    {
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = ControlRequest.Ops.Bars, Id = id, Symbol = symbol, Interval = interval, From = from, To = to, Last = last, Dataset = dataset };
+        return (BarsMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Starts a replay and returns the replay start (replay id, effective range, replay symbol ids). Ticks, replay
     /// status and the replay end follow on <see cref="ReadAllAsync"/>. A replay does not survive a reconnect.
     /// </summary>

@@ -48,6 +48,15 @@ public sealed class ControlRequest
     /// <summary>Replay session id (replay.* controls).</summary>
     public long? ReplayId { get; init; }
 
+    /// <summary>One symbol (bars).</summary>
+    public string? Symbol { get; init; }
+
+    /// <summary>Bar interval, e.g. "1m" (bars).</summary>
+    public string? Interval { get; init; }
+
+    /// <summary>Only the newest this many bars (bars).</summary>
+    public int? Last { get; init; }
+
     /// <summary>Operation names the server understands.</summary>
     public static class Ops
     {
@@ -83,6 +92,9 @@ public sealed class ControlRequest
 
         /// <summary>replay.stop</summary>
         public const string ReplayStop = "replay.stop";
+
+        /// <summary>bars</summary>
+        public const string Bars = "bars";
     }
 }
 

@@ -185,6 +185,9 @@ public static class ControlRequestParser
                 To = OptionalTime(f, "to"),
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
+                Symbol = OptionalString(f, "symbol"),
+                Interval = OptionalString(f, "interval"),
+                Last = OptionalLong(f, "last") is { } last ? (last is >= 1 and <= int.MaxValue ? (int)last : throw Bad("'last' must be a positive integer")) : null,
             };
         }
         catch (ControlRequestException ex) when (ex.RequestId == 0 && id != 0)

@@ -41,6 +41,9 @@ public static class ControlRequestWriter
         AddLong(fields, "from", request.From);
         AddLong(fields, "to", request.To);
         AddLong(fields, "replayId", request.ReplayId);
+        AddString(fields, "symbol", request.Symbol);
+        AddString(fields, "interval", request.Interval);
+        AddLong(fields, "last", request.Last);
         if (request.Speed is { } speed)
         {
             fields.Add(("speed", double.IsPositiveInfinity(speed) ? "max" : speed));

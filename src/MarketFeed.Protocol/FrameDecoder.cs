@@ -234,6 +234,27 @@ public static class FrameDecoder
                 break;
             }
 
+            case MessageKind.Bars:
+            {
+                long id = reader.ReadInt64();
+                string symbol = reader.ReadString() ?? string.Empty;
+                string interval = reader.ReadString() ?? string.Empty;
+                int priceDecimals = reader.ReadInt32();
+                int sizeDecimals = reader.ReadInt32();
+                int n = reader.ReadArrayHeader();
+                var bars = new List<BarEntry>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    int f = reader.ReadArrayHeader();
+                    bars.Add(new BarEntry(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), (Core.Bars.BarBasis)reader.ReadInt32(), reader.ReadBoolean()));
+                    SkipExtra(ref reader, f - 9);
+                }
+
+                message = new BarsMessage(id, symbol, interval, priceDecimals, sizeDecimals, bars, reader.ReadBoolean());
+                used = 8;
+                break;
+            }
+
             case MessageKind.ReplayStatus:
             {
                 long replayId = reader.ReadInt64();

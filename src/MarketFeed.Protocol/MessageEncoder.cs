@@ -227,6 +227,38 @@ public static class MessageEncoder
         }
     }
 
+    /// <summary>
+    /// Writes a bars reply: <c>[15, requestId, symbol, interval, priceDecimals, sizeDecimals, bars, complete]</c>, each bar
+    /// <c>[start, open, high, low, close, volume, count, basis, closed]</c> (docs/protocol.md 4.15).
+    /// </summary>
+    public static void WriteBars(ref MessagePackWriter writer, long requestId, string symbol, string interval, int priceDecimals, int sizeDecimals, IReadOnlyList<Core.Bars.Bar> bars, bool lastIsOpen, bool complete)
+    {
+        writer.WriteArrayHeader(8);
+        writer.Write((int)MessageKind.Bars);
+        writer.Write(requestId);
+        writer.Write(symbol);
+        writer.Write(interval);
+        writer.Write(priceDecimals);
+        writer.Write(sizeDecimals);
+        writer.WriteArrayHeader(bars.Count);
+        for (int i = 0; i < bars.Count; i++)
+        {
+            Core.Bars.Bar b = bars[i];
+            writer.WriteArrayHeader(9);
+            writer.Write(b.Start);
+            writer.Write(b.Open);
+            writer.Write(b.High);
+            writer.Write(b.Low);
+            writer.Write(b.Close);
+            writer.Write(b.Volume);
+            writer.Write(b.Count);
+            writer.Write((int)b.Basis);
+            writer.Write(!(lastIsOpen && i == bars.Count - 1)); // closed
+        }
+
+        writer.Write(complete);
+    }
+
     private static void WriteSymbolRefs(ref MessagePackWriter writer, IReadOnlyList<SymbolInfo> symbols)
     {
         writer.WriteArrayHeader(symbols.Count);

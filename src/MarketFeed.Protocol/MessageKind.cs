@@ -44,4 +44,7 @@ public enum MessageKind
 
     /// <summary>Replay state and position.</summary>
     ReplayStatus = 14,
+
+    /// <summary>Reply to bars: OHLCV bars of one symbol and interval.</summary>
+    Bars = 15,
 }

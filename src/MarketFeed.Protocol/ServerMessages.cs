@@ -52,3 +52,9 @@ public sealed record ReplayStatusMessage(long ReplayId, string State, string Spe
 
 /// <summary>A message of a kind this client does not know (kept, not dropped, so callers can log it).</summary>
 public sealed record UnknownMessage(int RawKind) : ServerMessage((MessageKind)RawKind);
+
+/// <summary>One bar of a <see cref="BarsMessage"/>: fixed-point prices and volume in the symbol's scale.</summary>
+public sealed record BarEntry(long Start, long Open, long High, long Low, long Close, long Volume, long Count, Core.Bars.BarBasis Basis, bool Closed);
+
+/// <summary>Reply to bars.</summary>
+public sealed record BarsMessage(long RequestId, string Symbol, string Interval, int PriceDecimals, int SizeDecimals, IReadOnlyList<BarEntry> Bars, bool Complete) : ServerMessage(MessageKind.Bars);

@@ -71,7 +71,7 @@ internal static class ReplayCommand
         return list.Count == 0 ? null : list;
     }
 
-    private static Option<long?> TimeOption(string name, string description) => new(name)
+    internal static Option<long?> TimeOption(string name, string description) => new(name)
     {
         Description = description,
         CustomParser = r =>

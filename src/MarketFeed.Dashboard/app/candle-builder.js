@@ -1,8 +1,9 @@
 // Builds OHLC + volume bars from trades (live or replayed) for one symbol and interval.
 
 /**
- * @typedef {{time: number, open: number, high: number, low: number, close: number, volume: number}} Bar
- * `time` is the bar start in whole seconds since the epoch (lightweight-charts UTCTimestamp).
+ * @typedef {{time: number, open: number, high: number, low: number, close: number, volume: number}|{time: number, gap: true}} Bar
+ * `time` is the bar start in whole seconds since the epoch (lightweight-charts UTCTimestamp). A
+ * `gap` entry marks intervals with no data: the chart draws it as empty space, never a flat bar.
  */
 
 export class CandleBuilder {
@@ -29,8 +30,9 @@ export class CandleBuilder {
   addTrade(timeMs, price, volume) {
     const time = Math.floor(timeMs / 1000 / this.intervalSec) * this.intervalSec;
     const last = this.bars[this.bars.length - 1];
+    if (last && !last.gap && time > last.time + this.intervalSec) this.#push({ time: last.time + this.intervalSec, gap: true });
     if (last && time < last.time) return;
-    if (last && time === last.time) {
+    if (last && !last.gap && time === last.time) {
       if (price > last.high) last.high = price;
       if (price < last.low) last.low = price;
       last.close = price;
@@ -38,7 +40,37 @@ export class CandleBuilder {
       this.#markChanged(this.bars.length - 1);
       return;
     }
-    this.bars.push({ time, open: price, high: price, low: price, close: price, volume });
+    this.#push({ time, open: price, high: price, low: price, close: price, volume });
+  }
+
+  /**
+   * Loads bars from the server (oldest first, as `MarketFeedClient.bars()` returns them): they
+   * replace every bar up to the newest of them; bars built from later trades stay. Missing
+   * intervals become gap entries.
+   * @param {Array<{time: number, open: number, high: number, low: number, close: number, volume: number}>} history
+   */
+  seed(history) {
+    if (!history.length) return;
+    const newest = history[history.length - 1].time;
+    const later = this.bars.filter((b) => b.time > newest && !b.gap);
+    this.bars = [];
+    for (const b of history) {
+      const prev = this.bars[this.bars.length - 1];
+      if (prev && b.time > prev.time + this.intervalSec) this.bars.push({ time: prev.time + this.intervalSec, gap: true });
+      this.bars.push({ time: b.time, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume });
+    }
+    for (const b of later) {
+      const prev = this.bars[this.bars.length - 1];
+      if (b.time > prev.time + this.intervalSec) this.bars.push({ time: prev.time + this.intervalSec, gap: true });
+      this.bars.push(b);
+    }
+    if (this.bars.length > this.maxBars) this.bars.splice(0, this.bars.length - this.maxBars);
+    this.#firstChanged = 0;
+    this.seeded = true;
+  }
+
+  #push(bar) {
+    this.bars.push(bar);
     if (this.bars.length > this.maxBars) {
       this.bars.splice(0, this.bars.length - this.maxBars);
       this.#firstChanged = 0;

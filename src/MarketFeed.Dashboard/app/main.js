@@ -15,6 +15,7 @@ import { WatchlistView } from './watchlist-view.js';
 
 const $ = (id) => document.getElementById(id);
 const INTERVALS = { '1s': 1, '1m': 60 };
+const HISTORY_BARS = 600;
 
 // ?ws=ws://host:port/ws/v1 points the page at another server (default: the one serving it).
 const client = new MarketFeedClient({ url: new URLSearchParams(location.search).get('ws') ?? undefined });
@@ -48,7 +49,7 @@ client.on('state', (e) => { health.onState(e); loop.request(); });
 client.on('close', (e) => { health.onClose(e); loop.request(); });
 client.on('status', (e) => {
   health.onStatus(e);
-  if (e.state === 'welcome') { loadDirectory(); replay.load(); }
+  if (e.state === 'welcome') { loadDirectory(); replay.load(); loadHistory(store.selected); }
   loop.request();
 });
 client.on('ack', (e) => { health.setMode(e.mode, e.throttle); loop.request(); });
@@ -108,10 +109,30 @@ function removeSymbol(symbol) {
 function select(symbol) {
   if (symbol) store.select(symbol);
   watchlist.select(store.selected);
-  if (store.selected) chart.show(candlesOf(store.selected)[store.data.interval], digits.get(store.selected) ?? 2);
+  if (store.selected) {
+    const builder = candlesOf(store.selected)[store.data.interval];
+    chart.show(builder, digits.get(store.selected) ?? 2);
+    if (!builder.seeded) loadHistory(store.selected);
+  }
   for (const b of $('interval').querySelectorAll('button')) b.classList.toggle('active', b.dataset.interval === store.data.interval);
   chartHeadDirty = true;
   loop.request();
+}
+
+/**
+ * Opens the chart with the server's bars for the symbol and the chosen interval (docs/protocol.md
+ * 4.11): on selection, and again after every (re)connect, so a reload or a reconnect never leaves
+ * the chart empty or with a hole. Live trades keep the newest bar current from then on.
+ */
+async function loadHistory(symbol) {
+  if (!symbol || client.state !== 'live') return;
+  const interval = store.data.interval;
+  try {
+    const reply = await client.bars({ symbol, interval, last: HISTORY_BARS });
+    candlesOf(symbol)[interval].seed(reply.bars);
+    if (store.selected === symbol && store.data.interval === interval) chart.show(candlesOf(symbol)[interval], digits.get(symbol) ?? 2);
+    loop.request();
+  } catch { /* no history (bars disabled, unknown symbol): the chart fills from live trades */ }
 }
 
 function showRow(symbol) {

@@ -60,14 +60,18 @@ export class PriceChart {
 
   // Exposed for tests and curious users: how many bars the chart holds.
   #publishCount() {
-    this.container.dataset.bars = String(this.#builder?.bars.length ?? 0);
+    this.container.dataset.bars = String(this.#builder?.bars.filter((b) => !b.gap).length ?? 0);
+    this.container.dataset.gaps = String(this.#builder?.bars.filter((b) => b.gap).length ?? 0);
+    this.container.dataset.history = this.#builder?.seeded ? 'loaded' : 'none';
   }
 }
 
 function candle(b) {
+  if (b.gap) return { time: b.time }; // whitespace: lightweight-charts leaves the slot empty
   return { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close };
 }
 
 function volumeBar(b) {
+  if (b.gap) return { time: b.time };
   return { time: b.time, value: b.volume, color: b.close >= b.open ? 'rgba(38,166,154,0.45)' : 'rgba(239,83,80,0.45)' };
 }

@@ -79,9 +79,12 @@ export class SymbolSearch {
       [...this.list.children].forEach((li, i) => li.classList.toggle('active', i === this.#active));
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      const exact = this.#results.find((r) => r.symbol === this.input.value.trim().toUpperCase());
+      const typed = this.input.value.trim().toUpperCase();
+      const exact = this.#results.find((r) => r.symbol === typed);
       const pick = exact ?? this.#results[this.#active];
+      // Enter adds what was typed even before the directory answered (an unknown name is marked by the server's 404).
       if (pick) this.#pick(pick.symbol);
+      else if (typed) this.#pick(typed);
     } else if (e.key === 'Escape') {
       this.#hide();
     }

@@ -94,6 +94,15 @@ export function decodeMessage(m) {
           dataset: d[0], symbols: d[1] ?? [], from: nanos(d[2]), to: nanos(d[3]), tickCount: num(d[4]),
         })),
       };
+    case MessageKind.BARS:
+      return {
+        kind: 'bars', requestId: num(m[1]), symbol: m[2], interval: m[3], priceDecimals: num(m[4]), sizeDecimals: num(m[5]),
+        bars: (m[6] ?? []).map((b) => ({
+          start: nanos(b[0]), open: num(b[1]), high: num(b[2]), low: num(b[3]), close: num(b[4]),
+          volume: num(b[5]), count: num(b[6]), basis: num(b[7]) === 1 ? 'mid' : 'trades', closed: b[8] !== false,
+        })),
+        complete: m[7] !== false,
+      };
     case MessageKind.REPLAY_STATUS:
       return { kind: 'replayStatus', replayId: num(m[1]), state: m[2], speed: m[3], position: nanos(m[4]), requestId: m.length > 5 ? num(m[5]) : 0 };
     default:

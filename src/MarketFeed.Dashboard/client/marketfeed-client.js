@@ -5,6 +5,7 @@ import { backoffDelay } from './backoff.js';
 import { encodeControl } from './control-encoder.js';
 import { Emitter } from './emitter.js';
 import { decodeFrame } from './frame-decoder.js';
+import { fromFixed } from './fixed-point.js';
 import {
   CloseCode, ENDPOINT_PATH, ErrorCode, NO_RECONNECT_CLOSE_CODES, SLOW_CONSUMER_CLOSE_CODES, SUBPROTOCOL,
 } from './protocol-constants.js';
@@ -211,6 +212,33 @@ export class MarketFeedClient extends Emitter {
   async catalog() {
     const cat = await this.#request('catalog', {});
     return cat.datasets.map((d) => ({ ...d, fromMs: nanosToMillis(d.from), toMs: nanosToMillis(d.to) }));
+  }
+
+  /**
+   * OHLCV bars of one symbol (docs/protocol.md 4.11), of the live feed or of a replay dataset.
+   * Prices and volume come back scaled (numbers); `start` is the bar start as bigint ns and `time`
+   * in whole seconds (lightweight-charts' UTCTimestamp). A missing interval is a gap: no bar.
+   * @param {{symbol: string, interval: string, from?: bigint|number|Date|string, to?: bigint|number|Date|string,
+   *   last?: number, dataset?: string}} request
+   * @returns {Promise<{symbol: string, interval: string, complete: boolean, priceDecimals: number, sizeDecimals: number,
+   *   bars: Array<{start: bigint, time: number, open: number, high: number, low: number, close: number,
+   *   volume: number, count: number, basis: 'trades'|'mid', closed: boolean}>}>}
+   */
+  async bars(request) {
+    const reply = await this.#request('bars', {
+      symbol: request.symbol, interval: request.interval, from: wireTime(request.from), to: wireTime(request.to),
+      last: request.last, dataset: request.dataset,
+    });
+    const p = reply.priceDecimals;
+    const v = reply.sizeDecimals;
+    return {
+      symbol: reply.symbol, interval: reply.interval, complete: reply.complete, priceDecimals: p, sizeDecimals: v,
+      bars: reply.bars.map((b) => ({
+        ...b, time: Number(b.start / 1_000_000_000n),
+        open: fromFixed(b.open, p), high: fromFixed(b.high, p), low: fromFixed(b.low, p), close: fromFixed(b.close, p),
+        volume: fromFixed(b.volume, v),
+      })),
+    };
   }
 
   /**
@@ -499,6 +527,7 @@ export class MarketFeedClient extends Emitter {
       case 'pong': return this.#settle(m.requestId, m);
       case 'symbolDirectory': return this.#settle(m.requestId, m);
       case 'catalog': return this.#settle(m.requestId, m);
+      case 'bars': return this.#settle(m.requestId, m);
       case 'replayStart': return this.#onReplayStart(m);
       case 'replayStatus': return this.#onReplayStatus(m);
       case 'replayEnd': return this.#onReplayEnd(m);

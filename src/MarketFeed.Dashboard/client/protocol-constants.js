@@ -22,6 +22,7 @@ export const MessageKind = Object.freeze({
   UNSUBSCRIBE_ACK: 12,
   CATALOG: 13,
   REPLAY_STATUS: 14,
+  BARS: 15,
 });
 
 /** Trade aggressor side by wire value. */

@@ -23,6 +23,29 @@ test('candles: OHLC and volume per interval, changed bars reported once', () => 
   assert.equal(m.bars[0].time, 120);
 });
 
+test('candles: an interval without trades is a gap entry, not a flat bar', () => {
+  const b = new CandleBuilder(1);
+  b.addTrade(10_000, 100, 1);
+  b.addTrade(14_200, 101, 1);
+  assert.deepEqual(b.bars.map((x) => (x.gap ? `gap@${x.time}` : x.time)), [10, 'gap@11', 14]);
+});
+
+test('candles: server history replaces bars up to its newest; later live bars stay; holes become gaps', () => {
+  const b = new CandleBuilder(60);
+  b.addTrade(120_000, 9, 1); // a live bar already covered by the history
+  b.addTrade(300_000, 7, 2); // a live bar newer than the history
+  b.seed([
+    { time: 0, open: 1, high: 2, low: 1, close: 2, volume: 10 },
+    { time: 60, open: 2, high: 3, low: 2, close: 3, volume: 20 },
+    { time: 180, open: 3, high: 3, low: 3, close: 3, volume: 5 },
+  ]);
+  assert.deepEqual(b.bars.map((x) => (x.gap ? `gap@${x.time}` : `${x.time}:${x.volume}`)), ['0:10', '60:20', 'gap@120', '180:5', 'gap@240', '300:2']);
+  assert.equal(b.seeded, true);
+  assert.equal(b.takeChanged().length, 6);
+  b.addTrade(300_500, 8, 1);
+  assert.equal(b.bars.at(-1).volume, 3);
+});
+
 test('candles: the oldest bars are dropped past maxBars', () => {
   const b = new CandleBuilder(1, 3);
   for (let s = 0; s < 5; s++) b.addTrade(s * 1000, s, 1);

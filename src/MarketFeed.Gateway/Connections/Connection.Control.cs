@@ -12,6 +12,9 @@ internal sealed partial class Connection
     /// <summary>Optional replay handler (set when replay datasets are configured).</summary>
     public IReplayHandler? Replay { get; init; }
 
+    /// <summary>Serves <c>bars</c> requests (null: the op answers 405 as unknown).</summary>
+    public Bars.BarService? Bars { get; init; }
+
     private void Dispatch(ControlRequest request)
     {
         switch (request.Op)
@@ -46,6 +49,9 @@ internal sealed partial class Connection
                     Replay.Handle(request, this);
                 }
 
+                break;
+            case ControlRequest.Ops.Bars when Bars is not null:
+                SendBars(request, Bars);
                 break;
             default:
                 throw new ControlRequestException(ErrorCode.UnknownOp, $"unknown op '{Truncate(request.Op)}'");
@@ -234,4 +240,22 @@ internal sealed partial class Connection
     }
 
     private static string Truncate(string text) => text.Length <= 64 ? text : text[..64] + "...";
+
+    private void SendBars(ControlRequest request, Bars.BarService service)
+    {
+        Bars.BarsReply reply;
+        try
+        {
+            reply = service.Query(request);
+        }
+        catch (Bars.BarRequestException ex)
+        {
+            ReplyError(request.Id, ex.Code, ex.Message, ex.Symbol);
+            return;
+        }
+
+        Reply(
+            (request.Id, reply),
+            static (ref w, s) => MessageEncoder.WriteBars(ref w, s.Id, s.reply.Symbol, s.reply.Interval.Name, s.reply.PriceDecimals, s.reply.SizeDecimals, s.reply.Bars, s.reply.LastIsOpen, s.reply.Complete));
+    }
 }

@@ -48,6 +48,8 @@ public static class MarketFeedHost
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<ReplayOptions>().Bind(builder.Configuration.GetSection(ReplayOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddOptions<BarOptions>().Bind(builder.Configuration.GetSection(BarOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<RecordingOptions>().Bind(builder.Configuration.GetSection(RecordingOptions.SectionName));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp =>
@@ -85,6 +87,7 @@ public static class MarketFeedHost
         builder.Services.AddHostedService<ReplaySourceService>();
         builder.Services.AddSingleton<RecordingService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RecordingService>());
+        builder.Services.AddSingleton<Bars.BarService>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddSingleton(sp =>
         {
@@ -108,6 +111,7 @@ public static class MarketFeedHost
 
         // Resolve eagerly so a bad universe file fails the start, not the first connection.
         _ = app.Services.GetRequiredService<FeedRuntime>();
+        _ = app.Services.GetRequiredService<Bars.BarService>(); // attaches the live bar store before the first tick
         return app;
     }
 

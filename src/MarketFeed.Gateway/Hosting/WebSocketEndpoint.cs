@@ -41,6 +41,7 @@ internal static class WebSocketEndpoint
         var connection = new Connection(socket, runtime, services.GetRequiredService<FeedMetrics>(), services.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed.Connection"))
         {
             Replay = services.GetService<IReplayHandler>(),
+            Bars = services.GetService<Bars.BarService>(),
         };
         registry.Add(connection);
         try

@@ -134,6 +134,25 @@ export class FakeMarketFeedServer {
     });
   }
 
+  // Synthetic history ending at the current interval: `last` bars (default 120) around the reference
+  // price, with a three-interval gap in the middle so that the chart's gap drawing can be seen.
+  #bars(ws, id, m) {
+    const s = this.#bySymbol.get(m.symbol);
+    if (!s) return ws.send(enc([[5, id, 404, 'unknown_symbol', `unknown symbol '${m.symbol}'`, m.symbol ?? null]]));
+    const seconds = { '1s': 1, '1m': 60, '5m': 300 }[m.interval];
+    if (!seconds) return ws.send(enc([[5, id, 400, 'bad_request', `interval ${m.interval} is not kept`, null]]));
+    const n = Math.min(Number(m.last ?? 120), 2000);
+    const step = BigInt(seconds) * 1_000_000_000n;
+    const now = (nowNs() / step) * step;
+    const bars = [];
+    for (let i = n - 1; i >= 0; i--) {
+      if (i >= Math.floor(n / 2) && i < Math.floor(n / 2) + 3) continue; // the gap
+      const p = s.refPrice + (i % 7) * s.tickSize;
+      bars.push([now - BigInt(i) * step, p, p + 2 * s.tickSize, p - s.tickSize, p + s.tickSize, 100 * (i + 1), i + 1, 0, i !== 0]);
+    }
+    return ws.send(enc([[15, id, s.symbol, m.interval, s.priceDecimals, s.sizeDecimals, bars, true]]));
+  }
+
   #onControl(ws, m) {
     const id = Number(m.id ?? 0);
     switch (m.op) {
@@ -154,6 +173,7 @@ export class FakeMarketFeedServer {
         return ws.send(enc([[13, id, [['sample-20131007', ['AAPL', 'MSFT'], from, from + 60_000_000_000n, 2400]]]]));
       }
       case 'replay': return this.#replay(ws, id, m);
+      case 'bars': return this.#bars(ws, id, m);
       case 'replay.pause': case 'replay.resume': case 'replay.speed': {
         const r = ws.replays.get(Number(m.replayId));
         if (!r) return ws.send(enc([[5, id, 409, 'conflict', 'no such replay', null]]));
