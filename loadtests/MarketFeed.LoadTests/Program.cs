@@ -69,8 +69,14 @@ async Task<int> Execute(IReadOnlyList<RunPlan> plans, ParseResult parse, string 
             SignalRDll = parse.GetValue(CliOptions.SignalRDll) ?? BuildOutput.Find("loadtests", "MarketFeed.SignalRBaseline"),
             ExtraServerArgs = parse.GetValue(CliOptions.ServerArgs) ?? [],
             AbortOnBreach = parse.GetValue(CliOptions.AbortOnBreach),
+            ServerCpus = parse.GetValue(CliOptions.ServerCpus),
             Log = line => Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}"),
         };
+        if (parse.GetValue(CliOptions.ClientCpus) is { } clientCpus)
+        {
+            CpuPinning.PinThisProcess(clientCpus);
+        }
+
         CheckLoopback(settings.MarketFeedUrl);
         CheckLoopback(settings.SignalRUrl);
         string folder = Path.Combine(parse.GetValue(CliOptions.Reports) ?? "reports", folderName);

@@ -13,7 +13,7 @@ from .client import DEFAULT_URL, SUBPROTOCOL, MarketFeedClient
 from .errors import CloseCode, ErrorCode, MarketFeedConnectionError, MarketFeedError
 from .fixed_point import format_ns, from_decimal, to_decimal, to_ns
 from .messages import (
-    Catalog, CatalogEntry, Disconnected, ErrorMessage, Heartbeat, Pong, Quote, Reconnected, ReplayEnd, ReplayStart,
+    Bar, Bars, Catalog, CatalogEntry, Disconnected, ErrorMessage, Heartbeat, Pong, Quote, Reconnected, ReplayEnd, ReplayStart,
     ReplayStatus, SequenceGap, Snapshot, Status, SubscribeAck, SymbolInfo, SymbolRef, Trade, UnknownMessage,
     UnsubscribeAck,
 )
@@ -22,7 +22,7 @@ from .sequence import SequenceTracker
 
 def __getattr__(name):
     # pandas is optional: import the DataFrame helpers on first use.
-    if name in ("replay_to_dataframe", "capture_to_dataframe", "ticks_to_dataframe", "scale_values"):
+    if name in ("replay_to_dataframe", "capture_to_dataframe", "ticks_to_dataframe", "scale_values", "bars_to_dataframe"):
         from . import dataframe
 
         return getattr(dataframe, name)
@@ -32,9 +32,9 @@ def __getattr__(name):
 __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_URL", "SUBPROTOCOL", "MarketFeedClient", "CloseCode", "ErrorCode", "MarketFeedConnectionError",
-    "MarketFeedError", "format_ns", "from_decimal", "to_decimal", "to_ns", "Catalog", "CatalogEntry", "Disconnected",
+    "MarketFeedError", "format_ns", "from_decimal", "to_decimal", "to_ns", "Bar", "Bars", "Catalog", "CatalogEntry", "Disconnected",
     "ErrorMessage", "Heartbeat", "Pong", "Quote", "Reconnected", "ReplayEnd", "ReplayStart", "ReplayStatus",
     "SequenceGap", "Snapshot", "Status", "SubscribeAck", "SymbolInfo", "SymbolRef", "Trade", "UnknownMessage",
     "UnsubscribeAck", "SequenceTracker", "replay_to_dataframe", "capture_to_dataframe", "ticks_to_dataframe",
-    "scale_values",
+    "scale_values", "bars_to_dataframe",
 ]

@@ -503,6 +503,21 @@ class MarketFeedClient:
         """Datasets the server can replay."""
         return (await self.request({"op": "catalog"})).datasets
 
+    async def bars(self, symbol: str, interval: str, from_=None, to=None, last: int | None = None,
+                   dataset: str | None = None) -> k.Bars:
+        """OHLCV bars of one symbol (protocol 4.11) of the live feed, or of ``dataset``. ``interval``: "1s", "1m",
+        "5m" ...; ``from_``/``to`` select bars by start; ``last`` keeps the newest N. One reply: check ``complete``."""
+        message: dict[str, Any] = {"op": "bars", "symbol": symbol, "interval": interval}
+        if from_ is not None:
+            message["from"] = to_ns(from_)
+        if to is not None:
+            message["to"] = to_ns(to)
+        if last is not None:
+            message["last"] = last
+        if dataset is not None:
+            message["dataset"] = dataset
+        return await self.request(message)
+
     async def replay(self, dataset: str, symbols: Iterable[str] | None = None, from_=None, to=None,
                      speed: float | str = 1, mode: str = "full", throttle: int | None = None) -> ReplayStart:
         """Starts a replay (protocol section 6). ``from_``/``to``: int ns, ISO-8601 text, datetime or pandas

@@ -3,8 +3,8 @@
 One row per quote or trade, in arrival order, indexed by the tick's exchange time (``timestamp``, a nanosecond
 ``DatetimeIndex`` in UTC). Prices and sizes stay fixed-point integers (nullable ``Int64``; the other kind's columns
 are ``<NA>``) with ``price_decimals``/``size_decimals`` per row; ``values="decimal"`` turns them into exact
-``decimal.Decimal`` objects, ``values="float"`` into float64 (lossy, opt-in). Bars (issue 12) are not here yet:
-they will come as a separate ``bars_to_dataframe`` once the server serves them.
+``decimal.Decimal`` objects, ``values="float"`` into float64 (lossy, opt-in). Bars come from
+``bars_to_dataframe`` (the server's OHLCV bars, protocol 4.11), one row per bar indexed by its UTC start.
 """
 from __future__ import annotations
 
@@ -167,3 +167,51 @@ async def capture_to_dataframe(symbols: Iterable[str], seconds: float, *, url: s
             await client.close()
         else:
             await client.unsubscribe(list(symbols))
+
+
+async def bars_to_dataframe(symbol: str, interval: str, from_=None, to=None, last: int | None = None,
+                            dataset: str | None = None, url: str = DEFAULT_URL, client: MarketFeedClient | None = None,
+                            values: str = "int"):
+    """The server's OHLCV bars of ``symbol`` as a DataFrame indexed by bar start (ns, UTC), columns open, high,
+    low, close, volume (fixed-point ``Int64`` unless ``values`` is "decimal" or "float"), count, basis ("trades" or
+    "mid"), closed, price_decimals, size_decimals. Pages through the whole range (each reply holds at most the
+    server's ``Bars:MaxBarsPerRequest``). Missing intervals are missing rows: a gap, never a flat bar."""
+    import pandas as pd
+
+    own = client is None
+    if own:
+        client = MarketFeedClient(url, reconnect=False)
+        await client.connect()
+    try:
+        rows, page_from, scales = [], from_, (0, 0)
+        while True:
+            reply = await client.bars(symbol, interval, page_from, to, last, dataset)
+            scales = (reply.price_decimals, reply.size_decimals)
+            rows.extend(reply.bars)
+            if reply.complete or not reply.bars or last is not None:
+                break
+            page_from = reply.bars[-1].start + 1
+    finally:
+        if own:
+            await client.close()
+    frame = pd.DataFrame({
+        "open": pd.array([b.open for b in rows], dtype="Int64"),
+        "high": pd.array([b.high for b in rows], dtype="Int64"),
+        "low": pd.array([b.low for b in rows], dtype="Int64"),
+        "close": pd.array([b.close for b in rows], dtype="Int64"),
+        "volume": pd.array([b.volume for b in rows], dtype="Int64"),
+        "count": pd.array([b.count for b in rows], dtype="Int64"),
+        "basis": [b.basis for b in rows],
+        "closed": [b.closed for b in rows],
+        "price_decimals": scales[0],
+        "size_decimals": scales[1],
+    }, index=pd.DatetimeIndex(pd.to_datetime([b.start for b in rows], unit="ns", utc=True), name="start"))
+    if values == "int":
+        return frame
+    if values not in ("decimal", "float"):
+        raise ValueError('values must be "int", "decimal" or "float"')
+    for column, decimals in (("open", scales[0]), ("high", scales[0]), ("low", scales[0]), ("close", scales[0]),
+                             ("volume", scales[1])):
+        exact = [Decimal(int(v)).scaleb(-decimals) for v in frame[column]]
+        frame[column] = exact if values == "decimal" else [float(v) for v in exact]
+    return frame

@@ -24,6 +24,7 @@ SYMBOL_DIRECTORY = 11
 UNSUBSCRIBE_ACK = 12
 CATALOG = 13
 REPLAY_STATUS = 14
+BARS = 15
 
 SIDE_UNKNOWN, SIDE_BUY, SIDE_SELL = 0, 1, 2
 
@@ -240,6 +241,35 @@ class Catalog:
 
 
 @dataclass(slots=True)
+class Bar:
+    """One OHLCV bar (protocol 4.11): fixed-point integers in the reply's scale; ``start`` ns since the epoch, UTC.
+    ``basis`` is "trades" or "mid" (the symbol quoted but did not trade in the bar: quote mids, no volume)."""
+
+    start: int
+    open: int
+    high: int
+    low: int
+    close: int
+    volume: int
+    count: int
+    basis: str
+    closed: bool
+
+
+@dataclass(slots=True)
+class Bars:
+    """Reply to ``bars``: ``complete`` is False when the range held more bars than one reply carries."""
+
+    request_id: int
+    symbol: str
+    interval: str
+    price_decimals: int
+    size_decimals: int
+    bars: list[Bar]
+    complete: bool
+
+
+@dataclass(slots=True)
 class UnknownMessage:
     """A message kind this client does not know (a newer server); kept, not dropped."""
 
@@ -308,6 +338,10 @@ def decode_control(m: list) -> Any:
         return UnsubscribeAck(m[1], list(m[2]))
     if kind == CATALOG:
         return Catalog(m[1], [CatalogEntry(r[0], list(r[1]), r[2], r[3], r[4]) for r in m[2]])
+    if kind == BARS:
+        return Bars(m[1], m[2], m[3], m[4], m[5],
+                    [Bar(b[0], b[1], b[2], b[3], b[4], b[5], b[6], "mid" if b[7] == 1 else "trades", bool(b[8]))
+                     for b in m[6]], bool(m[7]))
     if kind == REPLAY_STATUS:
         return ReplayStatus(m[1], m[2], m[3], m[4], m[5] if len(m) > 5 else 0)
     return UnknownMessage(kind, list(m[1:]))

@@ -107,12 +107,16 @@ public static class CliOptions
     /// <summary>--no-live</summary>
     public static readonly Option<bool> NoLive = new("--no-live") { Description = "Plain log lines instead of the live table" };
 
+    public static readonly Option<string?> ServerCpus = new("--server-cpus") { Description = "Pin self-hosted servers to these CPUs (taskset list, e.g. 0); measure with --client-cpus on the others" };
+
+    public static readonly Option<string?> ClientCpus = new("--client-cpus") { Description = "Pin the load generator (this process) to these CPUs (e.g. 1)" };
+
     /// <summary>Every option, for adding to a command.</summary>
     public static IEnumerable<Option> All =>
     [
         Target, MarketFeedUrl, SignalRUrl, ServerDll, SignalRDll, ServerArgs, Duration, Warmup, Ramp, Clients, Symbols, Rate, RateSteps,
         Zipf, Seed, FirehoseClients, Stallers, SlowReaders, SlowTimeoutMs, Connections, ChurnWorkers, ChurnIterations, MaxFailures,
         ReplayClients, Dataset, ReplaySpeed, ReplayIterations,
-        Threshold, ThresholdsFile, ThresholdsFor, AbortOnBreach, Reports, Name, NoLive,
+        Threshold, ThresholdsFile, ThresholdsFor, AbortOnBreach, Reports, Name, NoLive, ServerCpus, ClientCpus,
     ];
 }

@@ -32,7 +32,7 @@ public static class SmokePlans
             ReplayClients = 2,
             ReplayIterations = 3,
         };
-        var flowing = ThresholdSet.Parse(["errors = 0; gaps = 0; delivered > 0; p99 < 5s"], null);
+        var flowing = ThresholdSet.Parse(["errors = 0; gaps = 0; delivered > 0; p99 < 5s; cpu_us_per_update > 0; cpu_us_per_frame > 0"], null);
         return
         [
             new RunPlan(ScenarioRegistry.Find("fanout")!, common, [TargetKind.MarketFeed, TargetKind.SignalR], flowing, true),

@@ -25,20 +25,29 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <summary>Starts the server and waits (bounded) for its listening line.</summary>
-    public static async Task<ServerProcess> StartAsync(string dllPath, IEnumerable<string> args, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="cpus"/> (taskset syntax, e.g. "0" or "0,1") the server runs under
+    /// <c>taskset -c</c>, so its threads stay off the load generator's cores.</remarks>
+    public static async Task<ServerProcess> StartAsync(string dllPath, IEnumerable<string> args, TimeSpan timeout, string? cpus, CancellationToken cancellationToken)
     {
         if (!File.Exists(dllPath))
         {
             throw new FileNotFoundException($"server assembly not found: {dllPath} (build it, or pass --server-dll / --signalr-dll)", dllPath);
         }
 
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dllPath)!,
         };
+        if (cpus is not null)
+        {
+            psi.ArgumentList.Add("-c");
+            psi.ArgumentList.Add(cpus);
+            psi.ArgumentList.Add("dotnet");
+        }
+
         psi.ArgumentList.Add(dllPath);
         foreach (string a in args)
         {

@@ -48,6 +48,8 @@ public static class SummaryTable
         Row("server RSS per connection (KB)", r => F(r.MemoryPerConnectionKb, "0.0"));
         Row("server heap per connection (KB)", r => F(r.HeapPerConnectionKb, "0.0"));
         Row("server CPU (% of a core)", r => F(r.ServerCpuPercent, "0"));
+        Row("server CPU per update (us)", r => F(r.ServerCpuMicrosPerUpdate, "0.000"));
+        Row("server CPU per frame (us)", r => F(r.ServerCpuMicrosPerFrame, "0.0"));
         Row("load generator CPU (% of a core)", r => F(r.ClientCpuPercent, "0"));
         Row("stallers: dropped / delay (s) / client close codes", r => r.Stallers is { } s
             ? $"{s.DroppedByServer}/{s.Count} / {(s.DropDelaysSeconds.Count > 0 ? $"{s.DropDelaysSeconds.Min():0}-{s.DropDelaysSeconds.Max():0}" : "-")} / {string.Join(", ", s.ClientCloseCodes.Select(kv => $"{kv.Key}x{kv.Value}"))}"

@@ -53,6 +53,18 @@ public sealed class RunResult
     /// <summary>Updates delivered in the measured window, all clients.</summary>
     public long Updates { get; set; }
 
+    /// <summary>Frames (WebSocket messages) delivered in the measured window, all clients.</summary>
+    public long Frames { get; set; }
+
+    /// <summary>Server CPU time (user + system, from /proc) over the measured window.</summary>
+    public double ServerCpuSeconds { get; set; }
+
+    /// <summary>Server CPU microseconds per delivered update: the headline efficiency figure (robust to a noisy box).</summary>
+    public double ServerCpuMicrosPerUpdate => Updates > 0 ? ServerCpuSeconds * 1e6 / Updates : 0;
+
+    /// <summary>Server CPU microseconds per delivered frame.</summary>
+    public double ServerCpuMicrosPerFrame => Frames > 0 ? ServerCpuSeconds * 1e6 / Frames : 0;
+
     /// <summary>Payload bytes in the measured window (0 when not observable, e.g. SignalR).</summary>
     public long Bytes { get; set; }
 
@@ -171,6 +183,8 @@ public sealed class RunResult
         "mem_per_conn_kb" => double.IsNaN(MemoryPerConnectionKb) ? null : MemoryPerConnectionKb,
         "heap_per_conn_kb" => double.IsNaN(HeapPerConnectionKb) ? null : HeapPerConnectionKb,
         "server_cpu" => ServerCpuPercent,
+        "cpu_us_per_update" => ServerCpuMicrosPerUpdate,
+        "cpu_us_per_frame" => ServerCpuMicrosPerFrame,
         "client_cpu" => ClientCpuPercent,
         "replay_runs" => ReplayRuns,
         "replay_tps" => ReplayTicksPerSecond,

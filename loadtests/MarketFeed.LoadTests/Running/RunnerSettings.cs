@@ -18,6 +18,9 @@ public sealed record RunnerSettings
     /// <summary>Extra arguments for a self-hosted MarketFeed server.</summary>
     public IReadOnlyList<string> ExtraServerArgs { get; init; } = [];
 
+    /// <summary>CPU list for self-hosted servers (taskset syntax, e.g. "0"); null = not pinned.</summary>
+    public string? ServerCpus { get; init; }
+
     /// <summary>Stop a run at the first threshold breach seen while running.</summary>
     public bool AbortOnBreach { get; init; }
 

@@ -31,6 +31,8 @@ internal sealed class Sampler(
     private TimeSpan _warmStart;
     private long _baseUpdates;
     private long _baseBytes;
+    private long _baseFrames;
+    private long _framesNow;
     private double _serverCpuAtWarm;
     private double _clientCpuAtWarm;
     private double _lastT;
@@ -87,6 +89,8 @@ internal sealed class Sampler(
         result.MeasuredSeconds = measured;
         result.Updates = _updatesNow - _baseUpdates;
         result.Bytes = _bytesNow - _baseBytes;
+        result.Frames = _framesNow - _baseFrames;
+        result.ServerCpuSeconds = _serverCpuNow - _serverCpuAtWarm;
         result.ServerCpuPercent = (_serverCpuNow - _serverCpuAtWarm) / measured * 100;
         result.ClientCpuPercent = (_clientCpuNow - _clientCpuAtWarm) / measured * 100;
         result.FastLatency = context.FastLatency.Cumulative;
@@ -269,7 +273,7 @@ internal sealed class Sampler(
         var interval = context.FastLatency.TakeInterval();
         context.SlowLatency.TakeInterval();
 
-        long updates = 0, bytes = 0, gaps = 0, errors = 0, serverErrors = 0, lag = 0;
+        long updates = 0, bytes = 0, frames = 0, gaps = 0, errors = 0, serverErrors = 0, lag = 0;
         int connected = 0;
         var clients = pool.Snapshot();
         result.CloseCodes.Clear();
@@ -278,6 +282,7 @@ internal sealed class Sampler(
             var s = c.Stats;
             updates += s.Updates;
             bytes += s.Bytes;
+            frames += s.Frames;
             gaps += s.Gaps;
             serverErrors += s.ServerErrors;
             lag += s.LagEpisodes;
@@ -300,6 +305,7 @@ internal sealed class Sampler(
         _clientCpuNow = clientCpu;
         _updatesNow = updates;
         _bytesNow = bytes;
+        _framesNow = frames;
         double serverDrops = probe.LastMetrics.GetValueOrDefault("marketfeed_drops_total{reason=\"stalled\"}")
             + probe.LastMetrics.GetValueOrDefault("marketfeed_drops_total{reason=\"overflow\"}");
         _serverDrops.Add((t, serverDrops));
@@ -318,6 +324,7 @@ internal sealed class Sampler(
 
             _baseUpdates = updates;
             _baseBytes = bytes;
+            _baseFrames = frames;
             _serverCpuAtWarm = server.CpuSeconds;
             _clientCpuAtWarm = clientCpu;
         }

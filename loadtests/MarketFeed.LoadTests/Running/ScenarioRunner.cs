@@ -106,7 +106,7 @@ public sealed class ScenarioRunner(RunnerSettings settings)
             args.AddRange(settings.ExtraServerArgs);
         }
 
-        return await ServerProcess.StartAsync(dll, args, TimeSpan.FromSeconds(60), cancellationToken).ConfigureAwait(false);
+        return await ServerProcess.StartAsync(dll, args, TimeSpan.FromSeconds(60), settings.ServerCpus, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IReadOnlyList<string>> FetchSymbolsAsync(HttpClient http, Uri baseUri, CancellationToken cancellationToken)

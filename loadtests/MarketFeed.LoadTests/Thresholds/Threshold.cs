@@ -13,7 +13,7 @@ public sealed partial class Threshold
     private static readonly HashSet<string> EndOnly = new(StringComparer.Ordinal)
     {
         "delivered", "bytes", "client_min", "client_mean", "client_max", "mem_per_conn_kb", "heap_per_conn_kb",
-        "server_cpu", "client_cpu", "server_mem_mb", "connect_p99", "ack_p99", "ready_p99",
+        "server_cpu", "client_cpu", "cpu_us_per_update", "cpu_us_per_frame", "server_mem_mb", "connect_p99", "ack_p99", "ready_p99",
         "replay_runs", "replay_tps", "replay_errors",
     };
 
