@@ -98,9 +98,12 @@ public sealed class ReplayEndToEndTests(ReplayDataFixture data, ITestOutputHelpe
             conflatedTicks++;
         }
 
-        // Both replays played the whole window (ticksSent counts dataset ticks, section 6).
+        // Both replays played the whole window (ticksSent counts dataset ticks, section 6). How many
+        // quotes/trades the conflated client gets depends on how often its sender drained: on a
+        // fast run the whole day can legitimately collapse into the first snapshot (0 messages),
+        // so the count itself is not asserted; each message that did arrive was checked above.
         Assert.Equal(full.End.TicksSent, conflated.End.TicksSent);
-        Assert.True(conflatedTicks > 0);
+        Assert.InRange(conflatedTicks, 0, full.Checker.Updates);
     }
 
     [Fact]
