@@ -69,7 +69,7 @@ public class ImportBenchmarks
     [Benchmark(OperationsPerInvoke = GenericRows)]
     public long GenericCsvParse() => GenericCsvImporter.Read([_generic], _mapping).RowsRead;
 
-    private static string FindSharedData()
+    internal static string FindSharedData()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MarketFeed.sln")))

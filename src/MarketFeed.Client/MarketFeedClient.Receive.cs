@@ -299,8 +299,10 @@ public sealed partial class MarketFeedClient
         if (pending.Op == ControlRequest.Ops.Subscribe && error.Symbol is not null)
         {
             // Per-symbol rejections (404, 403, 422) come alongside the ack; fail only if every symbol was rejected.
+            // One error may reject several symbols (all unknown symbols of a request, in Symbols).
             (pending.SymbolErrors ??= []).Add(error);
-            if (pending.SymbolErrors.Count >= pending.SymbolCount)
+            pending.RejectedSymbolCount += error.Symbols?.Count ?? 1;
+            if (pending.RejectedSymbolCount >= pending.SymbolCount)
             {
                 pending.Completion.TrySetException(new MarketFeedRequestException(error));
             }

@@ -103,6 +103,7 @@ public sealed partial class MarketFeedClient
             Speed = replay.Speed,
             Mode = replay.Mode,
             Throttle = replay.Throttle,
+            SkipDamage = replay.SkipDamage,
         };
         return (ReplayStartMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
     }

@@ -18,5 +18,8 @@ internal sealed class PendingRequest(long id, string op, int symbolCount = 0, lo
     /// <summary>Per-symbol errors (e.g. 404) collected for a subscribe; touched only by the receive loop.</summary>
     public List<ErrorMessage>? SymbolErrors { get; set; }
 
+    /// <summary>Symbols those errors rejected (one error may name several); receive loop only.</summary>
+    public int RejectedSymbolCount { get; set; }
+
     public TaskCompletionSource<ServerMessage> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

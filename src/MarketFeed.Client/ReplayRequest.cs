@@ -23,4 +23,7 @@ public sealed record ReplayRequest(string Dataset)
 
     /// <summary>Throttle (conflated only); null = none.</summary>
     public int? Throttle { get; init; }
+
+    /// <summary>Go on past damaged parts of the dataset (end reason <c>damage-skipped</c>) instead of ending at the first (<c>damaged</c>).</summary>
+    public bool SkipDamage { get; init; }
 }

@@ -9,4 +9,10 @@ public enum TickFlags : ushort
 
     /// <summary>The vendor flagged this tick as suspicious (e.g. AlgoSeek's Suspicious=1).</summary>
     Suspicious = 1,
+
+    /// <summary>
+    /// The source gives no sizes (e.g. TrueFX, histdata FX quotes): a size of 0 on this tick means
+    /// "unknown", not an empty side; prices are valid.
+    /// </summary>
+    SizeUnknown = 2,
 }

@@ -88,6 +88,18 @@ public sealed partial class Subscriber : IDisposable
         }
     }
 
+    /// <summary>Full-mode snapshots waiting to be drained (they grow with resubscribes until drained).</summary>
+    public int PendingSnapshotCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingFullSnapshots.Count;
+            }
+        }
+    }
+
     /// <summary>Capacity of the full-mode queue (the configured ceiling).</summary>
     public int QueueCapacity => _engine.Settings.FullQueueCapacity;
 

@@ -23,4 +23,14 @@ public static class CloseCodes
 
     /// <summary>Slow consumer: a send stalled past the timeout.</summary>
     public const int SlowConsumerStalled = 4002;
+
+    /// <summary>The token the connection was authenticated with expired: reconnect with a fresh one.</summary>
+    public const int TokenExpired = 4003;
+
+    /// <summary>
+    /// No answer (WebSocket pong) to the server's ping within the ping timeout: the peer is gone or
+    /// stuck (half-open). The TCP connection is aborted, so the peer rarely sees this code; it is
+    /// what the server logs and counts.
+    /// </summary>
+    public const int PingTimeout = 4004;
 }

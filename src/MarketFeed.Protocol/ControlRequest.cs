@@ -45,6 +45,9 @@ public sealed class ControlRequest
     /// <summary>Replay speed: a positive multiplier, or <see cref="double.PositiveInfinity"/> for "max".</summary>
     public double? Speed { get; init; }
 
+    /// <summary>Replay: go on past damaged parts of the dataset (end reason <c>damage-skipped</c>) instead of ending at the first (<c>damaged</c>).</summary>
+    public bool SkipDamage { get; init; }
+
     /// <summary>Replay session id (replay.* controls).</summary>
     public long? ReplayId { get; init; }
 

@@ -44,13 +44,22 @@ public static class ControlRequestParser
                 throw Bad("trailing bytes after the control message map");
             }
         }
+        catch (ControlRequestException ex) when (ex.RequestId == 0 && IdIfRead(fields) != 0)
+        {
+            throw new ControlRequestException(ex.Code, ex.Message, IdIfRead(fields));
+        }
         catch (MessagePackSerializationException ex)
         {
-            throw Bad("invalid MessagePack: " + ex.Message);
+            throw Bad("invalid MessagePack: " + ex.Message, IdIfRead(fields));
         }
         catch (EndOfStreamException)
         {
-            throw Bad("invalid MessagePack: truncated");
+            throw Bad("invalid MessagePack: truncated", IdIfRead(fields));
+        }
+        catch (Exception ex) when (ex is ArgumentException or OverflowException or InvalidOperationException)
+        {
+            // E.g. a str32/bin32/map32 header claiming more bytes than the message holds (up to 4 GB).
+            throw Bad("invalid MessagePack: a length or value does not fit the message", IdIfRead(fields));
         }
 
         return Build(fields);
@@ -76,7 +85,12 @@ public static class ControlRequestParser
         }
         catch (JsonException ex)
         {
-            throw Bad("invalid JSON: " + ex.Message);
+            throw Bad("invalid JSON: " + ex.Message, IdIfRead(fields));
+        }
+        catch (InvalidOperationException)
+        {
+            // A key escaping an unpaired UTF-16 surrogate ("\ud800") cannot become a .NET string.
+            throw Bad("invalid JSON: a string holds an unpaired UTF-16 surrogate", IdIfRead(fields));
         }
 
         return Build(fields);
@@ -155,12 +169,16 @@ public static class ControlRequestParser
         return 0;
     }
 
+    /// <summary>The request id when it was read before the failure, else 0.</summary>
+    private static long IdIfRead(Dictionary<string, object?> fields) =>
+        fields.TryGetValue("id", out object? id) && id is long l ? l : 0;
+
     private static ControlRequest Build(Dictionary<string, object?> f)
     {
         long id = 0;
         if (f.TryGetValue("id", out object? idValue) && idValue is not null)
         {
-            id = idValue is long l ? l : throw Bad("'id' must be an integer");
+            id = idValue is long l ? l : throw Bad("'id' must be an integer from -2^63 to 2^63-1");
         }
 
         if (!f.TryGetValue("op", out object? opValue) || opValue is not string op || op.Length == 0)
@@ -185,6 +203,7 @@ public static class ControlRequestParser
                 To = OptionalTime(f, "to"),
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
+                SkipDamage = f.TryGetValue("skipDamage", out object? skip) && skip is not null && (skip is bool sd ? sd : throw Bad("'skipDamage' must be a boolean")),
                 Symbol = OptionalString(f, "symbol"),
                 Interval = OptionalString(f, "interval"),
                 Last = OptionalLong(f, "last") is { } last ? (last is >= 1 and <= int.MaxValue ? (int)last : throw Bad("'last' must be a positive integer")) : null,
@@ -290,7 +309,7 @@ public static class ControlRequestParser
         {
             long l => l,
             double d when d == Math.Floor(d) && Math.Abs(d) < 9e15 => (long)d,
-            _ => throw Bad($"'{key}' must be an integer"),
+            _ => throw Bad($"'{key}' must be an integer from -2^63 to 2^63-1"),
         };
     }
 
@@ -304,8 +323,8 @@ public static class ControlRequestParser
         return value switch
         {
             long l => l,
-            string s when DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var dto) => UnixTime.FromDateTimeOffset(dto),
-            _ => throw Bad($"'{key}' must be integer nanoseconds since the epoch or ISO-8601 text"),
+            string s when TimeText.TryParseIso(s, out long ns) => ns,
+            _ => throw Bad($"'{key}' must be integer nanoseconds since the epoch or ISO-8601 text (2013-10-07, 2013-10-07T13:30:00Z, 2013-10-07T09:30:00.5-04:00)"),
         };
     }
 
@@ -324,6 +343,12 @@ public static class ControlRequestParser
             case MessagePackType.Boolean:
                 return reader.ReadBoolean();
             case MessagePackType.Integer:
+                if (reader.NextCode == MessagePackCode.UInt64)
+                {
+                    ulong big = reader.ReadUInt64();
+                    return big <= long.MaxValue ? (long)big : OutOfRange.Value;
+                }
+
                 return reader.ReadInt64();
             case MessagePackType.Float:
                 return reader.ReadDouble();
@@ -346,8 +371,21 @@ public static class ControlRequestParser
                 return list;
             }
 
+            case MessagePackType.Map:
+            {
+                // Walked with the depth limit, not Skip(): Skip recurses without one, and 64 KB of
+                // nested maps would overflow the stack.
+                int n = reader.ReadMapHeader();
+                for (long i = 0; i < 2L * n; i++)
+                {
+                    ReadValue(ref reader, depth + 1);
+                }
+
+                return new object();
+            }
+
             default:
-                reader.Skip();
+                reader.Skip(); // bin, ext: flat
                 return new object();
         }
     }
@@ -357,11 +395,24 @@ public static class ControlRequestParser
         JsonValueKind.Null => null,
         JsonValueKind.True => true,
         JsonValueKind.False => false,
-        JsonValueKind.String => e.GetString(),
-        JsonValueKind.Number => e.TryGetInt64(out long l) ? (object)l : e.GetDouble(),
+        JsonValueKind.String => JsonString(e),
+        JsonValueKind.Number => e.TryGetInt64(out long l) ? l : e.TryGetDouble(out double d) ? d : OutOfRange.Value,
         JsonValueKind.Array => JsonArray(e),
         _ => new object(),
     };
+
+    private static object? JsonString(JsonElement e)
+    {
+        try
+        {
+            return e.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // "\ud800" alone: valid JSON text, but no valid UTF-16 string. The field is then of the wrong type.
+            return new object();
+        }
+    }
 
     private static List<object?> JsonArray(JsonElement e)
     {
@@ -381,4 +432,10 @@ public static class ControlRequestParser
     }
 
     private static ControlRequestException Bad(string message, long id = 0) => new(ErrorCode.BadRequest, message, id);
+
+    /// <summary>A MessagePack uint64 above <see cref="long.MaxValue"/>: no field takes it.</summary>
+    private sealed class OutOfRange
+    {
+        public static readonly OutOfRange Value = new();
+    }
 }

@@ -41,6 +41,11 @@ public static class ControlRequestWriter
         AddLong(fields, "from", request.From);
         AddLong(fields, "to", request.To);
         AddLong(fields, "replayId", request.ReplayId);
+        if (request.SkipDamage)
+        {
+            fields.Add(("skipDamage", true));
+        }
+
         AddString(fields, "symbol", request.Symbol);
         AddString(fields, "interval", request.Interval);
         AddLong(fields, "last", request.Last);

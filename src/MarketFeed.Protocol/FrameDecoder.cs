@@ -58,7 +58,12 @@ public static class FrameDecoder
                 tick.BidSize = reader.ReadInt64();
                 tick.AskPrice = reader.ReadInt64();
                 tick.AskSize = reader.ReadInt64();
-                SkipExtra(ref reader, fields - 8);
+                if (fields >= 9)
+                {
+                    tick.Flags = (TickFlags)reader.ReadUInt16();
+                }
+
+                SkipExtra(ref reader, fields - 9);
             }
             else
             {
@@ -67,7 +72,12 @@ public static class FrameDecoder
                 tick.Side = (TradeSide)reader.ReadInt32();
                 tick.CumulativeVolume = reader.ReadInt64();
                 tick.TradeCount = reader.ReadInt64();
-                SkipExtra(ref reader, fields - 9);
+                if (fields >= 10)
+                {
+                    tick.Flags = (TickFlags)reader.ReadUInt16();
+                }
+
+                SkipExtra(ref reader, fields - 10);
             }
 
             other = null;
@@ -96,10 +106,22 @@ public static class FrameDecoder
             case MessageKind.Quote:
                 message = new QuoteMessage(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
                 used = 8;
+                if (fields >= 9)
+                {
+                    message = ((QuoteMessage)message) with { Flags = (TickFlags)reader.ReadUInt16() };
+                    used = 9;
+                }
+
                 break;
             case MessageKind.Trade:
                 message = new TradeMessage(reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), (TradeSide)reader.ReadInt32(), reader.ReadInt64(), reader.ReadInt64());
                 used = 9;
+                if (fields >= 10)
+                {
+                    message = ((TradeMessage)message) with { Flags = (TickFlags)reader.ReadUInt16() };
+                    used = 10;
+                }
+
                 break;
             case MessageKind.SubscribeAck:
             {
@@ -137,9 +159,18 @@ public static class FrameDecoder
             }
 
             case MessageKind.Error:
-                message = new ErrorMessage(reader.ReadInt64(), reader.ReadInt32(), reader.ReadString() ?? string.Empty, reader.ReadString() ?? string.Empty, reader.ReadString());
-                used = 6;
+            {
+                long id = reader.ReadInt64();
+                int code = reader.ReadInt32();
+                string codeName = reader.ReadString() ?? string.Empty;
+                string text = reader.ReadString() ?? string.Empty;
+                string? symbol = reader.ReadString();
+                List<string>? symbols = fields >= 7 && !reader.TryReadNil() ? ReadStrings(ref reader) : null;
+                message = new ErrorMessage(id, code, codeName, text, symbol, symbols);
+                used = fields >= 7 ? 7 : 6;
                 break;
+            }
+
             case MessageKind.Heartbeat:
                 message = new HeartbeatMessage(reader.ReadInt64());
                 used = 2;
@@ -225,8 +256,15 @@ public static class FrameDecoder
                 for (int i = 0; i < n; i++)
                 {
                     int f = reader.ReadArrayHeader();
-                    list.Add(new CatalogEntry(reader.ReadString() ?? string.Empty, ReadStrings(ref reader), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64()));
-                    SkipExtra(ref reader, f - 5);
+                    var entry = new CatalogEntry(reader.ReadString() ?? string.Empty, ReadStrings(ref reader), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64());
+                    if (f >= 8)
+                    {
+                        // Appended in protocol 1.x: older servers send 5 elements (state then defaults to intact).
+                        entry = entry with { State = reader.ReadString() ?? CatalogEntry.Intact, ReadableTicks = reader.ReadInt64(), Damage = reader.ReadString() };
+                    }
+
+                    list.Add(entry);
+                    SkipExtra(ref reader, f - (f >= 8 ? 8 : 5));
                 }
 
                 message = new CatalogMessage(id, list);

@@ -15,7 +15,7 @@ public static class MessageEncoder
     /// <summary>Writes a quote message from a quote tick.</summary>
     public static void WriteQuote(ref MessagePackWriter writer, in Tick quote)
     {
-        writer.WriteArrayHeader(8);
+        writer.WriteArrayHeader(9);
         writer.Write((int)MessageKind.Quote);
         writer.Write(quote.SymbolId);
         writer.Write(quote.Sequence);
@@ -24,12 +24,13 @@ public static class MessageEncoder
         writer.Write(quote.BidSize);
         writer.Write(quote.AskPrice);
         writer.Write(quote.AskSize);
+        writer.Write((ushort)quote.Flags); // appended field (protocol.md change log): 1 byte for 0..127
     }
 
     /// <summary>Writes a trade message from a sequenced trade tick.</summary>
     public static void WriteTrade(ref MessagePackWriter writer, in Tick trade)
     {
-        writer.WriteArrayHeader(9);
+        writer.WriteArrayHeader(10);
         writer.Write((int)MessageKind.Trade);
         writer.Write(trade.SymbolId);
         writer.Write(trade.Sequence);
@@ -39,6 +40,7 @@ public static class MessageEncoder
         writer.Write((int)trade.Side);
         writer.Write(trade.CumulativeVolume);
         writer.Write(trade.TradeCount);
+        writer.Write((ushort)trade.Flags);
     }
 
     /// <summary>Writes a quote or trade message depending on the tick kind.</summary>
@@ -95,15 +97,30 @@ public static class MessageEncoder
     }
 
     /// <summary>Writes an error.</summary>
-    public static void WriteError(ref MessagePackWriter writer, long requestId, ErrorCode code, string message, string? symbol)
+    public static void WriteError(ref MessagePackWriter writer, long requestId, ErrorCode code, string message, string? symbol) =>
+        WriteError(ref writer, requestId, code, message, symbol, null);
+
+    /// <summary>
+    /// Writes an error; with <paramref name="symbols"/> (the symbols one error rejects) the message has
+    /// a seventh element, the array of those symbols.
+    /// </summary>
+    public static void WriteError(ref MessagePackWriter writer, long requestId, ErrorCode code, string message, string? symbol, IReadOnlyList<string>? symbols)
     {
-        writer.WriteArrayHeader(6);
+        writer.WriteArrayHeader(symbols is null ? 6 : 7);
         writer.Write((int)MessageKind.Error);
         writer.Write(requestId);
         writer.Write((int)code);
         writer.Write(code.Name());
         writer.Write(message);
         WriteNullableString(ref writer, symbol);
+        if (symbols is not null)
+        {
+            writer.WriteArrayHeader(symbols.Count);
+            foreach (string s in symbols)
+            {
+                writer.Write(s);
+            }
+        }
     }
 
     /// <summary>Writes a subscribe ack.</summary>
@@ -213,7 +230,7 @@ public static class MessageEncoder
         writer.WriteArrayHeader(datasets.Count);
         foreach (var d in datasets)
         {
-            writer.WriteArrayHeader(5);
+            writer.WriteArrayHeader(8);
             writer.Write(d.Dataset);
             writer.WriteArrayHeader(d.Symbols.Count);
             foreach (string s in d.Symbols)
@@ -224,6 +241,9 @@ public static class MessageEncoder
             writer.Write(d.From);
             writer.Write(d.To);
             writer.Write(d.TickCount);
+            writer.Write(d.State);
+            writer.Write(d.Readable);
+            writer.Write(d.Damage);
         }
     }
 

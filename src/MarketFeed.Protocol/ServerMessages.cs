@@ -9,10 +9,18 @@ public abstract record ServerMessage(MessageKind Kind);
 public sealed record SymbolRef(string Symbol, int SymbolId, int PriceDecimals, int SizeDecimals);
 
 /// <summary>Quote (1).</summary>
-public sealed record QuoteMessage(int SymbolId, long Sequence, long Timestamp, long BidPrice, long BidSize, long AskPrice, long AskSize) : ServerMessage(MessageKind.Quote);
+public sealed record QuoteMessage(int SymbolId, long Sequence, long Timestamp, long BidPrice, long BidSize, long AskPrice, long AskSize) : ServerMessage(MessageKind.Quote)
+{
+    /// <summary>Tick flags (suspicious, size unknown); <see cref="TickFlags.None"/> from servers that do not send them.</summary>
+    public TickFlags Flags { get; init; }
+}
 
 /// <summary>Trade (2).</summary>
-public sealed record TradeMessage(int SymbolId, long Sequence, long Timestamp, long Price, long Size, TradeSide Side, long CumulativeVolume, long TradeCount) : ServerMessage(MessageKind.Trade);
+public sealed record TradeMessage(int SymbolId, long Sequence, long Timestamp, long Price, long Size, TradeSide Side, long CumulativeVolume, long TradeCount) : ServerMessage(MessageKind.Trade)
+{
+    /// <summary>Tick flags (suspicious, size unknown); <see cref="TickFlags.None"/> from servers that do not send them.</summary>
+    public TickFlags Flags { get; init; }
+}
 
 /// <summary>Subscribe ack (3).</summary>
 public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int Throttle, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.SubscribeAck);
@@ -20,8 +28,8 @@ public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int 
 /// <summary>Snapshot (4).</summary>
 public sealed record SnapshotMessage(MarketSnapshot State) : ServerMessage(MessageKind.Snapshot);
 
-/// <summary>Error (5).</summary>
-public sealed record ErrorMessage(long RequestId, int Code, string CodeName, string Message, string? Symbol) : ServerMessage(MessageKind.Error);
+/// <summary>Error (5). <paramref name="Symbols"/>: every symbol one error rejects (e.g. all unknown symbols of a subscribe), or null.</summary>
+public sealed record ErrorMessage(long RequestId, int Code, string CodeName, string Message, string? Symbol, IReadOnlyList<string>? Symbols = null) : ServerMessage(MessageKind.Error);
 
 /// <summary>Heartbeat (6).</summary>
 public sealed record HeartbeatMessage(long ServerTime) : ServerMessage(MessageKind.Heartbeat);

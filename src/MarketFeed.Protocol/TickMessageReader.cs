@@ -8,14 +8,17 @@ namespace MarketFeed.Protocol;
 /// <summary>
 /// Hot-path decoder of quote and trade messages straight from a span, the mirror of
 /// <see cref="TickMessageWriter"/>: accepts any MessagePack integer format for every field, but
-/// only the exact message shapes of this protocol version (8-field quote, 9-field trade). Anything
+/// only the exact message shapes of this protocol version (9-field quote and 10-field trade with
+/// flags, and the 8/9-field shapes of servers from before flags were appended). Anything
 /// else (other kinds, extra fields a newer server may append) is left to <see cref="FrameDecoder"/>.
 /// FrameDecodeBenchmarks shows why it exists.
 /// </summary>
 public static class TickMessageReader
 {
-    private const byte QuoteHeader = MessagePackCode.MinFixArray | 8;
-    private const byte TradeHeader = MessagePackCode.MinFixArray | 9;
+    private const byte QuoteHeader = MessagePackCode.MinFixArray | 9;
+    private const byte TradeHeader = MessagePackCode.MinFixArray | 10;
+    private const byte QuoteHeaderNoFlags = MessagePackCode.MinFixArray | 8;
+    private const byte TradeHeaderNoFlags = MessagePackCode.MinFixArray | 9;
 
     /// <summary>
     /// Reads a quote or trade message at the start of <paramref name="source"/>. Returns the bytes
@@ -34,7 +37,7 @@ public static class TickMessageReader
         byte header = source[0];
         byte kind = source[1];
         int n = 2;
-        if (header == QuoteHeader && kind == (byte)MessageKind.Quote)
+        if ((header == QuoteHeader || header == QuoteHeaderNoFlags) && kind == (byte)MessageKind.Quote)
         {
             tick.Kind = TickKind.Quote;
             if (!TryReadSymbolId(source, ref n, out tick.SymbolId)
@@ -43,7 +46,8 @@ public static class TickMessageReader
                 || !TryReadInt64(source, ref n, out tick.BidPrice)
                 || !TryReadInt64(source, ref n, out tick.BidSize)
                 || !TryReadInt64(source, ref n, out tick.AskPrice)
-                || !TryReadInt64(source, ref n, out tick.AskSize))
+                || !TryReadInt64(source, ref n, out tick.AskSize)
+                || (header == QuoteHeader && !TryReadFlags(source, ref n, out tick.Flags)))
             {
                 return 0;
             }
@@ -51,7 +55,7 @@ public static class TickMessageReader
             return n;
         }
 
-        if (header == TradeHeader && kind == (byte)MessageKind.Trade)
+        if ((header == TradeHeader || header == TradeHeaderNoFlags) && kind == (byte)MessageKind.Trade)
         {
             tick.Kind = TickKind.Trade;
             if (!TryReadSymbolId(source, ref n, out tick.SymbolId)
@@ -62,7 +66,8 @@ public static class TickMessageReader
                 || !TryReadInt64(source, ref n, out long side)
                 || (ulong)side > byte.MaxValue
                 || !TryReadInt64(source, ref n, out tick.CumulativeVolume)
-                || !TryReadInt64(source, ref n, out tick.TradeCount))
+                || !TryReadInt64(source, ref n, out tick.TradeCount)
+                || (header == TradeHeader && !TryReadFlags(source, ref n, out tick.Flags)))
             {
                 return 0;
             }
@@ -72,6 +77,21 @@ public static class TickMessageReader
         }
 
         return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryReadFlags(ReadOnlySpan<byte> source, ref int offset, out TickFlags flags)
+    {
+        flags = TickFlags.None;
+        int start = offset;
+        if (!TryReadInt64(source, ref offset, out long value) || (ulong)value > ushort.MaxValue)
+        {
+            offset = start;
+            return false;
+        }
+
+        flags = (TickFlags)value;
+        return true;
     }
 
     /// <summary>

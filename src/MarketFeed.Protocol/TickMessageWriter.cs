@@ -24,7 +24,7 @@ public static class TickMessageWriter
         int n;
         if (tick.Kind == TickKind.Quote)
         {
-            destination[0] = MessagePackCode.MinFixArray | 8;
+            destination[0] = MessagePackCode.MinFixArray | 9;
             destination[1] = (byte)MessageKind.Quote;
             n = 2;
             n += WriteInt64(destination[n..], tick.SymbolId);
@@ -34,10 +34,11 @@ public static class TickMessageWriter
             n += WriteInt64(destination[n..], tick.BidSize);
             n += WriteInt64(destination[n..], tick.AskPrice);
             n += WriteInt64(destination[n..], tick.AskSize);
+            n += WriteInt64(destination[n..], (ushort)tick.Flags);
         }
         else
         {
-            destination[0] = MessagePackCode.MinFixArray | 9;
+            destination[0] = MessagePackCode.MinFixArray | 10;
             destination[1] = (byte)MessageKind.Trade;
             n = 2;
             n += WriteInt64(destination[n..], tick.SymbolId);
@@ -48,6 +49,7 @@ public static class TickMessageWriter
             n += WriteInt64(destination[n..], (int)tick.Side);
             n += WriteInt64(destination[n..], tick.CumulativeVolume);
             n += WriteInt64(destination[n..], tick.TradeCount);
+            n += WriteInt64(destination[n..], (ushort)tick.Flags);
         }
 
         return n;

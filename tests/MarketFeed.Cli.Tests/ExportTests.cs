@@ -72,7 +72,7 @@ public sealed class ExportTests : IDisposable
         long to = all.Last(t => t.SymbolId == nvda && t.Timestamp <= UnixTime.FromDateTimeOffset(DateTimeOffset.Parse("2024-06-03T13:35:30Z", CultureInfo.InvariantCulture))).Timestamp;
 
         var result = await CliRunner.RunAsync("export", log, "-o", _dir.File("slice.parquet"), "--symbols", "MSFT,NVDA",
-            "--from", UnixTime.Format(from), "--to", to.ToString(CultureInfo.InvariantCulture));
+            "--from", UnixTime.Format(from), "--to", to.ToString(CultureInfo.InvariantCulture) + "ns");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         var expected = all.Where(t => (t.SymbolId == msft || t.SymbolId == nvda) && t.Timestamp >= from && t.Timestamp <= to).ToList();

@@ -31,6 +31,8 @@ public sealed class ImportInspectTests : IDisposable
 
         Assert.True(inspect.ExitCode == 0, inspect.ToString());
         Assert.Contains("intact", inspect.Stdout);
+        Assert.Contains("1 suspicious", inspect.Stdout); // the vendor-flagged IBM quote is counted, in inspect and the import summary
+        Assert.Contains("1 tick(s) flagged suspicious", import.Stdout);
         string ibmRow = inspect.Stdout.Split('\n').Single(l => l.TrimStart().StartsWith("IBM ", StringComparison.Ordinal));
         var cells = ibmRow.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal($"{tradeRows.Count + quoteRows.Count:N0}", cells[1]);
@@ -59,12 +61,70 @@ public sealed class ImportInspectTests : IDisposable
     }
 
     [Fact]
+    public async Task ImportCsv_BadRowsAboveTheLimit_ExitFour_CountsPrinted_NothingWritten()
+    {
+        var (csv, mapping) = WriteCsvWithBadRow();
+        string output = _dir.File("refused.mflog");
+
+        var result = await CliRunner.RunAsync("import", "--format", "csv", "--mapping", mapping, "-o", output, csv);
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("1 of 4 rows are bad", result.Stderr);
+        Assert.Contains("not written", result.Stdout);
+        Assert.Contains("rows.csv:4", result.Stdout);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Import_SameInputTwice_ExitFour_UnlessAllowed()
+    {
+        string output = _dir.File("twice.mflog");
+
+        var refused = await CliRunner.RunAsync("import", "--format", "lean", "-o", output, IbmTrades, IbmTrades);
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains("--allow-duplicate-inputs", refused.Stderr);
+        Assert.False(File.Exists(output));
+
+        var allowed = await CliRunner.RunAsync("import", "--format", "lean", "--allow-duplicate-inputs", "-o", output, IbmTrades, IbmTrades);
+        Assert.True(allowed.ExitCode == 0, allowed.ToString());
+    }
+
+    [Fact]
+    public async Task Import_SmallerOverBigger_ExitFour_KeepsTheDataset_ForceReplaces()
+    {
+        string output = _dir.File("ibm.mflog");
+        Assert.Equal(0, (await CliRunner.RunAsync("import", "--format", "lean", "-o", output, IbmTrades, IbmQuotes)).ExitCode);
+        long before = TickLogInspector.Inspect(output).Ticks;
+
+        var refused = await CliRunner.RunAsync("import", "--format", "lean", "-o", output, IbmTrades);
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains("--force", refused.Stderr);
+        Assert.Equal(before, TickLogInspector.Inspect(output).Ticks);
+
+        var forced = await CliRunner.RunAsync("import", "--format", "lean", "--force", "-o", output, IbmTrades);
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.True(TickLogInspector.Inspect(output).Ticks < before);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("150%")]
+    [InlineData("-1")]
+    public async Task Import_BadMaxBadRows_IsAUsageError(string value)
+    {
+        var (csv, mapping) = WriteCsvWithBadRow();
+        var result = await CliRunner.RunAsync("import", "--format", "csv", "--mapping", mapping, "--max-bad-rows", value, "-o", _dir.File("x.mflog"), csv);
+        Assert.Equal(64, result.ExitCode);
+        Assert.Contains("--max-bad-rows", result.Stderr);
+    }
+
+    [Fact]
     public async Task ImportCsv_SkipBadRows_ListsThemAndWritesTheRest()
     {
         var (csv, mapping) = WriteCsvWithBadRow();
         string output = _dir.File("ok.mflog");
 
-        var result = await CliRunner.RunAsync("import", "--format", "csv", "--mapping", mapping, "-o", output, csv);
+        var result = await CliRunner.RunAsync("import", "--format", "csv", "--mapping", mapping, "--max-bad-rows", "30%", "-o", output, csv);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("1 skipped", result.Stdout);
@@ -81,6 +141,31 @@ public sealed class ImportInspectTests : IDisposable
         var result = await CliRunner.RunAsync("import", "--format", "csv", "-o", _dir.File("x.mflog"), csv);
         Assert.Equal(64, result.ExitCode);
         Assert.Contains("--mapping", result.Stderr);
+    }
+
+    [Fact]
+    public async Task Inspect_LogWithoutFooter_BlocksIntact_IsUnclosed_Exit3()
+    {
+        // What a kill -9 right after a flush leaves: every block complete, no footer index.
+        string output = _dir.File("killed.mflog");
+        Assert.Equal(0, (await CliRunner.RunAsync("import", "--format", "lean", "--block-ticks", "1000", "-o", output, IbmTrades)).ExitCode);
+        long end;
+        using (var reader = TickLogReader.Open(output))
+        {
+            end = reader.Blocks[^1].End;
+        }
+
+        using (var stream = new FileStream(output, FileMode.Open, FileAccess.Write))
+        {
+            stream.SetLength(end);
+        }
+
+        var result = await CliRunner.RunAsync("inspect", output);
+
+        Assert.True(result.ExitCode == 3, result.ToString());
+        Assert.Contains("UNCLOSED", result.Stdout);
+        Assert.DoesNotContain("DAMAGE ", result.Stdout);
+        Assert.Contains("rebuilt by scan", result.Stdout);
     }
 
     [Fact]

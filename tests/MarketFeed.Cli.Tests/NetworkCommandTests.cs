@@ -21,6 +21,7 @@ public sealed class NetworkCommandTests : IDisposable
     {
         var q = Tick.NewQuote(Ibm.Id, T0, 1_815_000, 100, 1_815_200, 200);
         q.Sequence = 41;
+        q.Flags = TickFlags.Suspicious;
         var t = Tick.NewTrade(Ibm.Id, T0 + 1_000_000, 1_815_100, 300, TradeSide.Buy);
         t.Sequence = 42;
         t.CumulativeVolume = 5_300;
@@ -49,15 +50,80 @@ public sealed class NetworkCommandTests : IDisposable
                 });
                 await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 7, "completed", 3)));
                 break;
+            case ControlRequest.Ops.Replay when request.Dataset == "empty-window":
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteReplayStart(ref w, id, 9, "empty-window", T0 + 2_000_000, T0, "max", DeliveryMode.Full, [Ibm])));
+                await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 9, "completed", 0)));
+                break;
+            case ControlRequest.Ops.Replay when request.Dataset == "torn":
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteReplayStart(ref w, id, 8, "torn", T0, T0 + 2_000_000, "max", DeliveryMode.Full, [Ibm])));
+                string reason = request.SkipDamage ? "damage-skipped" : "damaged";
+                await send(b => b.Add(reason, static (ref MessagePackWriter w, string r) => MessageEncoder.WriteReplayEnd(ref w, 0, 8, r, 0)));
+                break;
             case ControlRequest.Ops.Replay:
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
                     MessageEncoder.WriteError(ref w, id, ErrorCode.UnknownDataset, "unknown dataset", null)));
                 break;
             case ControlRequest.Ops.Catalog:
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
-                    MessageEncoder.WriteCatalog(ref w, id, [new CatalogEntry("ibm-20131007", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360)])));
+                    MessageEncoder.WriteCatalog(ref w, id, [
+                        new CatalogEntry("ibm-20131007", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360),
+                        new CatalogEntry("empty-window", ["IBM"], T0, T0 + 2_000_000, 3),
+                        new CatalogEntry("torn", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360, CatalogEntry.Damaged, 131_072, "1 damaged part(s); first: TruncatedBlock at offset 99")])));
                 break;
         }
+    }
+
+    [Fact]
+    public async Task Replay_EndedAtDamage_Exit3_SkipDamageIsSentToTheServer()
+    {
+        await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
+
+        var damaged = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet");
+        Assert.True(damaged.ExitCode == 3, damaged.ToString());
+        Assert.Contains("replay damaged", damaged.Stdout);
+
+        var skipped = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet", "--skip-damage");
+        Assert.True(skipped.ExitCode == 3, skipped.ToString());
+        Assert.Contains("replay damage-skipped", skipped.Stdout);
+    }
+
+    [Theory]
+    [InlineData("20131010", "ambiguous")]
+    [InlineData("10/11/2013", "ambiguous")]
+    [InlineData("1381152600", "ambiguous")]
+    [InlineData("yesterday", "not a time")]
+    public async Task Replay_AmbiguousOrUnknownTime_IsAUsageError_ShowingWhatIsAccepted(string from, string why)
+    {
+        var result = await CliRunner.RunAsync("replay", "--url", "ws://127.0.0.1:9/ws/v1", "-d", "ibm-20131007", "--from", from);
+        Assert.NotEqual(0, result.ExitCode); // a parse error (System.CommandLine's exit code 1); no connection is attempted
+        string all = result.Stdout + result.Stderr;
+        Assert.DoesNotContain("connect", result.Stderr);
+        Assert.Contains(why, all);
+        Assert.Contains("2013-10-07T13:30:00Z", all);
+        Assert.Contains("1381152600000ms", all);
+    }
+
+    [Fact]
+    public async Task Replay_WindowWithoutData_WarnsWithTheDatasetRange()
+    {
+        await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
+        var result = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "empty-window", "--quiet", "--from", "1381152600s", "--to", "2013-10-07T13:31:00Z");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("warning: the window 2013-10-07T13:30:00", result.Stderr);
+        Assert.Contains("holds no data", result.Stderr);
+        Assert.Contains("dataset empty-window spans " + UnixTime.Format(T0), result.Stderr);
+    }
+
+    [Fact]
+    public async Task Catalog_ShowsDamagedState()
+    {
+        await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
+        var result = await CliRunner.RunAsync("catalog", "--url", server.Uri.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("damaged: 131,072 readable", result.Stdout);
+        Assert.Contains("DAMAGED torn: 1 damaged part(s); first: TruncatedBlock at offset 99", result.Stdout);
     }
 
     [Fact]
@@ -68,7 +134,7 @@ public sealed class NetworkCommandTests : IDisposable
 
         var result = await CliRunner.RunAsync(
             "replay", "--url", server.Uri.ToString(), "--dataset", "ibm-20131007", "--symbols", "IBM,BTCUSDT",
-            "--from", "2013-10-07T13:30:00Z", "--to", (T0 + 5_000_000).ToString(), "--speed", "max", "--output", output);
+            "--from", "2013-10-07T13:30:00Z", "--to", (T0 + 5_000_000).ToString() + "ns", "--speed", "max", "--output", output);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("replay completed: 3 ticks received (server sent 3)", result.Stdout);
@@ -98,6 +164,7 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.Equal([0, 0, 1], ticks.Select(t => t.SymbolId));
         Assert.Equal(5_300, ticks[1].CumulativeVolume);
         Assert.Equal(TradeSide.Sell, ticks[2].Side);
+        Assert.Equal([TickFlags.Suspicious, TickFlags.None, TickFlags.None], ticks.Select(t => t.Flags));
     }
 
     [Fact]
@@ -111,9 +178,9 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(10, Assert.Single(server.Requests, r => r.Op == ControlRequest.Ops.Replay).Speed);
         var lines = File.ReadAllLines(output);
-        Assert.Equal("time,ts_ns,symbol,seq,kind,bid,bid_size,ask,ask_size,price,size,side", lines[0]);
-        Assert.Equal($"2013-10-07T13:30:00.000000000Z,{T0},IBM,41,Q,181.5000,100,181.5200,200,,,", lines[1]);
-        Assert.Equal($"2013-10-07T13:30:00.002000000Z,{T0 + 2_000_000},BTCUSDT,9,T,,,,,9682.19,1.500,S", lines[3]);
+        Assert.Equal("time,ts_ns,symbol,seq,kind,bid,bid_size,ask,ask_size,price,size,side,flags", lines[0]);
+        Assert.Equal($"2013-10-07T13:30:00.000000000Z,{T0},IBM,41,Q,181.5000,100,181.5200,200,,,,1", lines[1]);
+        Assert.Equal($"2013-10-07T13:30:00.002000000Z,{T0 + 2_000_000},BTCUSDT,9,T,,,,,9682.19,1.500,S,0", lines[3]);
 
         // The CSV imports again with the mapping docs/replay.md gives (plus the BTC scales).
         string mapping = _dir.File("replayed.mapping.json");
@@ -139,6 +206,8 @@ public sealed class NetworkCommandTests : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("IBM        #41        QUOTE", result.Stdout);
+        Assert.Contains("[SUSPICIOUS]", result.Stdout.Split('\n').Single(l => l.Contains("#41", StringComparison.Ordinal)));
+        Assert.DoesNotContain("[SUSPICIOUS]", result.Stdout.Split('\n').Single(l => l.Contains("#9 ", StringComparison.Ordinal)));
         Assert.Contains("BTCUSDT    #9         TRADE", result.Stdout);
         Assert.Contains("replay 7 ended", result.Stdout);
     }

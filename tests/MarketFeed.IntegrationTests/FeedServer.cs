@@ -29,7 +29,13 @@ public sealed class FeedServer : IAsyncDisposable
     public static Task<FeedServer> StartAsync(params string[] args) => StartAsync(null, args);
 
     /// <summary>Starts a server whose clock (engine, heartbeats, replay pacing) is <paramref name="time"/>.</summary>
-    public static async Task<FeedServer> StartAsync(TimeProvider? time, params string[] args)
+    public static Task<FeedServer> StartAsync(TimeProvider? time, params string[] args) => StartAsync(time, null, args);
+
+    /// <summary>Starts a server after <paramref name="configure"/> adjusted its builder (e.g. a log capture).</summary>
+    public static Task<FeedServer> StartWithAsync(Action<WebApplicationBuilder> configure, params string[] args) => StartAsync(null, configure, args);
+
+    /// <summary>Starts a server; <paramref name="configure"/> adds to the host (e.g. a log capture).</summary>
+    public static async Task<FeedServer> StartAsync(TimeProvider? time, Action<WebApplicationBuilder>? configure, params string[] args)
     {
         string[] all = ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:MarketFeed.Connection=Warning", .. args];
         var app = MarketFeedHost.Build(all, builder =>
@@ -38,6 +44,8 @@ public sealed class FeedServer : IAsyncDisposable
             {
                 builder.Services.AddSingleton(time);
             }
+
+            configure?.Invoke(builder);
         });
         await app.StartAsync().ConfigureAwait(false);
         string url = app.Urls.First();

@@ -30,11 +30,15 @@ public sealed class RawFeedClient : IAsyncDisposable
     /// <summary>Close status once the server closed.</summary>
     public WebSocketCloseStatus? CloseStatus => _socket.CloseStatus;
 
-    /// <summary>Connects; <paramref name="receiveBufferBytes"/> shrinks the kernel receive buffer (to make a stalled client back up fast).</summary>
-    public static async Task<RawFeedClient> ConnectAsync(Uri uri, int? receiveBufferBytes = null, CancellationToken ct = default)
+    /// <summary>
+    /// Connects; <paramref name="receiveBufferBytes"/> shrinks the kernel receive buffer (to make a stalled
+    /// client back up fast); <paramref name="configure"/> sets headers or subprotocols (credentials).
+    /// </summary>
+    public static async Task<RawFeedClient> ConnectAsync(Uri uri, int? receiveBufferBytes = null, Action<ClientWebSocketOptions>? configure = null, CancellationToken ct = default)
     {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("marketfeed.v1");
+        configure?.Invoke(socket.Options);
 #pragma warning disable CA2000 // the invoker owns the handler; the client owns the invoker (disposed with it)
         var handler = new SocketsHttpHandler();
         var invoker = new HttpMessageInvoker(handler);
@@ -60,6 +64,10 @@ public sealed class RawFeedClient : IAsyncDisposable
     /// <summary>Sends a raw text frame.</summary>
     public Task SendTextAsync(string text, CancellationToken ct = default) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, ct);
+
+    /// <summary>Sends raw bytes as one frame of the given type.</summary>
+    public Task SendAsync(byte[] bytes, WebSocketMessageType type, CancellationToken ct = default) =>
+        _socket.SendAsync(bytes, type, true, ct);
 
     /// <summary>Sends raw binary bytes.</summary>
     public Task SendBinaryAsync(byte[] bytes, CancellationToken ct = default) =>

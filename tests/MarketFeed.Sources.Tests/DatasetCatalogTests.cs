@@ -57,4 +57,45 @@ public sealed class DatasetCatalogTests : IDisposable
         Assert.Empty(info.Damage);
         Assert.IsType<TickLogSymbol>(info.Symbols[0]);
     }
+
+    [Fact]
+    public void State_IntactUnclosedDamaged_WithReadableTicks()
+    {
+        SyntheticTicks.Write(_dir.File("a-clean.mflog"), SyntheticTicks.Make(300));
+        string unclosed = _dir.File("b-unclosed.mflog");
+        SyntheticTicks.Write(unclosed, SyntheticTicks.Make(300));
+        SyntheticTicks.StripFooter(unclosed);
+        string torn = _dir.File("c-torn.mflog");
+        SyntheticTicks.Write(torn, SyntheticTicks.Make(300));
+        long end = SyntheticTicks.StripFooter(torn);
+        using (var fs = new FileStream(torn, FileMode.Open, FileAccess.Write))
+        {
+            fs.SetLength(end - 30);
+        }
+
+        string flipped = _dir.File("d-flipped.mflog");
+        SyntheticTicks.Write(flipped, SyntheticTicks.Make(300));
+        long offset;
+        using (var reader = TickLogReader.Open(flipped))
+        {
+            offset = reader.Blocks[1].Offset + TickLogFormat.BlockHeaderSize + 3;
+        }
+
+        using (var fs = new FileStream(flipped, FileMode.Open, FileAccess.ReadWrite))
+        {
+            fs.Position = offset;
+            int b = fs.ReadByte();
+            fs.Position = offset;
+            fs.WriteByte((byte)(b ^ 1));
+        }
+
+        var entries = new DatasetCatalog(_dir.Path).List().Select(d => d.ToCatalogEntry()).ToList();
+        Assert.Equal(
+            [("a-clean", "intact", 300L), ("b-unclosed", "unclosed", 300L), ("c-torn", "damaged", 200L), ("d-flipped", "damaged", 200L)],
+            entries.Select(e => (e.Dataset, e.State, e.Readable)));
+        Assert.Null(entries[0].Damage);
+        Assert.Contains("TruncatedBlock", entries[2].Damage);
+        Assert.Contains("ChecksumMismatch", entries[3].Damage);
+        Assert.Equal(300, entries[3].TickCount);
+    }
 }

@@ -93,7 +93,7 @@ public sealed class GenericCsvImportTests : IDisposable
             "1004,A,2,1",
         ]);
         var mapping = new GenericCsvMapping { Time = "t", Symbol = "s", Price = "p", Size = "q", TimeFormat = "ms", PriceDecimals = 2 };
-        var result = Importer.ImportGenericCsv([csv], mapping, _dir.File("bad.mflog"));
+        var result = Importer.ImportGenericCsv([csv], mapping, _dir.File("bad.mflog"), new ImportOptions { MaxBadRowFraction = 1 });
         Assert.Equal(3, result.BadRows);
         Assert.Equal(2, result.TicksWritten);
         Assert.Equal([3L, 4L, 5L], result.Errors.Select(e => e.Line));

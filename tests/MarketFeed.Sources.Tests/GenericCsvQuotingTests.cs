@@ -138,7 +138,7 @@ public sealed class GenericCsvQuotingTests : IDisposable
         ]);
         var mapping = new GenericCsvMapping { Time = "t", Symbol = "s", Price = "p", Size = "q", TimeFormat = "ms" };
 
-        var result = Importer.ImportGenericCsv([csv], mapping, _dir.File("unterminated.mflog"));
+        var result = Importer.ImportGenericCsv([csv], mapping, _dir.File("unterminated.mflog"), new ImportOptions { MaxBadRowFraction = 1 });
 
         Assert.Equal(1, result.BadRows);
         var error = Assert.Single(result.Errors);

@@ -80,7 +80,7 @@ public sealed class ReplayCursorTests : IDisposable
     }
 
     [Fact]
-    public void CorruptBlock_IsSkippedAndReported_RestStillReplays()
+    public void CorruptBlock_SkipDamage_IsSkippedAndReported_RestStillReplays()
     {
         var ticks = SyntheticTicks.Make(500);
         string path = _dir.File("c.mflog");
@@ -98,6 +98,7 @@ public sealed class ReplayCursorTests : IDisposable
         }
 
         using var cursor = ReplayCursor.Open(path);
+        cursor.SkipDamage = true;
         Assert.Equal([.. ticks[..100], .. ticks[200..]], Drain(cursor));
         Assert.Single(cursor.Damage);
     }

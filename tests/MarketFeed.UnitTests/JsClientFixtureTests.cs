@@ -105,6 +105,7 @@ public sealed class JsClientFixtureTests
     {
         var t = Tick.NewQuote(0, Time, 1_815_200, 300, 1_815_300, 500);
         t.Sequence = 42;
+        t.Flags = TickFlags.Suspicious | TickFlags.SizeUnknown;
         return t;
     }
 

@@ -36,7 +36,7 @@ internal static class CatalogCommand
         ConsoleWidth.AvoidWrapping();
         var inv = CultureInfo.InvariantCulture;
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("Dataset", "Symbols", "From (UTC)", "To (UTC)", "Span", "Ticks");
+        table.AddColumns("Dataset", "Symbols", "From (UTC)", "To (UTC)", "Span", "Ticks", "State");
         foreach (var d in datasets)
         {
             string symbols = d.Symbols.Count <= 8
@@ -48,10 +48,24 @@ internal static class CatalogCommand
                 d.TickCount == 0 ? "-" : UnixTime.Format(d.From),
                 d.TickCount == 0 ? "-" : UnixTime.Format(d.To),
                 d.TickCount == 0 ? "-" : TimeSpan.FromTicks((d.To - d.From) / 100).ToString(@"d\.hh\:mm\:ss", inv),
-                d.TickCount.ToString("N0", inv));
+                d.TickCount.ToString("N0", inv),
+                d.State switch
+                {
+                    CatalogEntry.Intact => "intact",
+                    CatalogEntry.Damaged => string.Create(inv, $"[red]damaged[/]: {d.Readable:N0} readable"),
+                    _ => "[yellow]" + Markup.Escape(d.State) + "[/]",
+                });
         }
 
         AnsiConsole.Write(table);
+        foreach (var d in datasets)
+        {
+            if (d.Damage is not null)
+            {
+                AnsiConsole.WriteLine($"DAMAGED {d.Dataset}: {d.Damage}");
+            }
+        }
+
         AnsiConsole.MarkupLine($"[grey]{datasets.Count.ToString(inv)} datasets[/]");
         return ExitCodes.Success;
     }

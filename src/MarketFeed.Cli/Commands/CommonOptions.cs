@@ -140,24 +140,12 @@ internal static class CommonOptions
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out value);
     }
 
-    /// <summary>Parses a point in time: integer nanoseconds since the epoch, or ISO-8601 text (UTC unless it has an offset).</summary>
-    public static bool TryParseTime(string text, out long nanos)
-    {
-        text = text.Trim();
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out nanos))
-        {
-            return true;
-        }
-
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-        {
-            nanos = UnixTime.FromDateTimeOffset(value);
-            return true;
-        }
-
-        nanos = 0;
-        return false;
-    }
+    /// <summary>
+    /// Parses a point in time: ISO-8601 text (UTC unless it has an offset) or a number with an explicit
+    /// unit (<c>s</c>, <c>ms</c>, <c>us</c>, <c>ns</c>); bare numbers and other date forms are rejected
+    /// (<see cref="TimeText"/>), <paramref name="error"/> says why and what is accepted.
+    /// </summary>
+    public static bool TryParseTime(string text, out long nanos, out string? error) => TimeText.TryParse(text, out nanos, out error);
 
     /// <summary>Parses a replay speed: "max" (as fast as the socket takes it) or a positive multiplier ("10", "10x", "0.5").</summary>
     public static bool TryParseSpeed(string text, out double speed)

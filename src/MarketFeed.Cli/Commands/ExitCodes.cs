@@ -12,7 +12,7 @@ internal static class ExitCodes
     /// <summary>The server rejected a request or did not answer in time.</summary>
     public const int RequestFailed = 2;
 
-    /// <summary><c>inspect</c>: the tick log is readable but damaged (corrupt or truncated blocks, rebuilt index).</summary>
+    /// <summary><c>inspect</c>: the tick log is readable but not intact (corrupt or truncated blocks, or unclosed: index rebuilt); <c>replay</c>: it ended at damage (<c>damaged</c>) or skipped some (<c>damage-skipped</c>).</summary>
     public const int Damaged = 3;
 
     /// <summary>A local file operation failed: import aborted on a bad row, unreadable input or output, bad mapping.</summary>

@@ -22,8 +22,8 @@ internal static class ExportCommand
         var output = new Option<string>("--output", "-o") { Description = "FILE.parquet or FILE.csv (replaced if it exists)", Required = true };
         var dataDir = new Option<string>("--data-dir") { Description = "Folder of the datasets (default: data)", DefaultValueFactory = _ => "data" };
         var symbols = new Option<string[]>("--symbols", "-s") { Description = "Symbols to export, comma separated (default: all)", AllowMultipleArgumentsPerToken = true };
-        var from = new Option<string?>("--from") { Description = "Start (inclusive): ISO-8601 (UTC unless an offset is given) or ns since the epoch" };
-        var to = new Option<string?>("--to") { Description = "End (inclusive): ISO-8601 or ns since the epoch" };
+        var from = new Option<string?>("--from") { Description = "Start (inclusive): ISO-8601 (UTC unless an offset is given) or a number with its unit (1381152600s, ...ms, ...us, ...ns)" };
+        var to = new Option<string?>("--to") { Description = "End (inclusive): ISO-8601 or a number with its unit" };
         var command = new Command("export", "Write a tick log (or a time/symbol slice) as Parquet or CSV for pandas, Spark, DuckDB...")
         {
             input, output, dataDir, symbols, from, to,
@@ -49,9 +49,10 @@ internal static class ExportCommand
 
         long from = long.MinValue;
         long to = long.MaxValue;
-        if ((fromText is not null && !CommonOptions.TryParseTime(fromText, out from)) || (toText is not null && !CommonOptions.TryParseTime(toText, out to)))
+        string? error = null;
+        if ((fromText is not null && !CommonOptions.TryParseTime(fromText, out from, out error)) || (toText is not null && !CommonOptions.TryParseTime(toText, out to, out error)))
         {
-            CommonOptions.Error($"'{(fromText is not null && !CommonOptions.TryParseTime(fromText, out _) ? fromText : toText)}' is not a time (examples: 2013-10-07T13:30:00Z, 1381152600000000000)");
+            CommonOptions.Error((fromText is not null && error is not null && error.Contains(fromText, StringComparison.Ordinal) ? "--from: " : "--to: ") + error);
             return ExitCodes.Usage;
         }
 

@@ -28,10 +28,13 @@ internal static class ImportCommand
         var sizeDecimals = new Option<int?>("--size-decimals") { Description = "tardis/csv: fixed-point size decimals for every symbol" };
         var maxErrors = new Option<int>("--max-errors") { Description = "Bad rows listed in detail (all are counted)", DefaultValueFactory = _ => 20 };
         var blockTicks = new Option<int>("--block-ticks") { Description = "Ticks per tick-log block", DefaultValueFactory = _ => 4096 };
+        var maxBadRows = new Option<string>("--max-bad-rows") { Description = "Largest share of bad rows accepted, e.g. 0.1% (default), 5%, 0.02 or 1 (any); above it nothing is written (exit 4)", DefaultValueFactory = _ => "0.1%" };
+        var allowDuplicates = new Option<bool>("--allow-duplicate-inputs") { Description = "Accept the same input twice (same path or content) and merge it twice on purpose" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing dataset even if it holds more ticks than the new import" };
 
         var command = new Command("import", "Import vendor tick files into a tick log (a replayable dataset)")
         {
-            inputs, format, output, mapping, symbol, onBadRow, skipSuspicious, timeZone, priceDecimals, sizeDecimals, maxErrors, blockTicks,
+            inputs, format, output, mapping, symbol, onBadRow, skipSuspicious, timeZone, priceDecimals, sizeDecimals, maxErrors, blockTicks, maxBadRows, allowDuplicates, force,
         };
         command.SetAction((parseResult, cancellationToken) => RunAsync(
             new Settings(
@@ -46,7 +49,10 @@ internal static class ImportCommand
                 parseResult.GetValue(priceDecimals),
                 parseResult.GetValue(sizeDecimals),
                 Math.Max(0, parseResult.GetValue(maxErrors)),
-                Math.Max(1, parseResult.GetValue(blockTicks))),
+                Math.Max(1, parseResult.GetValue(blockTicks)),
+                parseResult.GetValue(maxBadRows)!,
+                parseResult.GetValue(allowDuplicates),
+                parseResult.GetValue(force)),
             cancellationToken));
         return command;
     }
@@ -54,6 +60,13 @@ internal static class ImportCommand
     private static async Task<int> RunAsync(Settings s, CancellationToken cancellationToken)
     {
         ConsoleWidth.AvoidWrapping();
+        if (!TryParseFraction(s.MaxBadRows, out double maxBadRowFraction))
+        {
+            CommonOptions.Error($"--max-bad-rows: '{s.MaxBadRows}' is not a share; use a percentage (0.1%, 5%) or a fraction from 0 to 1 (0.02)");
+            return ExitCodes.Usage;
+        }
+
+        s = s with { MaxBadRowFraction = maxBadRowFraction };
         foreach (string input in s.Inputs)
         {
             if (!File.Exists(input))
@@ -125,9 +138,15 @@ internal static class ImportCommand
                 return Task.Run(() => Importer.Import(format, s.Inputs, s.Output, options, mapping, cancellationToken), cancellationToken);
             });
         }
+        catch (ImportException ex) when (ex.Result is not null)
+        {
+            PrintResult(ex.Result, s.MaxErrors, written: false);
+            CommonOptions.Error("import refused, nothing written: " + ex.Message);
+            return ExitCodes.Failed;
+        }
         catch (ImportException ex)
         {
-            CommonOptions.Error("import aborted: " + ex.Message);
+            CommonOptions.Error("import aborted, nothing written: " + ex.Message);
             return ExitCodes.Failed;
         }
         catch (OperationCanceledException)
@@ -142,7 +161,7 @@ internal static class ImportCommand
             return ExitCodes.Failed;
         }
 
-        PrintResult(result, s.MaxErrors);
+        PrintResult(result, s.MaxErrors, written: true);
         return ExitCodes.Success;
     }
 
@@ -154,6 +173,9 @@ internal static class ImportCommand
             MaxErrorDetails = s.MaxErrors,
             Progress = progress,
             BlockTicks = s.BlockTicks,
+            MaxBadRowFraction = s.MaxBadRowFraction,
+            AllowDuplicateInputs = s.AllowDuplicates,
+            Force = s.Force,
             SkipSuspicious = s.SkipSuspicious,
             Symbol = s.Symbol,
             TimeZone = s.TimeZone ?? "America/New_York",
@@ -164,22 +186,47 @@ internal static class ImportCommand
             MaxErrorDetails = s.MaxErrors,
             Progress = progress,
             BlockTicks = s.BlockTicks,
+            MaxBadRowFraction = s.MaxBadRowFraction,
+            AllowDuplicateInputs = s.AllowDuplicates,
+            Force = s.Force,
             PriceDecimals = s.PriceDecimals,
             SizeDecimals = s.SizeDecimals,
         },
-        _ => new ImportOptions { ErrorPolicy = s.Policy, MaxErrorDetails = s.MaxErrors, Progress = progress, BlockTicks = s.BlockTicks },
+        _ => new ImportOptions { ErrorPolicy = s.Policy, MaxErrorDetails = s.MaxErrors, Progress = progress, BlockTicks = s.BlockTicks, MaxBadRowFraction = s.MaxBadRowFraction, AllowDuplicateInputs = s.AllowDuplicates, Force = s.Force },
     };
 
-    private static void PrintResult(ImportResult r, int maxErrors)
+    private static bool TryParseFraction(string text, out double fraction)
+    {
+        text = text.Trim();
+        bool percent = text.EndsWith('%');
+        if (percent)
+        {
+            text = text[..^1];
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out fraction))
+        {
+            return false;
+        }
+
+        if (percent)
+        {
+            fraction /= 100;
+        }
+
+        return fraction is >= 0 and <= 1;
+    }
+
+    private static void PrintResult(ImportResult r, int maxErrors, bool written)
     {
         var inv = CultureInfo.InvariantCulture;
         var table = new Table().Border(TableBorder.Simple).HideHeaders();
         table.AddColumns("what", "value");
-        table.AddRow("output", Markup.Escape(r.OutputPath ?? "-"));
+        table.AddRow("output", written ? Markup.Escape(r.OutputPath ?? "-") : $"[red]not written[/] ({Markup.Escape(r.OutputPath ?? "-")})");
         table.AddRow("files", r.Files.Count.ToString(inv));
         table.AddRow("rows read", r.RowsRead.ToString("N0", inv));
-        table.AddRow("ticks written", string.Create(inv, $"{r.TicksWritten:N0} ({r.Trades:N0} trades, {r.Quotes:N0} quotes)"));
-        table.AddRow("bad rows", r.BadRows == 0 ? "0" : $"[yellow]{r.BadRows.ToString("N0", inv)} skipped[/]");
+        table.AddRow(written ? "ticks written" : "ticks parsed", string.Create(inv, $"{r.TicksWritten:N0} ({r.Trades:N0} trades, {r.Quotes:N0} quotes)"));
+        table.AddRow("bad rows", r.BadRows == 0 ? "0" : string.Create(inv, $"[yellow]{r.BadRows:N0} skipped ({(double)r.BadRows / Math.Max(1, r.RowsRead):P3} of the rows)[/]"));
         if (r.SuspiciousSkipped > 0)
         {
             table.AddRow("suspicious skipped", r.SuspiciousSkipped.ToString("N0", inv));
@@ -204,7 +251,12 @@ internal static class ImportCommand
             }
         }
 
-        if (r.OutputPath is not null && r.TicksWritten > 0)
+        foreach (string w in r.Warnings)
+        {
+            AnsiConsole.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
+        }
+
+        if (written && r.OutputPath is not null && r.TicksWritten > 0)
         {
             // Per-symbol counts and volume from the written log (cheap: one sequential read).
             var summary = TickLogInspector.Inspect(r.OutputPath);
@@ -224,5 +276,11 @@ internal static class ImportCommand
         int? PriceDecimals,
         int? SizeDecimals,
         int MaxErrors,
-        int BlockTicks);
+        int BlockTicks,
+        string MaxBadRows,
+        bool AllowDuplicates,
+        bool Force)
+    {
+        public double MaxBadRowFraction { get; init; } = 0.001;
+    }
 }

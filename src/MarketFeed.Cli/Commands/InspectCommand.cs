@@ -27,7 +27,7 @@ internal static class InspectCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("Symbol", "Ticks", "Quotes", "Trades", "Volume", "First (UTC)", "Last (UTC)", "Seq", "Scales");
+        table.AddColumns("Symbol", "Ticks", "Quotes", "Trades", "Volume", "First (UTC)", "Last (UTC)", "Seq", "Scales", "Flagged");
         foreach (var s in summary.Symbols)
         {
             table.AddRow(
@@ -39,10 +39,45 @@ internal static class InspectCommand
                 s.Ticks == 0 ? "-" : UnixTime.Format(s.FirstTimestamp),
                 s.Ticks == 0 ? "-" : UnixTime.Format(s.LastTimestamp),
                 s.Ticks == 0 ? "-" : string.Create(inv, $"{s.FirstSequence}..{s.LastSequence}") + (s.SequenceGaps > 0 ? string.Create(inv, $" [yellow]({s.SequenceGaps} gaps)[/]") : string.Empty),
-                string.Create(inv, $"{s.Symbol.PriceDecimals}/{s.Symbol.SizeDecimals}"));
+                string.Create(inv, $"{s.Symbol.PriceDecimals}/{s.Symbol.SizeDecimals}"),
+                Flagged(s));
         }
 
         AnsiConsole.Write(table);
+        long suspicious = 0;
+        long sizeUnknown = 0;
+        foreach (var s in summary.Symbols)
+        {
+            suspicious += s.Suspicious;
+            sizeUnknown += s.SizeUnknown;
+        }
+
+        if (suspicious > 0)
+        {
+            AnsiConsole.MarkupLine(string.Create(inv, $"[yellow]{suspicious:N0} tick(s) flagged suspicious by the vendor[/] (kept, with flag bit 0 on the wire; import with --skip-suspicious to drop them)"));
+        }
+
+        if (sizeUnknown > 0)
+        {
+            AnsiConsole.MarkupLine(string.Create(inv, $"{sizeUnknown:N0} tick(s) without sizes (the source gives none): size 0 means unknown, flag bit 1 on the wire"));
+        }
+    }
+
+    private static string Flagged(TickLogSymbolSummary s)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (s.Suspicious == 0 && s.SizeUnknown == 0)
+        {
+            return "-";
+        }
+
+        string text = s.Suspicious > 0 ? string.Create(inv, $"[yellow]{s.Suspicious:N0} suspicious[/]") : string.Empty;
+        if (s.SizeUnknown > 0)
+        {
+            text += (text.Length > 0 ? ", " : string.Empty) + string.Create(inv, $"{s.SizeUnknown:N0} size unknown");
+        }
+
+        return text;
     }
 
     private static async Task<int> RunAsync(string[] files, CancellationToken cancellationToken)
@@ -79,7 +114,8 @@ internal static class InspectCommand
         }
 
         Print(summary);
-        return summary.IsIntact ? ExitCodes.Success : ExitCodes.Damaged;
+        // Unclosed (index rebuilt by scan: a writer died or is still writing) is not intact: exit 3, as docs/replay.md says.
+        return summary.IsIntact && summary.IsClosed ? ExitCodes.Success : ExitCodes.Damaged;
     }
 
     private static void Print(TickLogSummary s)
@@ -96,7 +132,12 @@ internal static class InspectCommand
         head.AddRow("time range", s.Ticks == 0 ? "-" : $"{UnixTime.Format(s.FirstTimestamp)} .. {UnixTime.Format(s.LastTimestamp)}");
         head.AddRow("blocks", string.Create(inv, $"{s.Blocks:N0}") + (s.CorruptBlocks > 0 ? string.Create(inv, $" ([red]{s.CorruptBlocks} corrupt[/])") : " (0 corrupt)"));
         head.AddRow("index", s.HasFooterIndex ? "footer (closed cleanly)" : "[yellow]rebuilt by scan (not closed cleanly)[/]");
-        head.AddRow("status", s.IsIntact ? "[green]intact[/]" : string.Create(inv, $"[red]DAMAGED: {s.Damage.Count} problem(s)[/]"));
+        head.AddRow("status", s.State switch
+        {
+            "intact" => "[green]intact[/]",
+            "unclosed" => "[yellow]UNCLOSED[/]: not closed cleanly (recording in progress or its writer was killed); every block found is intact; ticks not yet flushed by the writer are not in the file",
+            _ => string.Create(inv, $"[red]DAMAGED: {s.Damage.Count} problem(s)[/]"),
+        });
         AnsiConsole.Write(head);
         PrintSymbols(s);
         if (s.Damage.Count > 0)

@@ -21,8 +21,8 @@ internal static class ReplayCommand
         var url = CommonOptions.Url();
         var dataset = new Option<string>("--dataset", "-d") { Description = "Dataset name (see 'marketfeed catalog')", Required = true };
         var symbols = new Option<string[]>("--symbols", "-s") { Description = "Symbols to replay, comma separated (default: all of the dataset)", AllowMultipleArgumentsPerToken = true };
-        var from = TimeOption("--from", "Start: ISO-8601 (UTC unless an offset is given) or ns since the epoch (default: dataset start)");
-        var to = TimeOption("--to", "End (inclusive): ISO-8601 or ns since the epoch (default: dataset end)");
+        var from = TimeOption("--from", "Start: ISO-8601 (2013-10-07T13:30:00Z; UTC unless an offset is given) or a number with its unit (1381152600s, ...ms, ...us, ...ns); default: dataset start");
+        var to = TimeOption("--to", "End (inclusive): ISO-8601 or a number with its unit; default: dataset end");
         var speed = new Option<double?>("--speed") { Description = "1 = real time, 10 = ten times faster, 0.5, or max (as fast as the socket takes it); default 1", CustomParser = ParseSpeed };
         var mode = new Option<string>("--mode", "-m") { Description = "full (every tick) or conflated (latest state)", DefaultValueFactory = _ => "full" };
         mode.AcceptOnlyFromAmong("full", "conflated");
@@ -30,10 +30,11 @@ internal static class ReplayCommand
         var output = new Option<string?>("--output", "-o") { Description = "Save updates to FILE.csv or FILE.mflog instead of printing them" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print updates (progress bar and summary only)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per line" };
+        var skipDamage = new Option<bool>("--skip-damage") { Description = "Go on past damaged parts of the dataset (default: the replay ends at the first, exit 3)" };
 
         var command = new Command("replay", "Replay a dataset window at a chosen speed and print or save the ticks")
         {
-            url, dataset, symbols, from, to, speed, mode, throttle, output, quiet, json,
+            url, dataset, symbols, from, to, speed, mode, throttle, output, quiet, json, skipDamage,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -45,6 +46,7 @@ internal static class ReplayCommand
                 Speed = parseResult.GetValue(speed),
                 Mode = parseResult.GetValue(mode) == "conflated" ? DeliveryMode.Conflated : DeliveryMode.Full,
                 Throttle = parseResult.GetValue(throttle) is > 0 and int t ? t : null,
+                SkipDamage = parseResult.GetValue(skipDamage),
             };
             return RunAsync(parseResult.GetValue(url)!, request, parseResult.GetValue(output), parseResult.GetValue(quiet), parseResult.GetValue(json), cancellationToken);
         });
@@ -77,12 +79,12 @@ internal static class ReplayCommand
         CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
-            if (CommonOptions.TryParseTime(text, out long ns))
+            if (CommonOptions.TryParseTime(text, out long ns, out string? error))
             {
                 return ns;
             }
 
-            r.AddError($"'{text}' is not a time (examples: 2013-10-07T13:30:00Z, 1381152600000000000)");
+            r.AddError($"{name}: {error}");
             return null;
         },
     };
@@ -170,8 +172,36 @@ internal static class ReplayCommand
                 : await ProgressBars.RunAsync($"replay {start.Dataset}", report => session.RunAsync(report, cancellationToken));
             sink?.Flush();
             PrintSummary(session, outcome, json);
+            if (session.Ticks == 0 && outcome.ExitCode == ExitCodes.Success)
+            {
+                await WarnEmptyWindowAsync(client, request, cancellationToken);
+            }
+
             return outcome.ExitCode;
         }
+    }
+
+    /// <summary>A replay that delivered nothing says why: the window against the dataset's own range.</summary>
+    private static async Task WarnEmptyWindowAsync(MarketFeedClient client, ReplayRequest request, CancellationToken cancellationToken)
+    {
+        string window = $"{(request.From is { } f ? UnixTime.Format(f) : "start")} .. {(request.To is { } t ? UnixTime.Format(t) : "end")}";
+        string range = "unknown";
+        try
+        {
+            foreach (var d in await client.GetCatalogAsync(cancellationToken))
+            {
+                if (d.Dataset == request.Dataset)
+                {
+                    range = d.TickCount == 0 ? "no ticks at all" : $"{UnixTime.Format(d.From)} .. {UnixTime.Format(d.To)}";
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            range = "unknown (catalog request failed: " + ex.Message + ")";
+        }
+
+        CommonOptions.Error($"warning: the window {window} holds no data for the chosen symbols; dataset {request.Dataset} spans {range}");
     }
 
     private static void PrintSummary(ReplaySession session, ReplaySession.Outcome outcome, bool json)

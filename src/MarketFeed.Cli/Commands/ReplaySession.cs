@@ -78,7 +78,7 @@ internal sealed class ReplaySession
                 break;
             case ReplayEndMessage end when end.ReplayId == _start.ReplayId:
                 report(1);
-                return new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), end.Reason == "error" ? ExitCodes.RequestFailed : ExitCodes.Success);
+                return new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason));
             case ErrorMessage error when _printer is null:
                 CommonOptions.Error($"server error {error.Code} {error.CodeName}: {error.Message}");
                 break;
@@ -142,7 +142,7 @@ internal sealed class ReplaySession
         try
         {
             var end = await stop;
-            outcome ??= new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodes.Success);
+            outcome ??= new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason));
         }
         catch (Exception ex) when (ex is MarketFeedRequestException or MarketFeedConnectionException or TimeoutException or OperationCanceledException)
         {
@@ -152,8 +152,16 @@ internal sealed class ReplaySession
         return outcome ?? new Outcome("interrupted", null, Stopwatch.GetElapsedTime(started), ExitCodes.Success);
     }
 
+    /// <summary>Exit code for a server end reason: the dataset's damage (ended at it, or skipped) is exit 3.</summary>
+    private static int ExitCodeFor(string reason) => reason switch
+    {
+        "error" => ExitCodes.RequestFailed,
+        "damaged" or "damage-skipped" => ExitCodes.Damaged,
+        _ => ExitCodes.Success,
+    };
+
     /// <summary>How the replay ended.</summary>
-    /// <param name="Reason">Server reason (completed, stopped, error) or a local one (connection lost, interrupted).</param>
+    /// <param name="Reason">Server reason (completed, stopped, damaged, damage-skipped, error) or a local one (connection lost, interrupted).</param>
     /// <param name="ServerTicksSent">Ticks the server says it sent (from the replay end).</param>
     /// <param name="Elapsed">Wall time from the replay start to its end.</param>
     /// <param name="ExitCode">Process exit code.</param>

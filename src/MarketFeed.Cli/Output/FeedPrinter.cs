@@ -56,14 +56,14 @@ internal sealed class FeedPrinter
             case QuoteMessage q:
             {
                 var (name, pd, sd) = Scales(q.SymbolId);
-                Console.Out.WriteLine($"{UnixTime.Format(q.Timestamp)}  {name,-10} #{q.Sequence,-9} QUOTE  {Px(q.BidPrice, pd),14} x {Px(q.BidSize, sd),-10} / {Px(q.AskPrice, pd),14} x {Px(q.AskSize, sd)}");
+                Console.Out.WriteLine($"{UnixTime.Format(q.Timestamp)}  {name,-10} #{q.Sequence,-9} QUOTE  {Px(q.BidPrice, pd),14} x {Px(q.BidSize, sd),-10} / {Px(q.AskPrice, pd),14} x {Px(q.AskSize, sd)}{FlagText(q.Flags)}");
                 break;
             }
 
             case TradeMessage t:
             {
                 var (name, pd, sd) = Scales(t.SymbolId);
-                Console.Out.WriteLine($"{UnixTime.Format(t.Timestamp)}  {name,-10} #{t.Sequence,-9} TRADE  {Px(t.Price, pd),14} x {Px(t.Size, sd),-10} {Side(t.Side),-4}  volume {Px(t.CumulativeVolume, sd)} in {t.TradeCount.ToString(CultureInfo.InvariantCulture)} trades");
+                Console.Out.WriteLine($"{UnixTime.Format(t.Timestamp)}  {name,-10} #{t.Sequence,-9} TRADE  {Px(t.Price, pd),14} x {Px(t.Size, sd),-10} {Side(t.Side),-4}  volume {Px(t.CumulativeVolume, sd)} in {t.TradeCount.ToString(CultureInfo.InvariantCulture)} trades{FlagText(t.Flags)}");
                 break;
             }
 
@@ -141,6 +141,7 @@ internal sealed class FeedPrinter
                     Num(w, "bidSize", q.BidSize, sd);
                     Num(w, "ask", q.AskPrice, pd);
                     Num(w, "askSize", q.AskSize, sd);
+                    w.WriteNumber("flags", (int)q.Flags);
                     break;
                 }
 
@@ -153,6 +154,7 @@ internal sealed class FeedPrinter
                     w.WriteString("side", Side(t.Side).ToLowerInvariant());
                     Num(w, "cumVolume", t.CumulativeVolume, sd);
                     w.WriteNumber("tradeCount", t.TradeCount);
+                    w.WriteNumber("flags", (int)t.Flags);
                     break;
                 }
 
@@ -270,6 +272,15 @@ internal sealed class FeedPrinter
             : ("#" + symbolId.ToString(CultureInfo.InvariantCulture), 0, 0);
 
     private static string Px(long value, int decimals) => FixedPoint.Format(value, decimals);
+
+    private static string FlagText(TickFlags flags) => flags switch
+    {
+        TickFlags.None => string.Empty,
+        TickFlags.Suspicious => "  [SUSPICIOUS]",
+        TickFlags.SizeUnknown => "  [size unknown]",
+        TickFlags.Suspicious | TickFlags.SizeUnknown => "  [SUSPICIOUS, size unknown]",
+        _ => "  [flags " + ((int)flags).ToString(CultureInfo.InvariantCulture) + "]",
+    };
 
     private static string Side(TradeSide side) => side switch
     {

@@ -58,12 +58,14 @@ internal sealed class TickLogSink : IUpdateSink
             case QuoteMessage q:
                 tick = Tick.NewQuote(logId, q.Timestamp, q.BidPrice, q.BidSize, q.AskPrice, q.AskSize);
                 tick.Sequence = q.Sequence;
+                tick.Flags = q.Flags;
                 break;
             case TradeMessage t:
                 tick = Tick.NewTrade(logId, t.Timestamp, t.Price, t.Size, t.Side);
                 tick.Sequence = t.Sequence;
                 tick.CumulativeVolume = t.CumulativeVolume;
                 tick.TradeCount = t.TradeCount;
+                tick.Flags = t.Flags;
                 break;
             default:
                 return false;

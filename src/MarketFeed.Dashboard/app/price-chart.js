@@ -63,6 +63,7 @@ export class PriceChart {
     this.container.dataset.bars = String(this.#builder?.bars.filter((b) => !b.gap).length ?? 0);
     this.container.dataset.gaps = String(this.#builder?.bars.filter((b) => b.gap).length ?? 0);
     this.container.dataset.history = this.#builder?.seeded ? 'loaded' : 'none';
+    this.container.dataset.first = String(this.#builder?.bars.find((b) => !b.gap)?.time ?? 0); // oldest bar, s since the epoch
   }
 }
 

@@ -45,11 +45,13 @@ export function decodeMessage(m) {
       return {
         kind: 'quote', symbolId: num(m[1]), seq: num(m[2]), time: nanos(m[3]),
         bidPrice: num(m[4]), bidSize: num(m[5]), askPrice: num(m[6]), askSize: num(m[7]),
+        flags: num(m[8] ?? 0), // appended (protocol change log): bit 0 suspicious, bit 1 size unknown
       };
     case MessageKind.TRADE:
       return {
         kind: 'trade', symbolId: num(m[1]), seq: num(m[2]), time: nanos(m[3]),
         price: num(m[4]), size: num(m[5]), side: num(m[6]), cumVolume: num(m[7]), tradeCount: num(m[8]),
+        flags: num(m[9] ?? 0),
       };
     case MessageKind.SUBSCRIBE_ACK:
       return { kind: 'subscribeAck', requestId: num(m[1]), mode: m[2], throttle: num(m[3]), symbols: symbolRefs(m[4]) };
@@ -63,7 +65,7 @@ export function decodeMessage(m) {
         cumVolume: num(m[14]), tradeCount: num(m[15]),
       };
     case MessageKind.ERROR:
-      return { kind: 'error', requestId: num(m[1]), code: num(m[2]), codeName: m[3], message: m[4], symbol: m[5] ?? null };
+      return { kind: 'error', requestId: num(m[1]), code: num(m[2]), codeName: m[3], message: m[4], symbol: m[5] ?? null, symbols: m[6] ?? (m[5] != null ? [m[5]] : []) };
     case MessageKind.HEARTBEAT:
       return { kind: 'heartbeat', serverTime: nanos(m[1]) };
     case MessageKind.REPLAY_START:
@@ -92,6 +94,8 @@ export function decodeMessage(m) {
         kind: 'catalog', requestId: num(m[1]),
         datasets: (m[2] ?? []).map((d) => ({
           dataset: d[0], symbols: d[1] ?? [], from: nanos(d[2]), to: nanos(d[3]), tickCount: num(d[4]),
+          // Appended (protocol change log): older servers send 5 fields, i.e. an intact dataset.
+          state: d[5] ?? 'intact', readableTicks: d[6] == null ? num(d[4]) : num(d[6]), damage: d[7] ?? null,
         })),
       };
     case MessageKind.BARS:

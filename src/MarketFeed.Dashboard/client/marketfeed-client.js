@@ -610,7 +610,8 @@ export class MarketFeedClient extends Emitter {
         p.reject(err);
       }
     }
-    if (m.symbol && m.code === ErrorCode.UNKNOWN_SYMBOL) this.#wanted.delete(m.symbol);
+    // One unknown_symbol error lists every unknown symbol of the request in `symbols`.
+    if (m.code === ErrorCode.UNKNOWN_SYMBOL) for (const s of m.symbols ?? (m.symbol ? [m.symbol] : [])) this.#wanted.delete(s);
     this.emit('error', err);
   }
 

@@ -13,13 +13,14 @@ const one = (name) => {
 test('quote', () => {
   assert.deepEqual(one('quote'), {
     kind: 'quote', symbolId: 0, seq: 42, time: TIME, bidPrice: 1_815_200, bidSize: 300, askPrice: 1_815_300, askSize: 500,
+    flags: 3, // suspicious | size unknown (appended field)
   });
 });
 
 test('trade keeps an int64 cumulative volume exact and the timestamp as bigint ns', () => {
   assert.deepEqual(one('trade'), {
     kind: 'trade', symbolId: 7, seq: 43, time: TIME, price: 9_512_345, size: 1_500, side: 2,
-    cumVolume: 5_000_000_000, tradeCount: 98_765,
+    cumVolume: 5_000_000_000, tradeCount: 98_765, flags: 0,
   });
 });
 
@@ -44,7 +45,7 @@ test('snapshot', () => {
 
 test('error', () => {
   assert.deepEqual(one('error'), {
-    kind: 'error', requestId: 1, code: 404, codeName: 'unknown_symbol', message: 'unknown symbol ZZZZ', symbol: 'ZZZZ',
+    kind: 'error', requestId: 1, code: 404, codeName: 'unknown_symbol', message: 'unknown symbol ZZZZ', symbol: 'ZZZZ', symbols: ['ZZZZ'],
   });
 });
 
@@ -97,7 +98,10 @@ test('unsubscribe ack', () => {
 test('catalog', () => {
   assert.deepEqual(one('catalog'), {
     kind: 'catalog', requestId: 6,
-    datasets: [{ dataset: 'ibm-20131007', symbols: ['IBM'], from: TIME, to: TIME + 23_400_000_000_000n, tickCount: 1_234_567 }],
+    datasets: [{
+      dataset: 'ibm-20131007', symbols: ['IBM'], from: TIME, to: TIME + 23_400_000_000_000n, tickCount: 1_234_567,
+      state: 'intact', readableTicks: 1_234_567, damage: null,
+    }],
   });
 });
 

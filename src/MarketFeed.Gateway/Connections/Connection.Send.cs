@@ -78,7 +78,9 @@ internal sealed partial class Connection
             _frame.Reset();
             while (_outbox.Count > 0 && _frame.Length < _options.MaxFrameBytes)
             {
-                _frame.AddEncoded(_outbox.Dequeue());
+                byte[] reply = _outbox.Dequeue();
+                _outboxBytes -= reply.Length;
+                _frame.AddEncoded(reply);
             }
         }
 
@@ -97,7 +99,9 @@ internal sealed partial class Connection
             int max = _options.MaxFrameBytes;
             while (_outbox.Count > 0 && _frame.Length < max)
             {
-                _frame.AddEncoded(_outbox.Dequeue());
+                byte[] reply = _outbox.Dequeue();
+                _outboxBytes -= reply.Length;
+                _frame.AddEncoded(reply);
             }
 
             outboxPending = _outbox.Count > 0;
@@ -163,6 +167,8 @@ internal sealed partial class Connection
         {
             Volatile.Write(ref _sendStartedTimestamp, 0);
         }
+
+        EndSendLag();
     }
 
     private void DropOverflowed()

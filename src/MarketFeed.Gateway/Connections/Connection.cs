@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using MarketFeed.Engine;
+using MarketFeed.Gateway.Auth;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Hosting;
@@ -31,10 +32,12 @@ internal sealed partial class Connection : IDisposable
     private readonly Subscriber _live;
     private readonly object _gate = new();
     private readonly Queue<byte[]> _outbox = new();
+    private long _outboxBytes; // guarded by _gate
     private readonly CancellationTokenSource _abort = new();
     private readonly ControlRateLimiter _rateLimiter;
     private ITimer? _heartbeatTimer;
     private ITimer? _throttleTimer;
+    private ITimer? _expiryTimer;
     private long _sendStartedTimestamp;
     private SendStallWatch _stallWatch;
     private int _heartbeatDue;
@@ -42,6 +45,8 @@ internal sealed partial class Connection : IDisposable
     private string _closeReason = string.Empty;
     private int _errors;
     private bool _lagging;
+    private bool _stoppedReading;
+    private int _sendLagWarned;
 
     public Connection(WebSocket socket, FeedRuntime runtime, FeedMetrics metrics, ILogger logger)
     {
@@ -55,6 +60,9 @@ internal sealed partial class Connection : IDisposable
         _rateLimiter = new ControlRateLimiter(_time, _options.ControlMessagesPerSecond, _options.ControlMessageBurst);
         Id = "c" + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Who this connection is and what it may do (anonymous with everything while auth is off).</summary>
+    public ClientIdentity Identity { get; init; } = ClientIdentity.Anonymous;
 
     /// <summary>Connection id (in logs and the welcome message).</summary>
     public string Id { get; }
@@ -76,12 +84,29 @@ internal sealed partial class Connection : IDisposable
         EnqueueWelcome();
         var heartbeat = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs);
         _heartbeatTimer = _time.CreateTimer(static s => ((Connection)s!).OnHeartbeatTimer(), this, heartbeat, heartbeat);
+        if (Identity.ExpiresAt is { } expires)
+        {
+            // A token is only as good as its lifetime: close with 4003 when it ends (reconnect with a fresh one).
+            TimeSpan left = expires - _time.GetUtcNow();
+            _expiryTimer = _time.CreateTimer(static s => ((Connection)s!).RequestClose(CloseCodes.TokenExpired, "token expired"), this, left > TimeSpan.Zero ? left : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+
         _signal.Set();
 
         Task sender = Task.Run(SendLoopAsync);
         try
         {
             await ReceiveLoopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_options.PingIntervalMs > 0 && CloseCode == 0 && IsPingTimeout(ex))
+        {
+            // The peer stopped answering pings (half-open or stuck): the socket is already aborted.
+            if (Interlocked.CompareExchange(ref _closeCode, CloseCodes.PingTimeout, 0) == 0)
+            {
+                _closeReason = "no pong within the ping timeout";
+                _metrics.Dropped(CloseCodes.PingTimeout);
+                ServerLog.PolicyClose(_logger, Id, CloseCodes.PingTimeout, _closeReason);
+            }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -108,11 +133,20 @@ internal sealed partial class Connection : IDisposable
                 ServerLog.ConnectionFailed(_logger, Id, ex);
             }
 
+            if (_stoppedReading)
+            {
+                // Unread input makes the abort a TCP reset, which can destroy the close frame in the
+                // peer's receive buffer: give it CloseTimeoutMs to read the close first (its sends
+                // meanwhile only fill the TCP window; nothing more is read).
+                await Task.Delay(TimeSpan.FromMilliseconds(_options.CloseTimeoutMs), _time).ConfigureAwait(false);
+            }
+
             _socket.Abort();
             await DisposeOwnedAsync().ConfigureAwait(false);
             _live.Dispose();
             _heartbeatTimer.Dispose();
             _throttleTimer?.Dispose();
+            _expiryTimer?.Dispose();
             Dispose();
             ServerLog.Closed(_logger, Id, CloseCode, _closeReason);
         }
@@ -135,6 +169,7 @@ internal sealed partial class Connection : IDisposable
     public bool CheckStalled(long now)
     {
         long started = Volatile.Read(ref _sendStartedTimestamp);
+        WarnIfSendLags(started, now);
         if (!_stallWatch.Observe(started, now, TimeSpan.FromMilliseconds(_options.SlowConsumerTimeoutMs), _time))
         {
             return false;
@@ -154,6 +189,58 @@ internal sealed partial class Connection : IDisposable
         _abort.Cancel();
         _signal.Set();
         return true;
+    }
+
+    /// <summary>
+    /// Watchdog: a send pending for half the slow-consumer timeout queues a <c>lagging</c> status
+    /// (reason <c>send</c>). It goes out in the first frame after that send completes, i.e. while the
+    /// client can still catch up; a client that never reads again sees only the 4002 reset.
+    /// </summary>
+    private void WarnIfSendLags(long started, long now)
+    {
+        if (started == 0 || _time.GetElapsedTime(started, now).TotalMilliseconds < _options.SlowConsumerTimeoutMs / 2.0
+            || Interlocked.CompareExchange(ref _sendLagWarned, 1, 0) != 0)
+        {
+            return;
+        }
+
+        Reply(SendLagDetails("lagging", _time.GetElapsedTime(started, now)), static (ref w, s) => MessageEncoder.WriteStatus(ref w, s.State, s.Details));
+    }
+
+    /// <summary>Sender, after a send completed: ends a send-lag episode with <c>caught_up</c>.</summary>
+    private void EndSendLag()
+    {
+        if (Interlocked.CompareExchange(ref _sendLagWarned, 0, 1) == 1)
+        {
+            Reply(SendLagDetails("caught_up", TimeSpan.Zero), static (ref w, s) => MessageEncoder.WriteStatus(ref w, s.State, s.Details));
+        }
+    }
+
+    private (string State, List<KeyValuePair<string, object?>> Details) SendLagDetails(string state, TimeSpan pending) => (state,
+    [
+        new("reason", "send"),
+        new("sendPendingMs", (long)pending.TotalMilliseconds),
+        new("slowConsumerTimeoutMs", _options.SlowConsumerTimeoutMs),
+        new("queueDepth", _live.QueueDepth),
+        new("queueCapacity", _live.QueueCapacity),
+    ]);
+
+    /// <summary>
+    /// The WebSocket's keep-alive gave up: it aborts the connection from inside this process, which the
+    /// pending receive reports as ConnectionAbortedException (Kestrel) or with a TimeoutException in the
+    /// chain. Our own aborts always record a close code first, so with none recorded it was the pings.
+    /// </summary>
+    private static bool IsPingTimeout(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is TimeoutException or Microsoft.AspNetCore.Connections.ConnectionAbortedException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Releases the buffers and the abort source; <see cref="RunAsync"/> calls it once both loops have ended.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MarketFeed.Gateway.Auth;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Hosting;
@@ -21,6 +22,8 @@ internal sealed class ConnectionRegistry : IDisposable
     private readonly ILogger<ConnectionRegistry> _logger;
     private readonly ITimer _watchdog;
     private int _shuttingDown;
+    private int _reserved;
+    private readonly Dictionary<string, int> _perIdentity = new(StringComparer.Ordinal);
     private int _checking;
 
     public ConnectionRegistry(FeedRuntime runtime, ILogger<ConnectionRegistry> logger)
@@ -33,6 +36,12 @@ internal sealed class ConnectionRegistry : IDisposable
 
     /// <summary>Open connections.</summary>
     public int Count => _connections.Count;
+
+    /// <summary>Places taken by <see cref="TryReserve"/> (upgrades in progress and open connections).</summary>
+    public int Reserved => Volatile.Read(ref _reserved);
+
+    /// <summary>The open connections (a snapshot, for tests and diagnostics).</summary>
+    public IReadOnlyList<Connection> Connections => [.. _connections.Keys];
 
     /// <summary>True once shutdown began; new connections are refused.</summary>
     public bool IsShuttingDown => Volatile.Read(ref _shuttingDown) != 0;
@@ -48,6 +57,74 @@ internal sealed class ConnectionRegistry : IDisposable
 
         return max;
     }
+
+    /// <summary>
+    /// Takes one of <c>MaxConnections</c> places before the upgrade is accepted; false if none is
+    /// left (or shutting down). Counted atomically, so a storm of upgrades never overshoots.
+    /// Every true must be paired with <see cref="Release"/>.
+    /// </summary>
+    public bool TryReserve()
+    {
+        if (IsShuttingDown)
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _reserved) > _runtime.Options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _reserved);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Takes one of the identity's connection places (its entitlement's MaxConnections; 0 = no limit).</summary>
+    public bool TryReserveFor(ClientIdentity identity)
+    {
+        int max = identity.Entitlements.MaxConnections;
+        if (max <= 0 || identity.IsAnonymous)
+        {
+            return true;
+        }
+
+        lock (_perIdentity)
+        {
+            _perIdentity.TryGetValue(identity.Name, out int count);
+            if (count >= max)
+            {
+                return false;
+            }
+
+            _perIdentity[identity.Name] = count + 1;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryReserveFor"/>.</summary>
+    public void ReleaseFor(ClientIdentity identity)
+    {
+        if (identity.Entitlements.MaxConnections <= 0 || identity.IsAnonymous)
+        {
+            return;
+        }
+
+        lock (_perIdentity)
+        {
+            int count = _perIdentity[identity.Name] - 1;
+            if (count == 0)
+            {
+                _perIdentity.Remove(identity.Name);
+            }
+            else
+            {
+                _perIdentity[identity.Name] = count;
+            }
+        }
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryReserve"/>.</summary>
+    public void Release() => Interlocked.Decrement(ref _reserved);
 
     public void Add(Connection connection) => _connections.TryAdd(connection, 0);
 

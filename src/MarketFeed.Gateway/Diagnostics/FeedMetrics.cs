@@ -30,6 +30,7 @@ public sealed class FeedMetrics : IDisposable
     private long _dropStalled;
     private long _dropPolicy;
     private long _dropTooBig;
+    private long _dropPingTimeout;
 
     /// <summary>Creates the metrics for an engine and a connection count source.</summary>
     public FeedMetrics(ConflationEngine engine, Func<int> connections, Func<long> maxQueueDepth)
@@ -53,6 +54,7 @@ public sealed class FeedMetrics : IDisposable
             new Measurement<long>(Volatile.Read(ref _dropStalled), new KeyValuePair<string, object?>("reason", "stalled")),
             new Measurement<long>(Volatile.Read(ref _dropPolicy), new KeyValuePair<string, object?>("reason", "policy")),
             new Measurement<long>(Volatile.Read(ref _dropTooBig), new KeyValuePair<string, object?>("reason", "too_big")),
+            new Measurement<long>(Volatile.Read(ref _dropPingTimeout), new KeyValuePair<string, object?>("reason", "ping_timeout")),
         }, "{connection}", "Connections dropped by the server, by reason");
     }
 
@@ -91,6 +93,7 @@ public sealed class FeedMetrics : IDisposable
             case Protocol.CloseCodes.SlowConsumerStalled: Interlocked.Increment(ref _dropStalled); break;
             case Protocol.CloseCodes.PolicyViolation: Interlocked.Increment(ref _dropPolicy); break;
             case Protocol.CloseCodes.MessageTooBig: Interlocked.Increment(ref _dropTooBig); break;
+            case Protocol.CloseCodes.PingTimeout: Interlocked.Increment(ref _dropPingTimeout); break;
         }
     }
 
@@ -113,6 +116,7 @@ public sealed class FeedMetrics : IDisposable
         Labeled(sb, "stalled", DropsStalled);
         Labeled(sb, "policy", Volatile.Read(ref _dropPolicy));
         Labeled(sb, "too_big", Volatile.Read(ref _dropTooBig));
+        Labeled(sb, "ping_timeout", Volatile.Read(ref _dropPingTimeout));
         using var process = System.Diagnostics.Process.GetCurrentProcess();
         Gauge(sb, "process_working_set_bytes", "Process working set", process.WorkingSet64);
         Gauge(sb, "dotnet_gc_heap_bytes", "Managed heap size", GC.GetGCMemoryInfo().HeapSizeBytes);

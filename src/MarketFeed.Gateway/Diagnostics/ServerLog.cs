@@ -18,6 +18,15 @@ internal static partial class ServerLog
     [LoggerMessage(5, LogLevel.Warning, "Could not import the sample datasets")]
     public static partial void SampleImportFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(32, LogLevel.Error, "Replay source {Dataset} stopped at damage after {Ticks} ticks: {Damage}")]
+    public static partial void ReplaySourceDamaged(ILogger logger, string dataset, long ticks, string damage);
+
+    [LoggerMessage(31, LogLevel.Error, "Recording stopped: writing {File} failed; ticks are no longer recorded ({Lost} lost so far, counted in marketfeed_recorder_lost_ticks_total)")]
+    public static partial void RecorderFailed(ILogger logger, string file, long lost, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Warning, "Replay {ReplayId} of {Dataset} ended '{Reason}': {Count} damaged part(s) in its range, first: {Damage}")]
+    public static partial void ReplayDamage(ILogger logger, long replayId, string dataset, string reason, int count, string damage);
+
     [LoggerMessage(10, LogLevel.Debug, "[{ConnectionId}] connected from {Remote}")]
     public static partial void Connected(ILogger logger, string connectionId, string? remote);
 
@@ -35,6 +44,12 @@ internal static partial class ServerLog
 
     [LoggerMessage(15, LogLevel.Warning, "[{ConnectionId}] policy close {CloseCode}: {Reason}")]
     public static partial void PolicyClose(ILogger logger, string connectionId, int closeCode, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "AUTHENTICATION IS OFF (Auth:Enabled=false): every client is anonymous and gets every symbol, full mode and replays. Turn it on before exposing this server (docs/operations.md, Auth)")]
+    public static partial void AuthDisabled(ILogger logger);
+
+    [LoggerMessage(7, LogLevel.Information, "Authentication on: {ApiKeys} API keys, JWT {Jwt}, origins {Origins}")]
+    public static partial void AuthEnabled(ILogger logger, int apiKeys, string jwt, string origins);
 
     [LoggerMessage(20, LogLevel.Error, "Tick source failed")]
     public static partial void SourceFailed(ILogger logger, Exception exception);

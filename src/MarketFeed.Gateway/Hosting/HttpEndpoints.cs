@@ -1,6 +1,8 @@
 using System.Text.Json;
+using MarketFeed.Gateway.Auth;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Diagnostics;
+using MarketFeed.Gateway.Sources;
 
 namespace MarketFeed.Gateway.Hosting;
 
@@ -9,10 +11,11 @@ internal static class HttpEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry) => Results.Text(
+        app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry, RecordingService recording) => Results.Text(
             JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["status"] = registry.IsShuttingDown ? "stopping" : "ok",
+                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsFailed ? "degraded" : "ok",
+                ["recording"] = recording.Health(),
                 ["uptimeSeconds"] = Math.Round((runtime.Time.GetUtcNow() - runtime.StartedAt).TotalSeconds, 1),
                 ["connections"] = registry.Count,
                 ["symbols"] = runtime.Universe.Count,
@@ -21,7 +24,8 @@ internal static class HttpEndpoints
             }),
             "application/json"));
 
-        app.MapGet("/metrics", (FeedMetrics metrics) => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4"));
+        app.MapGet("/metrics", (FeedMetrics metrics, RecordingService recording) => Results.Text(metrics.ToPrometheusText() + recording.ToPrometheusText(), "text/plain; version=0.0.4"))
+            .AddEndpointFilter(RequireCredentialAsync);
 
         app.MapGet("/api/symbols", (FeedRuntime runtime) =>
         {
@@ -43,25 +47,48 @@ internal static class HttpEndpoints
             }
 
             return Results.Text(JsonSerializer.Serialize(list), "application/json");
-        });
+        }).AddEndpointFilter(RequireCredentialAsync);
 
         app.MapGet("/api/catalog", (IServiceProvider services) =>
         {
             var catalog = services.GetService<IReplayHandler>()?.Catalog() ?? [];
-            var list = new List<Dictionary<string, object>>();
+            var list = new List<Dictionary<string, object?>>();
             foreach (var d in catalog)
             {
-                list.Add(new Dictionary<string, object>
+                list.Add(new Dictionary<string, object?>
                 {
                     ["dataset"] = d.Dataset,
                     ["symbols"] = d.Symbols,
                     ["from"] = d.From,
                     ["to"] = d.To,
                     ["tickCount"] = d.TickCount,
+                    ["state"] = d.State,
+                    ["readableTicks"] = d.Readable,
+                    ["damage"] = d.Damage,
                 });
             }
 
             return Results.Text(JsonSerializer.Serialize(list), "application/json");
-        });
+        }).AddEndpointFilter(RequireCredentialAsync);
+    }
+
+    /// <summary>
+    /// With authentication on, /metrics and /api/* need the same credential as the WebSocket (any
+    /// valid API key or token): 401 otherwise. /health and the dashboard's files stay public.
+    /// </summary>
+    private static async ValueTask<object?> RequireCredentialAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var authenticator = context.HttpContext.RequestServices.GetRequiredService<Authenticator>();
+        if (authenticator.Enabled)
+        {
+            AuthResult result = await authenticator.AuthenticateAsync(context.HttpContext).ConfigureAwait(false);
+            if (result.Identity is null)
+            {
+                context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+                return Results.Text("MarketFeed: " + result.Reason, statusCode: result.Status);
+            }
+        }
+
+        return await next(context).ConfigureAwait(false);
     }
 }

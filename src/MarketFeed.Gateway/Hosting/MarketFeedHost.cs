@@ -1,4 +1,5 @@
 using MarketFeed.Core;
+using MarketFeed.Gateway.Auth;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Replay;
@@ -40,6 +41,7 @@ public static class MarketFeedHost
             .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
         builder.WebHost.UseKestrelHttpsConfiguration();
         ConfigureSocketSendBuffer(builder);
+        ConfigureHandshakeTimeout(builder);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
 
         builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.SectionName))
@@ -48,6 +50,9 @@ public static class MarketFeedHost
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<ReplayOptions>().Bind(builder.Configuration.GetSection(ReplayOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.SectionName))
+            .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddOptions<BarOptions>().Bind(builder.Configuration.GetSection(BarOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         builder.Services.AddOptions<RecordingOptions>().Bind(builder.Configuration.GetSection(RecordingOptions.SectionName));
@@ -101,6 +106,18 @@ public static class MarketFeedHost
         var app = builder.Build();
         app.UseWebSockets();
         app.UseDefaultFiles();
+        app.Use(static (context, next) =>
+        {
+            // The dashboard's source maps (691 KB of readable source) only when configured.
+            if (context.Request.Path.Value?.EndsWith(".map", StringComparison.OrdinalIgnoreCase) == true
+                && !context.RequestServices.GetRequiredService<IOptions<FeedOptions>>().Value.ServeSourceMaps)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
         app.UseStaticFiles();
         app.Map(WebSocketEndpoint.Path, WebSocketEndpoint.HandleAsync);
         HttpEndpoints.Map(app);
@@ -109,8 +126,20 @@ public static class MarketFeedHost
         lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ConnectionRegistry>().CloseAll());
         lifetime.ApplicationStarted.Register(() => PrintUrls(app));
 
-        // Resolve eagerly so a bad universe file fails the start, not the first connection.
+        // Resolve eagerly so a bad universe file (or key file) fails the start, not the first connection.
         _ = app.Services.GetRequiredService<FeedRuntime>();
+        var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
+        _ = app.Services.GetRequiredService<Authenticator>();
+        var startLogger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MarketFeed");
+        if (auth.Enabled)
+        {
+            ServerLog.AuthEnabled(startLogger, auth.ApiKeys.Count, auth.Jwt.IsConfigured ? "on" : "off", auth.AllowedOrigins.Count > 0 ? string.Join(' ', auth.AllowedOrigins) : "own origin only");
+        }
+        else
+        {
+            ServerLog.AuthDisabled(startLogger);
+        }
+
         _ = app.Services.GetRequiredService<Bars.BarService>(); // attaches the live bar store before the first tick
         return app;
     }
@@ -139,6 +168,26 @@ public static class MarketFeedHost
         }
 
         return TickLogUniverse.From(info.Symbols);
+    }
+
+    /// <summary>
+    /// A TCP connection must complete its upgrade request within <c>Feed:HandshakeTimeoutMs</c>:
+    /// Kestrel's keep-alive timeout covers a connection that sends nothing, its request-headers
+    /// timeout one that sends part of a request (Kestrel checks both about once a second).
+    /// </summary>
+    private static void ConfigureHandshakeTimeout(WebApplicationBuilder builder)
+    {
+        int ms = builder.Configuration.GetValue($"{FeedOptions.SectionName}:{nameof(FeedOptions.HandshakeTimeoutMs)}", new FeedOptions().HandshakeTimeoutMs);
+        if (ms <= 0)
+        {
+            return; // Validate() rejects it on start with the key's name
+        }
+
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.KeepAliveTimeout = TimeSpan.FromMilliseconds(ms);
+            o.Limits.RequestHeadersTimeout = TimeSpan.FromMilliseconds(ms);
+        });
     }
 
     /// <summary>

@@ -39,6 +39,32 @@ public sealed class FeedOptions
     /// <summary>Errors (bad or rate-limited messages) after which a connection is closed with 1008.</summary>
     public int MaxErrorsPerConnection { get; set; } = 100;
 
+    /// <summary>
+    /// Bytes one connection may have queued for it (replies, pending snapshots, full-mode ticks, at
+    /// their estimated encoded size) before it is closed with 1008. Bounds what a client that sends
+    /// control messages but does not read can make the server hold.
+    /// </summary>
+    public int MaxQueuedBytesPerConnection { get; set; } = 4 << 20;
+
+    /// <summary>
+    /// Time a new TCP connection has to send its complete upgrade request (Kestrel's keep-alive and
+    /// request-headers timeouts); a connection that never sends one is closed.
+    /// </summary>
+    public int HandshakeTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Period of WebSocket pings the server sends to each client (0 = none).</summary>
+    public int PingIntervalMs { get; set; } = 5_000;
+
+    /// <summary>
+    /// A client that does not answer a ping (with the pong every WebSocket library sends by itself
+    /// while it reads) within this time is dropped (logged and counted as 4004): finds half-open
+    /// connections in seconds instead of at the TCP retransmission timeout.
+    /// </summary>
+    public int PingTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Serve the dashboard's <c>*.map</c> source maps (404 otherwise; Release builds do not generate them).</summary>
+    public bool ServeSourceMaps { get; set; }
+
     /// <summary>Most concurrent connections; further upgrades get HTTP 503.</summary>
     public int MaxConnections { get; set; } = 50_000;
 
@@ -65,6 +91,10 @@ public sealed class FeedOptions
         Check(ControlMessagesPerSecond > 0, nameof(ControlMessagesPerSecond), "> 0");
         Check(ControlMessageBurst >= 1, nameof(ControlMessageBurst), ">= 1");
         Check(MaxErrorsPerConnection >= 1, nameof(MaxErrorsPerConnection), ">= 1");
+        Check(MaxQueuedBytesPerConnection >= 64 * 1024, nameof(MaxQueuedBytesPerConnection), ">= 65536");
+        Check(HandshakeTimeoutMs is >= 100 and <= 600_000, nameof(HandshakeTimeoutMs), "100..600000");
+        Check(PingIntervalMs is 0 or (>= 50 and <= 600_000), nameof(PingIntervalMs), "0 or 50..600000");
+        Check(PingTimeoutMs is >= 50 and <= 600_000, nameof(PingTimeoutMs), "50..600000");
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
         Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
         Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");

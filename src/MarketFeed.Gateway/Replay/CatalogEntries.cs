@@ -13,14 +13,7 @@ internal static class CatalogEntries
         var entries = new CatalogEntry[list.Count];
         for (int i = 0; i < entries.Length; i++)
         {
-            DatasetInfo d = list[i];
-            var names = new string[d.Symbols.Count];
-            for (int k = 0; k < names.Length; k++)
-            {
-                names[k] = d.Symbols[k].Name;
-            }
-
-            entries[i] = new CatalogEntry(d.Name, names, d.From, d.To, d.TickCount);
+            entries[i] = list[i].ToCatalogEntry();
         }
 
         return entries;

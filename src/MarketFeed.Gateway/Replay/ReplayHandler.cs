@@ -5,6 +5,7 @@ using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Options;
 using MarketFeed.Sources.Datasets;
 using MarketFeed.Sources.Replay;
+using MarketFeed.Gateway.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace MarketFeed.Gateway.Replay;
@@ -15,7 +16,7 @@ namespace MarketFeed.Gateway.Replay;
 /// controls to it.
 /// </summary>
 /// <remarks>Called from connections' receive loops (many threads); state is in concurrent collections.</remarks>
-internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptions> options, TimeProvider time) : IReplayHandler
+internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptions> options, TimeProvider time, ILogger<ReplayHandler> logger) : IReplayHandler
 {
     private const int SymbolIdBlock = 1 << 20;
     private readonly ReplayRateLimiter? _rateLimiter = options.Value.MaxTicksPerSecond > 0 ? new ReplayRateLimiter(options.Value.MaxTicksPerSecond, time) : null;
@@ -120,6 +121,7 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
 
         ReplaySpeed speed = request.Speed is { } x ? (double.IsPositiveInfinity(x) ? ReplaySpeed.Max : ReplaySpeed.FromMultiplier(x)) : ReplaySpeed.RealTime;
         ReplayCursor cursor = catalog.OpenCursor(info.Name, symbols, request.From ?? long.MinValue, request.To ?? long.MaxValue);
+        cursor.SkipDamage = request.SkipDamage;
         long replayId = Interlocked.Increment(ref _nextReplayId);
         // One replay at a time per connection, and its data is drained before its end message,
         // so one id block suffices: replay ids never collide with live ids, and the same request
@@ -134,6 +136,10 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
         {
             _sessions.TryRemove(s.ReplayId, out _);
             connection.Disown(s);
+            if (s.DamageMet.Count > 0)
+            {
+                ServerLog.ReplayDamage(logger, s.ReplayId, s.Dataset, s.EndReason, s.DamageMet.Count, s.DamageMet[0].ToString());
+            }
         }
     }
 

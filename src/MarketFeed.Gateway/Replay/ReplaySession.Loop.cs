@@ -42,7 +42,9 @@ internal sealed partial class ReplaySession
 
                 if (!_cursor.TryPeek(out Tick next))
                 {
-                    break; // completed
+                    // The end of the range, or damage the cursor could not read past: never call that completed.
+                    _endReason = _cursor.StoppedAtDamage ? "damaged" : _cursor.DamageMet.Count > 0 ? "damage-skipped" : "completed";
+                    break;
                 }
 
                 if (_mode == DeliveryMode.Full && _subscriber.QueueDepth > _subscriber.QueueCapacity / 2)

@@ -44,6 +44,12 @@ internal sealed partial class ReplaySession : IAsyncDisposable
     private long _endRequestId;
     private string _endReason = "completed";
 
+    /// <summary>Why the replay ended (valid once ended): completed, stopped, damaged, damage-skipped or error.</summary>
+    public string EndReason => _endReason;
+
+    /// <summary>Damage met in the replayed range (read once the replay ended).</summary>
+    public IReadOnlyList<MarketFeed.Sources.TickLog.TickLogDamage> DamageMet => _cursor.DamageMet;
+
     public ReplaySession(Connection connection, long replayId, long requestId, string dataset, ReplayCursor cursor, ReplaySpeed speed, DeliveryMode mode, int throttle, int symbolIdOffset, TimeSpan statusInterval, ReplayRateLimiter? rateLimiter, Action<ReplaySession> onEnded)
     {
         _rateLimiter = rateLimiter;

@@ -45,6 +45,12 @@ internal sealed class ReplaySourceService(FeedRuntime runtime, DatasetCatalog ca
                         runtime.Engine.Publish(ref tick);
                     }
                 }
+
+                if (cursor.StoppedAtDamage)
+                {
+                    // The live feed ends here rather than skip ticks silently; a loop starts again from the beginning.
+                    ServerLog.ReplaySourceDamaged(logger, settings.Dataset!, cursor.TicksRead, cursor.DamageMet[0].ToString());
+                }
             }
             while (settings.Loop && !stoppingToken.IsCancellationRequested);
         }

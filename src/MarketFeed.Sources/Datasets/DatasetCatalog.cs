@@ -5,8 +5,9 @@ namespace MarketFeed.Sources.Datasets;
 
 /// <summary>
 /// The datasets of a data directory: every <c>*.mflog</c> file directly in it is a dataset named
-/// after the file (without extension). Listing reads only headers and block indexes (cheap) and
-/// caches them per file size and modification time.
+/// after the file (without extension). Listing reads each file once (headers, block index, every
+/// block's checksum, no tick decoding) and caches the result per file size and modification time,
+/// so <see cref="DatasetInfo.State"/> tells intact, unclosed and damaged datasets apart.
 /// </summary>
 /// <remarks>Thread-safe: may be used by many replay sessions at once.</remarks>
 public sealed class DatasetCatalog
@@ -97,6 +98,7 @@ public sealed class DatasetCatalog
         try
         {
             using var reader = TickLogReader.Open(file);
+            long readable = reader.VerifyChecksums(); // about the cost of reading the file once; cached per size and time
             info = new DatasetInfo(
                 System.IO.Path.GetFileNameWithoutExtension(file),
                 file,
@@ -106,7 +108,8 @@ public sealed class DatasetCatalog
                 reader.TickCount,
                 reader.Blocks.Count,
                 reader.HasFooterIndex,
-                [.. reader.Damage]);
+                [.. reader.Damage],
+                readable);
             _cache[file] = (fi.Length, fi.LastWriteTimeUtc, info);
             return true;
         }

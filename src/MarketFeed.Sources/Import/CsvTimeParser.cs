@@ -3,7 +3,11 @@ using MarketFeed.Core;
 
 namespace MarketFeed.Sources.Import;
 
-/// <summary>Parses a time field to ns since the epoch, per <see cref="GenericCsvMapping.TimeFormat"/>.</summary>
+/// <summary>
+/// Parses a time field to ns since the epoch, per <see cref="GenericCsvMapping.TimeFormat"/>. A time
+/// outside <see cref="ImportLimits"/> (1970..2099, which also keeps every conversion from
+/// overflowing) does not parse.
+/// </summary>
 internal sealed class CsvTimeParser
 {
     private readonly int _epochDecimals = -1;
@@ -37,7 +41,7 @@ internal sealed class CsvTimeParser
         nanos = 0;
         if (_epochDecimals >= 0)
         {
-            return FixedPoint.TryParse(text, _epochDecimals, out nanos);
+            return FixedPoint.TryParse(text, _epochDecimals, out nanos) && ImportLimits.IsPlausibleTime(nanos);
         }
 
         if (_hasOffset)
@@ -47,12 +51,18 @@ internal sealed class CsvTimeParser
                 return false;
             }
 
+            if (dto.UtcDateTime.Year is < 1970 or >= 2100)
+            {
+                return false;
+            }
+
             nanos = UnixTime.FromDateTimeOffset(dto);
             return true;
         }
 
-        if (!DateTime.TryParseExact(text, _format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var local))
+        if (!DateTime.TryParseExact(text, _format, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var local) || local.Year is < 1971 or >= 2099)
         {
+            // 1971..2098 local: a time zone offset can never take it past the 1970..2099 UTC limits.
             return false;
         }
 

@@ -27,7 +27,7 @@ public static class GenericCsvImporter
             throw new ImportException("column mapping: map 'price' (trades) and/or 'bid'/'ask' (quotes)");
         }
 
-        var session = new ImportSession(options, paths.Count, cancellationToken);
+        var session = new ImportSession(options, paths, cancellationToken);
         var time = new CsvTimeParser(mapping.TimeFormat, mapping.TimeZone);
         var state = new QuoteBooks();
         foreach (string path in paths)
@@ -45,6 +45,7 @@ public static class GenericCsvImporter
         using var text = new StreamReader(path, Encoding.UTF8, true, 1 << 16);
         var reader = new CsvLineReader(text);
         CsvHeader? header = null;
+        string? headerText = null;
         if (m.HasHeader)
         {
             if (!reader.TryReadLine(out var headerLine))
@@ -54,9 +55,20 @@ public static class GenericCsvImporter
             }
 
             header = new CsvHeader(headerLine, delimiter, path);
+            headerText = headerLine.ToString();
         }
 
         var c = new Columns(m, header, path);
+        if (headerText is not null && c.Time >= 0)
+        {
+            // hasHeader on a file without one would silently drop its first row: a header's time field never parses as a time.
+            string[] fields = headerText.Split(delimiter);
+            if (c.Time < fields.Length && time.TryParse(fields[c.Time].Trim().Trim('"'), out _))
+            {
+                throw new ImportException($"{path}:1: the mapping says the file has a header, but line 1 looks like data (its time field '{fields[c.Time].Trim()}' is a valid time): set \"hasHeader\": false, or that row would be dropped");
+            }
+        }
+
         var run = session.BeginFile(path, size);
         int defaultSymbol = c.Symbol < 0 ? AddSymbol(session, m, m.DefaultSymbol!) : -1;
         Span<Range> f = stackalloc Range[Math.Min(256, c.Max + 2)];
@@ -127,7 +139,7 @@ public static class GenericCsvImporter
         var timeText = Field(line, f, c.Time);
         if (!time.TryParse(timeText, out long ts))
         {
-            return $"time '{timeText}' does not match format '{m.TimeFormat}' (zone {m.TimeZone})";
+            return $"time '{timeText}' does not match format '{m.TimeFormat}' (zone {m.TimeZone}) or is outside 1970..2099";
         }
 
         long receive = 0;
@@ -186,19 +198,48 @@ public static class GenericCsvImporter
 
             var tick = Tick.NewTrade(id, ts, price, qty, side);
             tick.ReceiveTimestamp = receive;
+            if (c.Size < 0)
+            {
+                tick.Flags = TickFlags.SizeUnknown; // no size column: 0 means unknown, not nothing
+            }
+
             run.Add(tick);
             return null;
         }
 
         ref var book = ref books.Get(id);
-        if (!TryUpdate(line, f, c.Bid, symbol.PriceDecimals, ref book.BidPrice) || !TryUpdate(line, f, c.BidSize, symbol.SizeDecimals, ref book.BidSize)
-            || !TryUpdate(line, f, c.Ask, symbol.PriceDecimals, ref book.AskPrice) || !TryUpdate(line, f, c.AskSize, symbol.SizeDecimals, ref book.AskSize))
+
+        // Parse into a copy: a bad row must not leave half of its values in the book.
+        var next = book;
+        if (!TryUpdate(line, f, c.Bid, symbol.PriceDecimals, ref next.BidPrice))
         {
-            return $"a bid/ask price or size is not a non-negative decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals";
+            return $"bid '{Field(line, f, c.Bid)}' is not a non-negative decimal with at most {symbol.PriceDecimals} decimals";
         }
+
+        if (!TryUpdate(line, f, c.BidSize, symbol.SizeDecimals, ref next.BidSize))
+        {
+            return $"bid size '{Field(line, f, c.BidSize)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
+        }
+
+        if (!TryUpdate(line, f, c.Ask, symbol.PriceDecimals, ref next.AskPrice))
+        {
+            return $"ask '{Field(line, f, c.Ask)}' is not a non-negative decimal with at most {symbol.PriceDecimals} decimals";
+        }
+
+        if (!TryUpdate(line, f, c.AskSize, symbol.SizeDecimals, ref next.AskSize))
+        {
+            return $"ask size '{Field(line, f, c.AskSize)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
+        }
+
+        book = next;
 
         var quote = Tick.NewQuote(id, ts, book.BidPrice, book.BidSize, book.AskPrice, book.AskSize);
         quote.ReceiveTimestamp = receive;
+        if (c.BidSize < 0 || c.AskSize < 0)
+        {
+            quote.Flags = TickFlags.SizeUnknown; // FX sources without sizes: a 0 size is unknown, not an empty side
+        }
+
         run.Add(quote);
         return null;
     }

@@ -1,6 +1,6 @@
 namespace MarketFeed.Sources.Import;
 
-/// <summary>An import stopped on a bad row (policy <see cref="ImportErrorPolicy.Abort"/>) or a bad file.</summary>
+/// <summary>An import stopped on a bad row (policy <see cref="ImportErrorPolicy.Abort"/>), a bad file, or was refused as a whole; nothing was written.</summary>
 public sealed class ImportException : Exception
 {
     /// <summary>Creates the exception for a row error.</summary>
@@ -15,6 +15,17 @@ public sealed class ImportException : Exception
         : base(message, inner)
     {
     }
+
+    /// <summary>Creates the exception for an import refused as a whole (too many bad rows, duplicate
+    /// inputs, a better dataset in the way); <paramref name="result"/> carries the counts.</summary>
+    public ImportException(string message, ImportResult result)
+        : base(message)
+    {
+        Result = result;
+    }
+
+    /// <summary>The counts of a refused import (nothing was written), if the import got that far.</summary>
+    public ImportResult? Result { get; }
 
     /// <summary>The offending row, if the failure is about one row.</summary>
     public ImportRowError? Error { get; }

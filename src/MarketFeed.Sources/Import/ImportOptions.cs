@@ -18,6 +18,22 @@ public class ImportOptions
     /// <summary>Ticks per block of the output tick log. Default 4096.</summary>
     public int BlockTicks { get; init; } = 4096;
 
-    /// <summary>Replace an existing output file. Default true.</summary>
+    /// <summary>Replace an existing output file. Default true. The new file is written aside and renamed over the old one.</summary>
     public bool Overwrite { get; init; } = true;
+
+    /// <summary>
+    /// Largest share of bad rows (of the data rows read) the import accepts; above it nothing is
+    /// written and <see cref="ImportException"/> (with <see cref="ImportException.Result"/>) is thrown.
+    /// Default 0.001 (0.1 %). 1 accepts any share; an import that yields no tick is always refused.
+    /// </summary>
+    public double MaxBadRowFraction { get; init; } = 0.001;
+
+    /// <summary>Share of quotes with bid above ask above which the result carries a warning (swapped columns?). Default 0.01.</summary>
+    public double MaxCrossedQuoteFraction { get; init; } = 0.01;
+
+    /// <summary>Accept the same input twice (same path or same content), merging it twice on purpose. Default false.</summary>
+    public bool AllowDuplicateInputs { get; init; }
+
+    /// <summary>Replace an existing dataset even if it holds more ticks than the new one. Default false.</summary>
+    public bool Force { get; init; }
 }

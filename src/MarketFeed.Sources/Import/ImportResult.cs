@@ -37,6 +37,12 @@ public sealed class ImportResult
     /// <summary>Rows skipped because flagged suspicious (when asked to skip them).</summary>
     public long SuspiciousSkipped { get; init; }
 
+    /// <summary>Quotes with both sides whose bid is above the ask.</summary>
+    public long CrossedQuotes { get; init; }
+
+    /// <summary>Things about the data the user should look at (crossed quotes above the limit, kept suspicious ticks).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>First tick time, ns since the epoch (0 if none).</summary>
     public long FirstTimestamp { get; init; }
 
@@ -60,6 +66,11 @@ public sealed class ImportResult
         }
 
         sb.AppendLine();
+        foreach (string w in Warnings)
+        {
+            sb.Append("warning: ").AppendLine(w);
+        }
+
         if (SuspiciousSkipped > 0)
         {
             sb.AppendLine(CultureInfo.InvariantCulture, $"{SuspiciousSkipped:N0} suspicious row(s) skipped");

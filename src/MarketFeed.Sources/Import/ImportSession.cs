@@ -8,10 +8,15 @@ internal sealed class ImportSession
     private readonly List<TickBuffer> _runs = [];
     private long _nextProgressAt;
 
-    public ImportSession(ImportOptions options, int fileCount, CancellationToken cancellationToken)
+    public ImportSession(ImportOptions options, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
+        if (!options.AllowDuplicateInputs)
+        {
+            ImportInputCheck.EnsureDistinct(paths);
+        }
+
         _options = options;
-        FileCount = fileCount;
+        FileCount = paths.Count;
         CancellationToken = cancellationToken;
         Errors = new ImportRowErrorList(options);
         _nextProgressAt = Math.Max(1, options.ProgressEveryRows);

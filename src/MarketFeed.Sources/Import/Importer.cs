@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using MarketFeed.Core;
 using MarketFeed.Sources.TickLog;
 
@@ -52,26 +53,52 @@ public static class Importer
         return Write(ticks, outputPath, options, start, "import csv " + string.Join(' ', FileNames(inputs)));
     }
 
-    /// <summary>Writes already parsed ticks to a tick log and summarises.</summary>
+    /// <summary>
+    /// Writes already parsed ticks to a tick log and summarises. The log is written to a temporary
+    /// file in the output's folder and renamed over <paramref name="outputPath"/> only when complete,
+    /// so a reader of the old dataset (a running replay) keeps reading the version it opened and no
+    /// reader ever sees a half-written file. Throws <see cref="ImportException"/> (with the counts in
+    /// <see cref="ImportException.Result"/>, nothing written) when the share of bad rows is above
+    /// <see cref="ImportOptions.MaxBadRowFraction"/>, when no tick was imported, or when the existing
+    /// dataset holds more ticks than the new one and <see cref="ImportOptions.Force"/> is not set.
+    /// </summary>
     public static ImportResult Write(ImportedTicks ticks, string outputPath, ImportOptions options, long startTimestamp, string source)
     {
         ArgumentNullException.ThrowIfNull(ticks);
         ArgumentNullException.ThrowIfNull(options);
         long trades = 0;
+        long crossed = 0;
+        long suspicious = 0;
         long first = 0;
         long last = 0;
         var span = ticks.Ticks.Span;
-        using (var writer = TickLogWriter.Create(outputPath, ticks.Symbols, new TickLogWriterOptions { BlockTicks = options.BlockTicks, Overwrite = options.Overwrite, Source = source }))
-        {
-            writer.Append(span);
-        }
-
         foreach (ref readonly Tick t in span)
         {
             if (t.Kind == TickKind.Trade)
             {
                 trades++;
             }
+            else if (t.BidPrice > 0 && t.AskPrice > 0 && t.BidPrice > t.AskPrice)
+            {
+                crossed++;
+            }
+
+            if ((t.Flags & TickFlags.Suspicious) != 0)
+            {
+                suspicious++;
+            }
+        }
+
+        var warnings = new List<string>();
+        long quotes = span.Length - trades;
+        if (quotes > 0 && crossed > options.MaxCrossedQuoteFraction * quotes)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{crossed:N0} of {quotes:N0} quotes are crossed (bid above ask, {(double)crossed / quotes:P1}): are the bid and ask columns swapped?"));
+        }
+
+        if (suspicious > 0)
+        {
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{suspicious:N0} tick(s) flagged suspicious by the vendor were kept (flagged; skip them with SkipSuspicious / --skip-suspicious)"));
         }
 
         if (span.Length > 0)
@@ -80,7 +107,7 @@ public static class Importer
             last = span[^1].Timestamp;
         }
 
-        return new ImportResult
+        var result = new ImportResult
         {
             OutputPath = outputPath,
             Symbols = ticks.Symbols,
@@ -94,8 +121,104 @@ public static class Importer
             SuspiciousSkipped = ticks.SuspiciousSkipped,
             FirstTimestamp = first,
             LastTimestamp = last,
+            CrossedQuotes = crossed,
+            Warnings = warnings,
             Elapsed = Stopwatch.GetElapsedTime(startTimestamp),
         };
+
+        CheckAcceptable(result, outputPath, options);
+        string full = Path.GetFullPath(outputPath);
+        string dir = Path.GetDirectoryName(full) ?? ".";
+        Directory.CreateDirectory(dir);
+
+        // Not *.mflog, so a catalog never lists it; same folder, so the rename is atomic.
+        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var writer = TickLogWriter.Create(temp, ticks.Symbols, new TickLogWriterOptions { BlockTicks = options.BlockTicks, Overwrite = false, Source = source }))
+            {
+                writer.Append(span);
+            }
+
+            if (options.Overwrite)
+            {
+                File.Move(temp, full, overwrite: true);
+            }
+            else
+            {
+                File.Move(temp, full); // throws IOException if the dataset exists meanwhile
+            }
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
+        return result;
+    }
+
+    private static void CheckAcceptable(ImportResult result, string outputPath, ImportOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (result.TicksWritten == 0)
+        {
+            throw new ImportException(string.Create(inv, $"no tick imported ({result.RowsRead:N0} rows read, {result.BadRows:N0} bad); {outputPath} not written"), result);
+        }
+
+        if (result.RowsRead > 0 && result.BadRows > options.MaxBadRowFraction * result.RowsRead)
+        {
+            throw new ImportException(
+                string.Create(inv, $"{result.BadRows:N0} of {result.RowsRead:N0} rows are bad ({(double)result.BadRows / result.RowsRead:P2}), above the limit of {options.MaxBadRowFraction:P2}; {outputPath} not written (raise the limit with MaxBadRowFraction, CLI --max-bad-rows, to import the good rows anyway)"),
+                result);
+        }
+
+        if (!File.Exists(outputPath))
+        {
+            return;
+        }
+
+        if (!options.Overwrite)
+        {
+            throw new ImportException($"{outputPath} exists and overwriting is off", result);
+        }
+
+        if (options.Force)
+        {
+            return;
+        }
+
+        long existing;
+        try
+        {
+            using var reader = TickLogReader.Open(outputPath);
+            existing = reader.TickCount;
+        }
+        catch (InvalidDataException)
+        {
+            return; // not a readable tick log: nothing of value to protect
+        }
+
+        if (existing > result.TicksWritten)
+        {
+            throw new ImportException(
+                string.Create(inv, $"{outputPath} holds {existing:N0} ticks, the new import only {result.TicksWritten:N0}; the existing dataset is kept (use Force, CLI --force, to replace it)"),
+                result);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static T Copy<T>(ImportOptions? from, T to)
@@ -109,8 +232,8 @@ public static class Importer
         // Options are init-only: rebuild the format's options with the common settings.
         return to switch
         {
-            LeanImportOptions => (T)(ImportOptions)new LeanImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite },
-            TardisImportOptions => (T)(ImportOptions)new TardisImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite },
+            LeanImportOptions => (T)(ImportOptions)new LeanImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite, MaxBadRowFraction = from.MaxBadRowFraction, MaxCrossedQuoteFraction = from.MaxCrossedQuoteFraction, AllowDuplicateInputs = from.AllowDuplicateInputs, Force = from.Force },
+            TardisImportOptions => (T)(ImportOptions)new TardisImportOptions { ErrorPolicy = from.ErrorPolicy, MaxErrorDetails = from.MaxErrorDetails, Progress = from.Progress, ProgressEveryRows = from.ProgressEveryRows, BlockTicks = from.BlockTicks, Overwrite = from.Overwrite, MaxBadRowFraction = from.MaxBadRowFraction, MaxCrossedQuoteFraction = from.MaxCrossedQuoteFraction, AllowDuplicateInputs = from.AllowDuplicateInputs, Force = from.Force },
             _ => to,
         };
     }

@@ -22,15 +22,32 @@ public static class LeanAlgoSeekImporter
     /// <summary>Size decimals (whole shares).</summary>
     public const int SizeDecimals = 0;
 
+    /// <summary>Largest raw price accepted (x10000): $100,000,000 a share. Larger is a bad row (garbage, not a price).</summary>
+    public const long MaxPrice = 1_000_000_000_000;
+
+    /// <summary>Largest size accepted in one row: 10,000,000,000 shares.</summary>
+    public const long MaxSize = 10_000_000_000;
+
+    /// <summary>Milliseconds in a (wall-clock) day: a time field must be below it.</summary>
+    public const long MillisPerDay = 86_400_000;
+
     /// <summary>Reads, merges (time, then file order) and sequences the given files.</summary>
     public static ImportedTicks Read(IReadOnlyList<string> paths, LeanImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new LeanImportOptions();
-        var session = new ImportSession(options, paths.Count, cancellationToken);
+        var session = new ImportSession(options, paths, cancellationToken);
         var tz = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
         foreach (string path in paths)
         {
-            ReadFile(path, options, tz, session);
+            try
+            {
+                ReadFile(path, options, tz, session);
+            }
+            catch (InvalidDataException ex)
+            {
+                // Damaged or truncated archives: name the input, import nothing.
+                throw new ImportException($"{path}: damaged or truncated archive, nothing imported: {ex.Message}", ex);
+            }
         }
 
         return session.Finish();
@@ -69,7 +86,7 @@ public static class LeanAlgoSeekImporter
 
             entryName = entry.Name;
             size = entry.Length;
-            stream = entry.Open();
+            stream = new CrcCheckingStream(entry.Open(), entry.Crc32, entry.Length);
         }
         else
         {
@@ -151,9 +168,9 @@ public static class LeanAlgoSeekImporter
             {
                 session.Errors.Add(file, reader.LineNumber, "a numeric field (Time, Price, Quantity, Suspicious) is not an integer");
             }
-            else if (price <= 0 || qty < 0 || ms < 0)
+            else if (RangeError(ms, price, qty, suspicious) is { } error)
             {
-                session.Errors.Add(file, reader.LineNumber, $"out of range: time {ms}, price {price}, quantity {qty}");
+                session.Errors.Add(file, reader.LineNumber, error);
             }
             else if (!clock.TryToUnixNanos(ms, out long ts))
             {
@@ -195,9 +212,9 @@ public static class LeanAlgoSeekImporter
             {
                 session.Errors.Add(file, reader.LineNumber, "a numeric field (Time, BidPrice, BidSize, AskPrice, AskSize, Suspicious) is not an integer");
             }
-            else if (bp < 0 || bs < 0 || ap < 0 || @as < 0 || ms < 0)
+            else if (QuoteRangeError(ms, bp, bs, ap, @as, suspicious) is { } error)
             {
-                session.Errors.Add(file, reader.LineNumber, "negative time, price or size");
+                session.Errors.Add(file, reader.LineNumber, error);
             }
             else if (!clock.TryToUnixNanos(ms, out long ts))
             {
@@ -229,6 +246,68 @@ public static class LeanAlgoSeekImporter
 
             session.RowDone(file, reader, size);
         }
+    }
+
+    /// <summary>Why a trade row's fields are out of range (null if all are fine). Every value is shown.</summary>
+    private static string? RangeError(long ms, long price, long qty, long suspicious)
+    {
+        if (ms is < 0 or >= MillisPerDay)
+        {
+            return $"Time {ms} ms is outside the day (0..{MillisPerDay - 1})";
+        }
+
+        if (price is <= 0 or > MaxPrice)
+        {
+            return $"Price {price} is outside 1..{MaxPrice} (x10000)";
+        }
+
+        if (qty is <= 0 or > MaxSize)
+        {
+            return $"Quantity {qty} is outside 1..{MaxSize}";
+        }
+
+        return suspicious is 0 or 1 ? null : $"Suspicious {suspicious} is not 0 or 1";
+    }
+
+    /// <summary>Why a quote row's fields are out of range (null if all are fine). A side is absent as 0,0, else both its fields are positive.</summary>
+    private static string? QuoteRangeError(long ms, long bp, long bs, long ap, long @as, long suspicious)
+    {
+        if (ms is < 0 or >= MillisPerDay)
+        {
+            return $"Time {ms} ms is outside the day (0..{MillisPerDay - 1})";
+        }
+
+        if (SideError("Bid", bp, bs) is { } bid)
+        {
+            return bid;
+        }
+
+        if (SideError("Ask", ap, @as) is { } ask)
+        {
+            return ask;
+        }
+
+        if (bp == 0 && ap == 0)
+        {
+            return "neither side has a price (BidPrice and AskPrice are 0)";
+        }
+
+        return suspicious is 0 or 1 ? null : $"Suspicious {suspicious} is not 0 or 1";
+    }
+
+    private static string? SideError(string side, long price, long size)
+    {
+        if (price == 0 && size == 0)
+        {
+            return null;
+        }
+
+        if (price is <= 0 or > MaxPrice)
+        {
+            return $"{side}Price {price} is outside 1..{MaxPrice} (x10000) while {side}Size is {size}";
+        }
+
+        return size is <= 0 or > MaxSize ? $"{side}Size {size} is outside 1..{MaxSize} while {side}Price is {price}" : null;
     }
 
     private static bool TryLong(ReadOnlySpan<char> s, out long value) =>

@@ -18,7 +18,7 @@ public static class TardisCsvImporter
     public static ImportedTicks Read(IReadOnlyList<string> paths, TardisImportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new TardisImportOptions();
-        var session = new ImportSession(options, paths.Count, cancellationToken);
+        var session = new ImportSession(options, paths, cancellationToken);
         Dictionary<string, (int Price, int Size)>? detected = null;
         if (options.PriceDecimals is null || options.SizeDecimals is null)
         {
@@ -91,9 +91,9 @@ public static class TardisCsvImporter
 
             var symbol = session.SymbolTable.Symbols[id];
             long local = 0;
-            if (!TryMicros(line[f[cTs]], out long ts))
+            if (!TryMicros(line[f[cTs]], out long ts) || !ImportLimits.IsPlausibleTime(ts))
             {
-                session.Errors.Add(path, reader.LineNumber, $"timestamp '{line[f[cTs]]}' is not an integer µs since the epoch");
+                session.Errors.Add(path, reader.LineNumber, $"timestamp '{line[f[cTs]]}' is not an integer µs since the epoch within 1970..2099");
             }
             else if (cLocal >= 0 && !TryMicrosOrEmpty(line[f[cLocal]], out local))
             {
@@ -105,9 +105,9 @@ public static class TardisCsvImporter
                 {
                     session.Errors.Add(path, reader.LineNumber, $"price '{line[f[cPrice]]}' or amount '{line[f[cAmount]]}' is not a decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals");
                 }
-                else if (price <= 0 || amount < 0)
+                else if (price <= 0 || amount <= 0)
                 {
-                    session.Errors.Add(path, reader.LineNumber, "non-positive price or negative amount");
+                    session.Errors.Add(path, reader.LineNumber, $"price '{line[f[cPrice]]}' and amount '{line[f[cAmount]]}' must both be positive");
                 }
                 else
                 {
@@ -119,7 +119,11 @@ public static class TardisCsvImporter
             else if (!TryDecimalOrEmpty(line[f[cBid]], symbol.PriceDecimals, out long bid) || !TryDecimalOrEmpty(line[f[cBidSize]], symbol.SizeDecimals, out long bidSize)
                 || !TryDecimalOrEmpty(line[f[cAsk]], symbol.PriceDecimals, out long ask) || !TryDecimalOrEmpty(line[f[cAskSize]], symbol.SizeDecimals, out long askSize))
             {
-                session.Errors.Add(path, reader.LineNumber, $"a bid/ask price or amount is not a decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals");
+                session.Errors.Add(path, reader.LineNumber, $"bid '{line[f[cBid]]}' x '{line[f[cBidSize]]}' / ask '{line[f[cAsk]]}' x '{line[f[cAskSize]]}': a value is not a decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals");
+            }
+            else if (bid < 0 || bidSize < 0 || ask < 0 || askSize < 0)
+            {
+                session.Errors.Add(path, reader.LineNumber, $"bid '{line[f[cBid]]}' x '{line[f[cBidSize]]}' / ask '{line[f[cAsk]]}' x '{line[f[cAskSize]]}': negative value");
             }
             else
             {

@@ -10,6 +10,11 @@ namespace MarketFeed.Sources.Recording;
 /// day (tick timestamp) or size, and flushes to disk every <see cref="TickRecorderOptions.FlushInterval"/>
 /// (timer from the injected <see cref="TimeProvider"/>) and on <see cref="Dispose"/>.
 /// A crash loses at most the ticks since the last flush (or block write); earlier blocks stay readable.
+/// If writing fails (disk full, file system gone), recording stops for good: <see cref="Failure"/>
+/// and <see cref="WhenFailed"/> say why, the file is closed as it is, and every tick from then on
+/// is counted in <see cref="LostTicks"/> (never silently lost): for a recorder,
+/// <see cref="ObservedTicks"/> = ticks readable in its files + <see cref="LostTicks"/> +
+/// <see cref="DroppedTicks"/> + <see cref="InvalidTicks"/>.
 /// </summary>
 /// <remarks>
 /// <see cref="OnTick"/> is called by exactly one thread (the engine's sequencer) and never blocks,
@@ -38,6 +43,9 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     private long _recorded;
     private long _invalid;
     private long _flushCount;
+    private long _lost;
+    private long _consumedTail;
+    private readonly TaskCompletionSource<Exception> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _flushRequested;
     private int _sleeping;
     private volatile bool _stopping;
@@ -47,6 +55,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     private TickLogWriter? _writer;
     private long _writerDay = long.MinValue;
     private Exception? _failure;
+    private string? _currentFile;
 
     /// <summary>Creates a recorder for a feed whose tick symbol ids index <paramref name="symbols"/>.</summary>
     public TickRecorder(TickRecorderOptions options, IReadOnlyList<TickLogSymbol> symbols, TimeProvider? timeProvider = null)
@@ -78,6 +87,18 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
     /// <summary>Ticks discarded because their symbol id is outside the recorder's symbol table.</summary>
     public long InvalidTicks => Volatile.Read(ref _invalid);
+
+    /// <summary>Ticks not recorded because writing failed (<see cref="Failure"/>): the ticks buffered at the failure and every tick after it.</summary>
+    public long LostTicks => Volatile.Read(ref _lost);
+
+    /// <summary>Ticks handed to <see cref="OnTick"/> so far.</summary>
+    public long ObservedTicks => Volatile.Read(ref _head) + DroppedTicks;
+
+    /// <summary>Completes with the error when writing fails and recording stops (never completes otherwise).</summary>
+    public Task<Exception> WhenFailed => _failed.Task;
+
+    /// <summary>The file being written, or null (not started, failed or disposed).</summary>
+    public string? CurrentFile => Volatile.Read(ref _currentFile);
 
     /// <summary>Ticks taken from the ring (written, or buffered for the next block).</summary>
     public long RecordedTicks => Volatile.Read(ref _recorded);
@@ -242,7 +263,8 @@ public sealed class TickRecorder : ITickObserver, IDisposable
         }
         catch (Exception ex)
         {
-            Volatile.Write(ref _failure, ex);
+            Fail(ex);
+            DiscardUntilStopped();
         }
         finally
         {
@@ -252,10 +274,15 @@ public sealed class TickRecorder : ITickObserver, IDisposable
             }
             catch (IOException ex)
             {
+                // Closing failed after the last tick was appended: its pending ticks are lost.
+                Interlocked.Add(ref _lost, _writer!.PendingCount);
+                _writer.Abandon();
                 Volatile.Write(ref _failure, ex);
+                _failed.TrySetResult(ex);
             }
 
             _writer = null;
+            Volatile.Write(ref _currentFile, null);
             TaskCompletionSource? waiter;
             lock (_gate)
             {
@@ -264,6 +291,63 @@ public sealed class TickRecorder : ITickObserver, IDisposable
             }
 
             waiter?.TrySetResult();
+        }
+    }
+
+    /// <summary>Recording failed: close the file as it is and count what it held but could not write.</summary>
+    private void Fail(Exception ex)
+    {
+        if (_writer is { } writer)
+        {
+            Interlocked.Add(ref _lost, writer.PendingCount);
+            writer.Abandon();
+            _writer = null;
+        }
+
+        Volatile.Write(ref _currentFile, null);
+        Volatile.Write(ref _tail, _consumedTail);
+        Volatile.Write(ref _failure, ex);
+        _failed.TrySetResult(ex);
+    }
+
+    /// <summary>After a failure: keep the ring empty (the producer never blocks), counting every tick as lost, until disposed.</summary>
+    private void DiscardUntilStopped()
+    {
+        while (true)
+        {
+            long head = Volatile.Read(ref _head);
+            long tail = _tail;
+            if (head != tail)
+            {
+                Interlocked.Add(ref _lost, head - tail);
+                Volatile.Write(ref _tail, head);
+            }
+
+            if (Interlocked.Exchange(ref _flushRequested, 0) == 1)
+            {
+                TaskCompletionSource? waiter;
+                lock (_gate)
+                {
+                    waiter = _flushWaiter;
+                    _flushWaiter = null;
+                }
+
+                waiter?.TrySetResult();
+            }
+
+            if (_stopping)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _sleeping, 1);
+            if (Volatile.Read(ref _head) == Volatile.Read(ref _tail) && Volatile.Read(ref _flushRequested) == 0 && !_stopping)
+            {
+                _signal.Wait(50);
+            }
+
+            _signal.Reset();
+            Volatile.Write(ref _sleeping, 0);
         }
     }
 
@@ -292,9 +376,12 @@ public sealed class TickRecorder : ITickObserver, IDisposable
             long day = Math.DivRem(t.Timestamp, NanosPerDay, out long rem) - (rem < 0 ? 1 : 0);
             if (_writer is null || day != _writerDay || _writer.Length >= _options.MaxFileBytes)
             {
+                _consumedTail = tail;
                 Rotate(day);
             }
 
+            // From here the tick is in the writer (appended, or pending in a block that failed to write).
+            _consumedTail = tail + 1;
             _writer!.Append(t);
             tail++;
 
@@ -334,6 +421,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
             }
 
             _writerDay = day;
+            Volatile.Write(ref _currentFile, path);
             lock (_gate)
             {
                 _files.Add(path);

@@ -12,20 +12,25 @@ namespace MarketFeed.Sources.Replay;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: one consumer (a replay session) owns a cursor. <see cref="TryGetNext"/> does
-/// not allocate (blocks are decoded into a reused buffer). Damaged blocks are skipped and listed
-/// in <see cref="Damage"/>.
+/// not allocate (blocks are decoded into a reused buffer). Damage inside the replayed range (a
+/// block that fails its checks, a corrupt region or torn tail between blocks, a file changed under
+/// the cursor) ends the cursor there with <see cref="StoppedAtDamage"/> set, unless
+/// <see cref="SkipDamage"/> is on: then the damaged part is skipped and listed in
+/// <see cref="DamageMet"/>. Either way the caller can tell the ticks it got from the ticks written.
 /// </remarks>
 public sealed class ReplayCursor : IDisposable
 {
     private readonly TickLogReader _reader;
     private readonly bool[] _selected;
     private readonly long[] _suffixMinTimestamp;
+    private readonly List<TickLogDamage> _damageMet = [];
     private Tick[] _buffer = new Tick[4096];
     private int _block = -1;
     private int _count;
     private int _pos;
     private long _lowerBound;
     private bool _hasPeeked;
+    private bool _exhausted;
     private Tick _peeked;
 
     private ReplayCursor(TickLogReader reader, bool[] selected, IReadOnlyList<TickLogSymbol> symbols, long from, long to)
@@ -66,6 +71,18 @@ public sealed class ReplayCursor : IDisposable
 
     /// <summary>Damage met so far (skipped blocks).</summary>
     public IReadOnlyList<TickLogDamage> Damage => _reader.Damage;
+
+    /// <summary>
+    /// Skip damaged parts of the replayed range instead of ending there (default false: the cursor
+    /// ends at the first damage and sets <see cref="StoppedAtDamage"/>).
+    /// </summary>
+    public bool SkipDamage { get; set; }
+
+    /// <summary>True if the cursor ended because the next part of the range is damaged (not the end of the range).</summary>
+    public bool StoppedAtDamage { get; private set; }
+
+    /// <summary>Damage met inside the replayed range so far (the one stopped at, or every one skipped).</summary>
+    public IReadOnlyList<TickLogDamage> DamageMet => _damageMet;
 
     /// <summary>Ticks returned by <see cref="TryGetNext"/> so far.</summary>
     public long TicksRead { get; private set; }
@@ -155,6 +172,8 @@ public sealed class ReplayCursor : IDisposable
         _count = 0;
         _pos = 0;
         _hasPeeked = false;
+        StoppedAtDamage = false;
+        _exhausted = false;
     }
 
     /// <summary>Looks at the next tick without consuming it.</summary>
@@ -257,14 +276,32 @@ public sealed class ReplayCursor : IDisposable
 
     private bool LoadNextBlock()
     {
+        if (StoppedAtDamage || _exhausted)
+        {
+            return false;
+        }
+
         var blocks = _reader.Blocks;
         while (++_block < blocks.Count)
         {
-            // Every remaining block starts after the window: done.
+            // Every remaining block starts after the window: done, unless ticks lost just before
+            // this block could have been inside the window.
             if (_suffixMinTimestamp[_block] > To)
             {
-                _block = blocks.Count;
-                break;
+                if (GapMet(_block))
+                {
+                    return false;
+                }
+
+                _exhausted = true;
+                _count = 0;
+                _pos = 0;
+                return false;
+            }
+
+            if (GapMet(_block))
+            {
+                return false;
             }
 
             if (_reader.TryReadBlock(_block, ref _buffer, out _count))
@@ -272,10 +309,57 @@ public sealed class ReplayCursor : IDisposable
                 _pos = 0;
                 return true;
             }
+
+            var info = blocks[_block];
+            if (info.MaxTimestamp >= _lowerBound && info.MinTimestamp <= To && Met(_reader.DamageAt(_block)))
+            {
+                return false;
+            }
         }
 
+        _exhausted = true;
         _count = 0;
         _pos = 0;
+        GapMet(blocks.Count); // a torn tail after the last block
         return false;
+    }
+
+    /// <summary>
+    /// Damage between block <paramref name="index"/> - 1 and <paramref name="index"/>: in the range
+    /// unless the block before it already ends after the window (a time-ordered log then holds only
+    /// later ticks in the gap). Returns true if the cursor must stop.
+    /// </summary>
+    private bool GapMet(int index)
+    {
+        var damage = _reader.DamageBefore(index);
+        if (damage is null || (index > 0 && _reader.Blocks[index - 1].MaxTimestamp > To))
+        {
+            return false;
+        }
+
+        return Met(damage);
+    }
+
+    private bool Met(TickLogDamage? damage)
+    {
+        if (damage is null)
+        {
+            return false;
+        }
+
+        if (!_damageMet.Contains(damage))
+        {
+            _damageMet.Add(damage);
+        }
+
+        if (SkipDamage)
+        {
+            return false;
+        }
+
+        StoppedAtDamage = true;
+        _count = 0;
+        _pos = 0;
+        return true;
     }
 }

@@ -17,6 +17,8 @@ public static class TickLogInspector
         long maxTs = long.MinValue;
         int corrupt = 0;
         var buffer = new Tick[4096];
+        long[] suspicious = new long[n];
+        long[] sizeUnknown = new long[n];
         for (int b = 0; b < reader.Blocks.Count; b++)
         {
             if (!reader.TryReadBlock(b, ref buffer, out int count))
@@ -44,6 +46,16 @@ public static class TickLogInspector
                 prevSeq[s] = t.Sequence;
                 firstSeq[s] = Math.Min(firstSeq[s], t.Sequence);
                 lastSeq[s] = Math.Max(lastSeq[s], t.Sequence);
+                if ((t.Flags & TickFlags.Suspicious) != 0)
+                {
+                    suspicious[s]++;
+                }
+
+                if ((t.Flags & TickFlags.SizeUnknown) != 0)
+                {
+                    sizeUnknown[s]++;
+                }
+
                 if (t.Kind == TickKind.Trade)
                 {
                     trades[s]++;
@@ -63,7 +75,7 @@ public static class TickLogInspector
         var symbols = new TickLogSymbolSummary[n];
         for (int s = 0; s < n; s++)
         {
-            symbols[s] = new TickLogSymbolSummary(reader.Symbols[s], ticks[s], quotes[s], trades[s], volume[s], first[s], last[s], firstSeq[s], lastSeq[s], gaps[s]);
+            symbols[s] = new TickLogSymbolSummary(reader.Symbols[s], ticks[s], quotes[s], trades[s], volume[s], first[s], last[s], firstSeq[s], lastSeq[s], gaps[s], suspicious[s], sizeUnknown[s]);
         }
 
         return new TickLogSummary

@@ -23,7 +23,8 @@ public sealed class TickLogReader : IDisposable
     private readonly List<TickLogDamage> _damage = [];
     private TickLogBlockInfo[] _blocks = [];
     private long[] _prefixMaxLast = [];
-    private bool[] _blockReported = [];
+    private TickLogDamage?[] _blockDamage = [];
+    private TickLogDamage?[] _gapDamage = [];
     private byte[] _io = new byte[64 * 1024];
 
     private TickLogReader(string path, SafeFileHandle handle)
@@ -68,6 +69,34 @@ public sealed class TickLogReader : IDisposable
 
     /// <summary>Largest block last-timestamp (0 if empty).</summary>
     public long LastTimestamp { get; private set; }
+
+    /// <summary>
+    /// Damage that the block list skips over just before block <paramref name="index"/> (a corrupt
+    /// region or, for <paramref name="index"/> = <see cref="Blocks"/>.Count, a torn tail), or null.
+    /// Ticks may have been lost there; a reader passing this point has not read everything written.
+    /// </summary>
+    public TickLogDamage? DamageBefore(int index) => _gapDamage[index];
+
+    /// <summary>The damage found when block <paramref name="index"/> was read (checksum, header, decode), or null.</summary>
+    public TickLogDamage? DamageAt(int index) => _blockDamage[index];
+
+    /// <summary>
+    /// Checks every block's header and payload checksum without decoding ticks (about the speed of
+    /// reading the file); returns the number of ticks in blocks that pass. Damage goes to <see cref="Damage"/>.
+    /// </summary>
+    public long VerifyChecksums()
+    {
+        long ticks = 0;
+        for (int i = 0; i < _blocks.Length; i++)
+        {
+            if (TryReadVerified(i, out _))
+            {
+                ticks += _blocks[i].TickCount;
+            }
+        }
+
+        return ticks;
+    }
 
     /// <summary>Opens a tick log. Throws <see cref="InvalidDataException"/> only if the file header itself is unreadable.</summary>
     public static TickLogReader Open(string path)
@@ -124,34 +153,12 @@ public sealed class TickLogReader : IDisposable
     {
         count = 0;
         var info = _blocks[index];
+        if (!TryReadVerified(index, out ushort flags))
+        {
+            return false;
+        }
+
         int total = TickLogFormat.BlockHeaderSize + info.PayloadLength;
-        if (_io.Length < total)
-        {
-            _io = new byte[Math.Max(total, _io.Length * 2)];
-        }
-
-        var bytes = _io.AsSpan(0, total);
-        int read = RandomAccess.Read(_handle, bytes, info.Offset);
-        if (read < total)
-        {
-            Report(index, TickLogDamageKind.TruncatedBlock, info.Offset, FileLength - info.Offset, "block extends past the end of the file");
-            return false;
-        }
-
-        if (!TickLogFormat.TryParseBlockHeader(bytes, info.Offset, out var actual, out uint crc, out ushort flags)
-            || actual.PayloadLength != info.PayloadLength || actual.TickCount != info.TickCount)
-        {
-            Report(index, TickLogDamageKind.CorruptRegion, info.Offset, total, "block header does not match the index");
-            return false;
-        }
-
-        var payload = bytes[TickLogFormat.BlockHeaderSize..];
-        if (Crc32.HashToUInt32(payload) != crc)
-        {
-            Report(index, TickLogDamageKind.ChecksumMismatch, info.Offset, total, $"payload CRC32 mismatch ({info.TickCount} ticks lost)");
-            return false;
-        }
-
         if (flags != 0)
         {
             Report(index, TickLogDamageKind.MalformedPayload, info.Offset, total, $"unsupported block flags 0x{flags:x}");
@@ -174,6 +181,47 @@ public sealed class TickLogReader : IDisposable
         }
 
         count = info.TickCount;
+        return true;
+    }
+
+    /// <summary>Reads block <paramref name="index"/> into <c>_io</c> and checks its header and payload CRC.</summary>
+    private bool TryReadVerified(int index, out ushort flags)
+    {
+        flags = 0;
+        var info = _blocks[index];
+        if (_blockDamage[index] is not null)
+        {
+            return false;
+        }
+
+        int total = TickLogFormat.BlockHeaderSize + info.PayloadLength;
+        if (_io.Length < total)
+        {
+            _io = new byte[Math.Max(total, _io.Length * 2)];
+        }
+
+        var bytes = _io.AsSpan(0, total);
+        int read = RandomAccess.Read(_handle, bytes, info.Offset);
+        if (read < total)
+        {
+            Report(index, TickLogDamageKind.TruncatedBlock, info.Offset, FileLength - info.Offset, "block extends past the end of the file");
+            return false;
+        }
+
+        if (!TickLogFormat.TryParseBlockHeader(bytes, info.Offset, out var actual, out uint crc, out flags)
+            || actual.PayloadLength != info.PayloadLength || actual.TickCount != info.TickCount)
+        {
+            Report(index, TickLogDamageKind.CorruptRegion, info.Offset, total, "block header does not match the index");
+            return false;
+        }
+
+        var payload = bytes[TickLogFormat.BlockHeaderSize..];
+        if (Crc32.HashToUInt32(payload) != crc)
+        {
+            Report(index, TickLogDamageKind.ChecksumMismatch, info.Offset, total, $"payload CRC32 mismatch ({info.TickCount} ticks lost)");
+            return false;
+        }
+
         return true;
     }
 
@@ -214,13 +262,14 @@ public sealed class TickLogReader : IDisposable
 
     private void Report(int block, TickLogDamageKind kind, long offset, long length, string description)
     {
-        if (_blockReported[block])
+        if (_blockDamage[block] is not null)
         {
             return;
         }
 
-        _blockReported[block] = true;
-        _damage.Add(new TickLogDamage(kind, offset, length, $"block {block}: {description}"));
+        var damage = new TickLogDamage(kind, offset, length, $"block {block}: {description}");
+        _blockDamage[block] = damage;
+        _damage.Add(damage);
     }
 
     private void ReadHeader()
@@ -424,7 +473,24 @@ public sealed class TickLogReader : IDisposable
     private void BuildDerived()
     {
         _prefixMaxLast = new long[_blocks.Length];
-        _blockReported = new bool[_blocks.Length];
+        _blockDamage = new TickLogDamage?[_blocks.Length];
+        _gapDamage = new TickLogDamage?[_blocks.Length + 1];
+        foreach (var d in _damage)
+        {
+            if (d.Kind == TickLogDamageKind.IndexRebuilt)
+            {
+                continue; // loses no tick by itself
+            }
+
+            int before = 0;
+            while (before < _blocks.Length && _blocks[before].Offset <= d.Offset)
+            {
+                before++;
+            }
+
+            _gapDamage[before] ??= d;
+        }
+
         long max = long.MinValue;
         long min = long.MaxValue;
         long ticks = 0;

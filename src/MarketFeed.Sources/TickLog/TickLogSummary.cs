@@ -40,8 +40,18 @@ public sealed class TickLogSummary
     /// <summary>All damage found (structure and checksums).</summary>
     public required IReadOnlyList<TickLogDamage> Damage { get; init; }
 
-    /// <summary>True if nothing is damaged.</summary>
+    /// <summary>True if nothing is damaged (a log without footer index may still be intact block by block; see <see cref="IsClosed"/>).</summary>
     public bool IsIntact => Damage.Count == 0;
+
+    /// <summary>True if the log was closed cleanly (valid footer index): no writer died while appending to it.</summary>
+    public bool IsClosed => HasFooterIndex;
+
+    /// <summary>
+    /// <c>intact</c> (closed cleanly, nothing damaged), <c>unclosed</c> (no footer index: being
+    /// recorded or its writer was killed; every block found is intact, ticks the writer had not yet
+    /// flushed are not in the file) or <c>damaged</c>. The same words as the catalog's state.
+    /// </summary>
+    public string State => !IsIntact ? "damaged" : IsClosed ? "intact" : "unclosed";
 
     /// <summary>A plain text report.</summary>
     public override string ToString()

@@ -11,6 +11,8 @@ namespace MarketFeed.Sources.TickLog;
 /// <param name="FirstSequence">Smallest sequence number seen.</param>
 /// <param name="LastSequence">Largest sequence number seen.</param>
 /// <param name="SequenceGaps">Times a tick's sequence was not the previous one + 1 (in file order).</param>
+/// <param name="Suspicious">Ticks flagged <see cref="MarketFeed.Core.TickFlags.Suspicious"/> by the vendor.</param>
+/// <param name="SizeUnknown">Ticks flagged <see cref="MarketFeed.Core.TickFlags.SizeUnknown"/> (the source gives no sizes).</param>
 public sealed record TickLogSymbolSummary(
     TickLogSymbol Symbol,
     long Ticks,
@@ -21,4 +23,6 @@ public sealed record TickLogSymbolSummary(
     long LastTimestamp,
     long FirstSequence,
     long LastSequence,
-    long SequenceGaps);
+    long SequenceGaps,
+    long Suspicious = 0,
+    long SizeUnknown = 0);

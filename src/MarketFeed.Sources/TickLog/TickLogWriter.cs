@@ -138,6 +138,29 @@ public sealed class TickLogWriter : IDisposable
         _stream.Flush(toDisk);
     }
 
+    /// <summary>
+    /// Closes the file as it is, without writing buffered ticks or the footer (after a write
+    /// failed, e.g. disk full): readers then see a log without footer whose complete blocks are
+    /// readable. The ticks still buffered (<see cref="PendingCount"/>) are not written.
+    /// </summary>
+    public void Abandon()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            _stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // Nothing buffered in the stream (bufferSize 0): a failing close loses nothing more.
+        }
+    }
+
     /// <summary>Writes any buffered ticks, the footer index and closes the file.</summary>
     public void Dispose()
     {

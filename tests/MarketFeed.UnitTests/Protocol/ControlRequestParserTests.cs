@@ -52,6 +52,9 @@ public sealed class ControlRequestParserTests
     [InlineData("{\"op\":\"ping\",\"id\":\"x\"}", "'id' must be an integer")]
     [InlineData("{\"op\":\"replay\",\"speed\":0}", "'speed'")]
     [InlineData("{\"op\":\"replay\",\"from\":\"yesterday\"}", "'from'")]
+    [InlineData("{\"op\":\"replay\",\"from\":\"10/11/2013\"}", "'from' must be integer nanoseconds since the epoch or ISO-8601")]
+    [InlineData("{\"op\":\"replay\",\"to\":\"Oct 7 2013\"}", "'to'")]
+    [InlineData("{\"op\":\"replay\",\"skipDamage\":\"yes\"}", "'skipDamage' must be a boolean")]
     [InlineData("{\"op\":\"subscribe\",\"snapshot\":\"yes\"}", "'snapshot'")]
     public void Json_Malformed_IsBadRequestWithReason(string text, string expected)
     {

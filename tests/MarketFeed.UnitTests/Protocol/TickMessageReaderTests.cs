@@ -23,6 +23,36 @@ public sealed class TickMessageReaderTests
     }
 
     [Fact]
+    public void Flags_TravelInTheAppendedField_BothDecoders_OldShapesReadAsNone()
+    {
+        var quote = Quote(3, 1234);
+        quote.Flags = TickFlags.Suspicious | TickFlags.SizeUnknown;
+        var trade = Trade(4, 99, TradeSide.Buy);
+        trade.Flags = TickFlags.Suspicious;
+        using var frame = new FrameBuilder();
+        frame.AddTick(quote);
+        frame.AddTick(trade);
+        var messages = FrameDecoder.Decode(frame.Complete());
+        Assert.Equal(TickFlags.Suspicious | TickFlags.SizeUnknown, Assert.IsType<QuoteMessage>(messages[0]).Flags);
+        Assert.Equal(TickFlags.Suspicious, Assert.IsType<TradeMessage>(messages[1]).Flags);
+
+        var bytes = new byte[MessageEncoder.MaxMarketDataMessageBytes];
+        TickMessageWriter.Write(quote, bytes);
+        Assert.True(TickMessageReader.TryRead(bytes, out Tick read) > 0);
+        Assert.Equal(quote.Flags, read.Flags);
+
+        // A server from before the flags field: 8 fields, no flags.
+        byte[] old = Message(static (ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(8);
+            w.Write((int)MessageKind.Quote);
+            WriteFields(ref w, 7);
+        });
+        Assert.True(TickMessageReader.TryRead(old, out Tick oldTick) > 0);
+        Assert.Equal(TickFlags.None, oldTick.Flags);
+    }
+
+    [Fact]
     public void TakesEveryIntegerFormatNotJustTheSmallest()
     {
         // Another encoder may pick wider formats: int64 for a small value, uint8 for 7, int16 for -1 ...
@@ -143,8 +173,8 @@ public sealed class TickMessageReaderTests
     };
 
     private static ServerMessage ToMessage(in Tick t) => t.Kind == TickKind.Quote
-        ? new QuoteMessage(t.SymbolId, t.Sequence, t.Timestamp, t.BidPrice, t.BidSize, t.AskPrice, t.AskSize)
-        : new TradeMessage(t.SymbolId, t.Sequence, t.Timestamp, t.Price, t.Size, t.Side, t.CumulativeVolume, t.TradeCount);
+        ? new QuoteMessage(t.SymbolId, t.Sequence, t.Timestamp, t.BidPrice, t.BidSize, t.AskPrice, t.AskSize) { Flags = t.Flags }
+        : new TradeMessage(t.SymbolId, t.Sequence, t.Timestamp, t.Price, t.Size, t.Side, t.CumulativeVolume, t.TradeCount) { Flags = t.Flags };
 
     private static byte[] Message(MessageWriter write)
     {
@@ -165,7 +195,7 @@ public sealed class TickMessageReaderTests
         }
     }
 
-    /// <summary>Quotes and trades in random integer formats (sometimes with an extra field), heartbeats, unknown kinds.</summary>
+    /// <summary>Quotes and trades in random integer formats (with or without flags, sometimes with a field after them), heartbeats, unknown kinds.</summary>
     private static void WriteRandomMessage(ref MessagePackWriter w, Random random)
     {
         int pick = random.Next(10);
@@ -173,7 +203,8 @@ public sealed class TickMessageReaderTests
         {
             bool quote = pick < 3;
             bool extra = pick is 2 or 5;
-            int fields = (quote ? 8 : 9) + (extra ? 1 : 0);
+            bool flags = extra || pick is 1 or 4;
+            int fields = (quote ? 8 : 9) + (flags ? 1 : 0) + (extra ? 1 : 0);
             w.WriteArrayHeader(fields);
             w.Write(quote ? (int)MessageKind.Quote : (int)MessageKind.Trade);
             WriteRandomInt(ref w, random, random.Next(0, 100_000));
@@ -187,6 +218,11 @@ public sealed class TickMessageReaderTests
                 {
                     WriteRandomInt(ref w, random, RandomValue(random));
                 }
+            }
+
+            if (flags)
+            {
+                WriteRandomInt(ref w, random, random.Next(0, 4));
             }
 
             if (extra)
