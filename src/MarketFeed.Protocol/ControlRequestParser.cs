@@ -128,8 +128,9 @@ public static class ControlRequestParser
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
+            // Best effort on hostile input: anything unreadable means "no id".
         }
 
         return 0;
@@ -162,8 +163,9 @@ public static class ControlRequestParser
                 reader.Skip();
             }
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException or ArgumentException)
         {
+            // Best effort on hostile input: anything unreadable means "no id".
         }
 
         return 0;
