@@ -108,7 +108,7 @@ public sealed class ControlRequestParserTests
     [InlineData("{\"op\":\"ping\"}", 0)]
     [InlineData("not json", 0)]
     [InlineData("[1,2]", 0)]
-    [InlineData("{\"op\":\"symbols\",zid\":8,\"match\":\"M\"}", 0)] // from the fuzz test: once threw past the reader
+    [InlineData("{\"op\":\"symbols\",zid\":8,\"match\":\"M\"}", 0)] // malformed key (a fuzz-test input)
     public void TryReadId_Json_ReadsTheTopLevelIntegerIdWhenThereIsOne(string text, long expected)
     {
         Assert.Equal(expected, ControlRequestParser.TryReadId(Encoding.UTF8.GetBytes(text), text: true));
