@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using MarketFeed.Core;
 using MarketFeed.SignalRBaseline;
 using MarketFeed.Sources.Simulation;
+using MarketFeed.Sources.Universe;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -22,7 +22,7 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddOptions<SimulatorOptions>().Bind(builder.Configuration.GetSection(SimulatorOptions.SectionName));
 string universePath = builder.Configuration["Universe"] ?? Path.Combine(AppContext.BaseDirectory, "config", "symbols.csv");
-builder.Services.AddSingleton(new BaselineFeed(SymbolUniverse.Load(universePath)));
+builder.Services.AddSingleton(new BaselineFeed(SymbolUniverseFile.Load(universePath)));
 builder.Services.AddSignalR(o =>
 {
     o.EnableDetailedErrors = false;

@@ -123,11 +123,4 @@ public sealed class SymbolUniverse
 
         return new SymbolUniverse(symbols);
     }
-
-    /// <summary>Loads a universe CSV file (see <see cref="Parse"/>).</summary>
-    public static SymbolUniverse Load(string path)
-    {
-        using var reader = new StreamReader(path);
-        return Parse(reader, path);
-    }
 }

@@ -96,6 +96,81 @@ public static class ControlRequestParser
         return Build(fields);
     }
 
+    /// <summary>
+    /// Reads only the top-level integer <c>id</c> of a control message, for errors raised before
+    /// (or instead of) a full parse: rate limiting, an oversized message (only its first bytes are
+    /// kept), a message that fails to parse after its <c>id</c>. Works on a truncated prefix.
+    /// </summary>
+    /// <returns>The id, or 0 when there is none or it is not a 64-bit signed integer.</returns>
+    public static long TryReadId(ReadOnlyMemory<byte> payload, bool text) => text ? TryReadJsonId(payload.Span) : TryReadMessagePackId(payload);
+
+    private static long TryReadJsonId(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, isFinalBlock: false, new JsonReaderState(new JsonReaderOptions { MaxDepth = 8 }));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return 0;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isId = reader.ValueTextEquals("id"u8);
+                if (isId)
+                {
+                    return reader.Read() && reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out long id) ? id : 0;
+                }
+
+                if (!reader.TrySkip())
+                {
+                    return 0;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Best effort on hostile input: anything unreadable means "no id".
+        }
+
+        return 0;
+    }
+
+    private static long TryReadMessagePackId(ReadOnlyMemory<byte> payload)
+    {
+        try
+        {
+            var reader = new MessagePackReader(payload);
+            if (reader.NextMessagePackType != MessagePackType.Map)
+            {
+                return 0;
+            }
+
+            int n = reader.ReadMapHeader();
+            for (int i = 0; i < n; i++)
+            {
+                if (reader.NextMessagePackType != MessagePackType.String)
+                {
+                    return 0;
+                }
+
+                bool isId = reader.ReadString() == "id";
+                if (isId)
+                {
+                    return reader.NextMessagePackType == MessagePackType.Integer ? reader.ReadInt64() : 0;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException or InvalidOperationException or ArgumentException)
+        {
+            // Best effort on hostile input: anything unreadable means "no id".
+        }
+
+        return 0;
+    }
+
     /// <summary>The request id when it was read before the failure, else 0.</summary>
     private static long IdIfRead(Dictionary<string, object?> fields) =>
         fields.TryGetValue("id", out object? id) && id is long l ? l : 0;
@@ -151,14 +226,11 @@ public static class ControlRequestParser
             return null;
         }
 
-        if (value is string single)
-        {
-            return [single];
-        }
-
+        // A bare string is refused (protocol change log, 2026-12): the contract is an array, and a
+        // client that sends "AAPL" where ["AAPL"] is meant would also send "AAPL,MSFT".
         if (value is not List<object?> list)
         {
-            throw Bad("'symbols' must be an array of strings");
+            throw Bad("'symbols' must be an array of strings (e.g. [\"AAPL\"]), not " + (value is string ? "a string" : "this type"));
         }
 
         if (list.Count > MaxSymbolsPerRequest)

@@ -28,12 +28,16 @@ public sealed class BadInputTests
         await client.SendTextAsync("""{"op":"subscribe","id":5,"symbols":["NOPE","AAPL"]}""", ct);
         await client.SendTextAsync("""{"op":"subscribe","id":6}""", ct);
         await client.SendTextAsync("""{"op":"subscribe","id":7,"symbols":["AAPL"],"mode":"full","throttle":5}""", ct);
+        await client.SendTextAsync("""{"id":9,"op":"subscribe","symbols":["AAPL"],""", ct); // unparseable after its id
+        await client.SendTextAsync("""{"op":"subscribe","id":10,"symbols":"AAPL"}""", ct); // a string, not an array
         await client.SendTextAsync("""{"op":"ping","id":8}""", ct);
 
         var seen = new List<ServerMessage>();
         await client.ReceiveUntilAsync(m => m is PongMessage, ct, seen);
         var errors = seen.OfType<ErrorMessage>().ToList();
-        Assert.Equal(2, errors.Count(e => e.Code == 400 && e.Message.Contains("invalid JSON", StringComparison.Ordinal))); // incl. the empty message
+        Assert.Equal(3, errors.Count(e => e.Code == 400 && e.Message.Contains("invalid JSON", StringComparison.Ordinal))); // incl. the empty message
+        Assert.Contains(errors, e => e.Code == 400 && e.RequestId == 9 && e.Message.Contains("invalid JSON", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Code == 400 && e.RequestId == 10 && e.Message.Contains("'symbols' must be an array", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Code == 400 && e.Message.Contains("MessagePack", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Code == 405 && e.RequestId == 3 && e.CodeName == "unknown_op");
         Assert.Contains(errors, e => e.Code == 400 && e.RequestId == 4 && e.Message.Contains("'mode'", StringComparison.Ordinal));
@@ -55,10 +59,10 @@ public sealed class BadInputTests
         await using var server = await FeedServer.StartAsync("--Feed:MaxControlMessageBytes=1024");
         await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
         var ct = Timeout();
-        await client.SendTextAsync("{\"op\":\"ping\",\"pad\":\"" + new string('x', 5000) + "\"}", ct);
+        await client.SendTextAsync("{\"op\":\"ping\",\"id\":9,\"pad\":\"" + new string('x', 5000) + "\"}", ct);
         var seen = new List<ServerMessage>();
         Assert.Null(await client.ReceiveUntilAsync(_ => false, ct, seen));
-        Assert.Contains(seen.OfType<ErrorMessage>(), e => e.Code == 413);
+        Assert.Contains(seen.OfType<ErrorMessage>(), e => e.Code == 413 && e.RequestId == 9); // the id is read from the message's first bytes
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, client.CloseStatus);
     }
 
@@ -74,7 +78,7 @@ public sealed class BadInputTests
         {
             try
             {
-                await client.SendTextAsync("{\"op\":\"ping\",\"id\":" + i + "}", ct);
+                await client.SendTextAsync("{\"op\":\"ping\",\"id\":" + (i + 1) + "}", ct);
             }
             catch (WebSocketException)
             {
@@ -83,7 +87,10 @@ public sealed class BadInputTests
         }
 
         Assert.Null(await reader);
-        Assert.Contains(seen.OfType<ErrorMessage>(), e => e.Code == 429 && e.CodeName == "rate_limited");
+        var limited = seen.OfType<ErrorMessage>().Where(e => e.Code == 429 && e.CodeName == "rate_limited").ToList();
+        Assert.NotEmpty(limited);
+        Assert.All(limited, e => Assert.InRange(e.RequestId, 2, 200)); // each names the ping it refused
+        Assert.Equal(limited.Count, limited.Select(e => e.RequestId).Distinct().Count());
         Assert.True(seen.OfType<PongMessage>().Count() >= 5);
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, client.CloseStatus);
 

@@ -1,4 +1,6 @@
 using MarketFeed.Core;
+using MarketFeed.Engine;
+using MarketFeed.Testing;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Sending;
 
@@ -36,5 +38,133 @@ public sealed class EncodedMessageCacheTests
         Assert.False(cache.TryAppend(quote with { SymbolId = 0 }, frame));
         Assert.True(frame.IsEmpty);
         Assert.Empty(FrameDecoder.Decode(frame.Complete()));
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersAndReaders_EveryHitIsExactlyTheMessageOfItsSeq()
+    {
+        // Two senders encode and publish the same stream of one symbol's quotes (racing for the
+        // entry) while two others copy from the cache. Field widths change with the seq, so a
+        // torn copy (bytes of two messages, or a length from another) cannot decode to the right
+        // message. Every hit is decoded and compared.
+        const long last = 100_000;
+        var cache = new EncodedMessageCache(1);
+        long published = 0;
+        static Tick QuoteAt(long seq) => Tick.NewQuote(0, seq * 1_000, seq, seq * 997, seq + 1, seq % 7) with { Sequence = seq };
+
+        var writers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                using var frame = new FrameBuilder(4096);
+                for (long seq = 1; seq <= last; seq++)
+                {
+                    frame.Reset();
+                    new FrameSink(frame, cache, int.MaxValue).OnTick(QuoteAt(seq));
+                    InterlockedMax(ref published, seq);
+                }
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
+
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                using var frame = new FrameBuilder(4096);
+                long hits = 0;
+                while (Volatile.Read(ref published) < last)
+                {
+                    long seq = Volatile.Read(ref published);
+                    frame.Reset();
+                    if (seq > 0 && cache.TryAppend(QuoteAt(seq), frame))
+                    {
+                        hits++;
+                        var expected = QuoteAt(seq);
+                        var message = Assert.Single(FrameDecoder.Decode(frame.Complete()));
+                        Assert.Equal(new QuoteMessage(0, seq, expected.Timestamp, expected.BidPrice, expected.BidSize, expected.AskPrice, expected.AskSize), message);
+                    }
+                }
+
+                return hits;
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
+
+        await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
+        long[] readerHits = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(readerHits.Sum() > 100, $"only {readerHits.Sum()} cache hits: the readers did not overlap the writers");
+    }
+
+    [Fact]
+    public void SenderPath_DrainEncodeAndComplete_AllocatesNothingInSteadyState()
+    {
+        // The per-tick path of a connection's sender: the subscriber's drain into a FrameSink
+        // (encode or copy from the cache), frame completion and reset. The socket send is the
+        // only step not covered here.
+        var engine = new ConflationEngine(TestUniverse.Create(8), new EngineSettings(JournalCapacity: 1 << 14));
+        var cache = new EncodedMessageCache(8);
+        using var full = engine.CreateSubscriber(new SenderSignal());
+        using var conflated = engine.CreateSubscriber(new SenderSignal());
+        for (int id = 0; id < 8; id++)
+        {
+            full.Subscribe(id, DeliveryMode.Full);
+            conflated.Subscribe(id, DeliveryMode.Conflated);
+        }
+
+        using var frameA = new FrameBuilder(64 * 1024);
+        using var frameB = new FrameBuilder(64 * 1024);
+        long t = 0;
+        void Round()
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                t++;
+                Tick tick = (t % 3) == 0
+                    ? Tick.NewTrade((int)(t % 8), t, 10_000 + (t % 50), 1 + (t % 9), TradeSide.Buy)
+                    : Tick.NewQuote((int)(t % 8), t, 9_990, 1 + (t % 90), 10_010, 1 + (t % 80));
+                engine.Publish(ref tick);
+            }
+
+            frameA.Reset();
+            var sinkA = new FrameSink(frameA, cache, 64 * 1024);
+            while (full.Drain(ref sinkA, t).HasMore)
+            {
+            }
+
+            _ = frameA.Complete();
+            frameB.Reset();
+            var sinkB = new FrameSink(frameB, cache, 64 * 1024);
+            while (conflated.Drain(ref sinkB, t).HasMore)
+            {
+            }
+
+            _ = frameB.Complete();
+        }
+
+        for (int i = 0; i < 50; i++)
+        {
+            Round(); // warm-up: snapshots, buffer growth, JIT
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1_000; i++)
+        {
+            Round();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.True(frameA.MessageCount > 0 && frameB.MessageCount > 0);
+    }
+
+    private static void InterlockedMax(ref long target, long value)
+    {
+        long current = Volatile.Read(ref target);
+        while (current < value)
+        {
+            long seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 }

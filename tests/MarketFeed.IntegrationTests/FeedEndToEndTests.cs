@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text.Json;
 using MarketFeed.Core;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
@@ -162,11 +163,9 @@ public sealed class FeedEndToEndTests
         await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
         await client.SendAsync(RawFeedClient.Subscribe(1, DeliveryMode.Full, all), ct);
 
-        // Stop reading until the queue has overflowed...
-        while (engine.OverflowDrops == 0)
-        {
-            await Task.Delay(20, ct); // polling a server counter, not waiting for time to pass
-        }
+        // Stop reading until the queue has overflowed (counted on the sequencer thread, seen by an
+        // observer of the next tick)...
+        await EngineCondition.WhenAsync(engine, () => engine.OverflowDrops > 0, TimeSpan.FromSeconds(60));
 
         // ...then read everything: contiguous data, then close 4001.
         var checker = new SequenceChecker();
@@ -229,14 +228,77 @@ public sealed class FeedEndToEndTests
     [Fact]
     public async Task HttpEndpoints_HealthMetricsSymbols()
     {
-        await using var server = await FeedServer.StartAsync();
+        await using var server = await FeedServer.StartAsync("--rate", "5000");
         using var http = new HttpClient { BaseAddress = server.BaseUri };
-        Assert.Contains("\"status\":\"ok\"", await http.GetStringAsync("/health"), StringComparison.Ordinal);
-        string metrics = await http.GetStringAsync("/metrics");
-        Assert.Contains("marketfeed_ticks_in_total", metrics, StringComparison.Ordinal);
-        Assert.Contains("marketfeed_drops_total{reason=\"overflow\"}", metrics, StringComparison.Ordinal);
-        Assert.Contains("\"symbol\":\"AAPL\"", await http.GetStringAsync("/api/symbols"), StringComparison.Ordinal);
+        using (var health = JsonDocument.Parse(await http.GetStringAsync("/health")))
+        {
+            Assert.Equal("ok", health.RootElement.GetProperty("status").GetString());
+            Assert.Equal(server.Get<FeedRuntime>().Universe.Count, health.RootElement.GetProperty("symbols").GetInt32());
+        }
+
+        // Parse the exposition: every sample is "name{labels} value", each family has HELP and TYPE.
+        var before = ParseExposition(await http.GetStringAsync("/metrics"));
+        Assert.Equal(0, before["marketfeed_connections"]);
+        Assert.Equal(0, before["marketfeed_drops_total{reason=\"overflow\"}"]);
+
+        // Traffic moves the counters: a client, a ping, some conflated updates.
+        await using (var client = await RawFeedClient.ConnectAsync(server.WebSocketUri))
+        {
+            var ct = Timeout();
+            await client.SendTextAsync("""{"op":"ping","id":1}""", ct);
+            await client.SendAsync(RawFeedClient.Subscribe(2, DeliveryMode.Conflated, "AAPL"), ct);
+            int quotes = 0;
+            await client.ReceiveUntilAsync(m => m is QuoteMessage && ++quotes >= 3, ct);
+
+            var during = ParseExposition(await http.GetStringAsync("/metrics"));
+            Assert.Equal(1, during["marketfeed_connections"]);
+            Assert.Equal(before["marketfeed_connections_opened_total"] + 1, during["marketfeed_connections_opened_total"]);
+            Assert.Equal(before["marketfeed_control_messages_total"] + 2, during["marketfeed_control_messages_total"]);
+            Assert.True(during["marketfeed_ticks_in_total"] > before["marketfeed_ticks_in_total"]);
+            Assert.True(during["marketfeed_updates_out_total"] >= before["marketfeed_updates_out_total"] + 3);
+            Assert.True(during["marketfeed_frames_out_total"] > before["marketfeed_frames_out_total"]);
+            Assert.True(during["marketfeed_bytes_out_total"] > before["marketfeed_bytes_out_total"]);
+        }
+
+        using (var symbols = JsonDocument.Parse(await http.GetStringAsync("/api/symbols")))
+        {
+            var aapl = symbols.RootElement.EnumerateArray().Single(e => e.GetProperty("symbol").GetString() == "AAPL");
+            Assert.Equal(0, aapl.GetProperty("id").GetInt32());
+            Assert.Equal(4, aapl.GetProperty("priceDecimals").GetInt32());
+        }
+
         var plain = await http.GetAsync("/ws/v1");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, plain.StatusCode);
+    }
+
+    private static Dictionary<string, double> ParseExposition(string text)
+    {
+        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
+        var typed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
+            {
+                string[] parts = line.Split(' ');
+                Assert.True(parts[3] is "counter" or "gauge", "unknown metric type: " + line);
+                typed.Add(parts[2]);
+                continue;
+            }
+
+            if (line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            int space = line.LastIndexOf(' ');
+            Assert.True(space > 0, "sample without a value: " + line);
+            string key = line[..space];
+            string family = key.Split('{')[0];
+            Assert.Contains(family, typed); // TYPE comes before the family's samples
+            Assert.True(double.TryParse(line[(space + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value), "bad value: " + line);
+            Assert.True(samples.TryAdd(key, value), "duplicate sample " + key);
+        }
+
+        return samples;
     }
 }

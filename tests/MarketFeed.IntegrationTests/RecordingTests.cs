@@ -16,11 +16,7 @@ public sealed class RecordingTests
             await using (var server = await FeedServer.StartAsync("--rate", "20000", "--Recording:Enabled=true", "--Recording:Directory=" + dir, "--Recording:FlushIntervalMs=100"))
             {
                 var engine = server.Get<Gateway.Hosting.FeedRuntime>().Engine;
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                while (engine.TicksIn < 5000)
-                {
-                    await Task.Delay(10, cts.Token); // polling a counter until enough ticks flowed
-                }
+                await EngineCondition.WhenAsync(engine, () => engine.TicksIn >= 5000, TimeSpan.FromSeconds(30));
 
                 await server.StopAsync();
                 ticksIn = engine.TicksIn;

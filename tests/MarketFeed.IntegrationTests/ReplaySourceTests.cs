@@ -51,10 +51,7 @@ public sealed class ReplaySourceTests(ReplayDataFixture data) : IClassFixture<Re
 
     private static async Task WaitForTicksAsync(FeedRuntime runtime, long count)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (runtime.Engine.TicksIn < count)
-        {
-            await Task.Delay(10, cts.Token); // polling a server counter, not waiting for time to pass
-        }
+        var engine = runtime.Engine;
+        await EngineCondition.WhenAsync(engine, () => engine.TicksIn >= count, TimeSpan.FromSeconds(30));
     }
 }

@@ -25,13 +25,12 @@ public sealed class DatasetCatalogTests : IDisposable
         var list = catalog.List();
         Assert.Equal(["alpha", "beta"], list.Select(d => d.Name));
         Assert.Single(catalog.Problems);
-        var entry = list[0].ToCatalogEntry();
-        Assert.Equal("alpha", entry.Dataset);
-        Assert.Equal(["AAA", "BBB", "CCC"], entry.Symbols);
+        var entry = list[0];
+        Assert.Equal("alpha", entry.Name);
+        Assert.Equal(["AAA", "BBB", "CCC"], entry.Symbols.Select(s => s.Name));
         Assert.Equal(a[0].Timestamp, entry.From);
         Assert.Equal(a[^1].Timestamp, entry.To);
         Assert.Equal(1000, entry.TickCount);
-        Assert.Equal(2, catalog.ToCatalogEntries().Count);
     }
 
     [Fact]
@@ -90,7 +89,7 @@ public sealed class DatasetCatalogTests : IDisposable
             fs.WriteByte((byte)(b ^ 1));
         }
 
-        var entries = new DatasetCatalog(_dir.Path).ToCatalogEntries();
+        var entries = new DatasetCatalog(_dir.Path).List().Select(d => d.ToCatalogEntry()).ToList();
         Assert.Equal(
             [("a-clean", "intact", 300L), ("b-unclosed", "unclosed", 300L), ("c-torn", "damaged", 200L), ("d-flipped", "damaged", 200L)],
             entries.Select(e => (e.Dataset, e.State, e.Readable)));

@@ -18,5 +18,10 @@ public static class TestUniverse
     }
 
     /// <summary>The default universe shipped in config/symbols.csv.</summary>
-    public static SymbolUniverse Default() => SymbolUniverse.Load(Path.Combine(TestPaths.Config, "symbols.csv"));
+    public static SymbolUniverse Default()
+    {
+        string path = Path.Combine(TestPaths.Config, "symbols.csv");
+        using var reader = new StreamReader(path);
+        return SymbolUniverse.Parse(reader, path);
+    }
 }

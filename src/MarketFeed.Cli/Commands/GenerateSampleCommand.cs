@@ -1,6 +1,6 @@
 using System.CommandLine;
-using MarketFeed.Core;
 using MarketFeed.Sources.Datasets;
+using MarketFeed.Sources.Universe;
 using Spectre.Console;
 
 namespace MarketFeed.Cli.Commands;
@@ -27,7 +27,7 @@ internal static class GenerateSampleCommand
             string outputPath = parseResult.GetValue(output)!;
             try
             {
-                int rows = SampleDataGenerator.Generate(SymbolUniverse.Load(universePath), outputPath, Math.Max(1, parseResult.GetValue(ticks)), Math.Max(1, parseResult.GetValue(symbols)), parseResult.GetValue(seed));
+                int rows = SampleDataGenerator.Generate(SymbolUniverseFile.Load(universePath), outputPath, Math.Max(1, parseResult.GetValue(ticks)), Math.Max(1, parseResult.GetValue(symbols)), parseResult.GetValue(seed));
                 AnsiConsole.MarkupLine($"wrote {rows} rows to {Markup.Escape(outputPath)} and {Markup.Escape(SampleDatasets.MappingPathFor(outputPath))}");
                 return ExitCodes.Success;
             }

@@ -18,6 +18,11 @@ export class SequenceTracker {
   lastQuoteSeq = 0;
   /** Last trade seq. */
   lastTradeSeq = 0;
+  /**
+   * Whether a baseline is known: a snapshot (even one with seq 0, "no tick yet") or a first tick.
+   * Without one (a subscription with snapshot: false), the first tick only sets the baseline.
+   */
+  #baselined = false;
 
   /**
    * @param {'conflated'|'full'} mode
@@ -34,6 +39,7 @@ export class SequenceTracker {
     this.lastSeq = snapshot.seq;
     this.lastQuoteSeq = snapshot.quoteSeq;
     this.lastTradeSeq = snapshot.tradeSeq;
+    this.#baselined = true;
   }
 
   /**
@@ -46,20 +52,22 @@ export class SequenceTracker {
     const expected = this.lastSeq + 1;
     const lastOfKind = kind === 'quote' ? this.lastQuoteSeq : this.lastTradeSeq;
     if (this.mode === 'full') {
-      if (this.lastSeq !== 0 && seq <= this.lastSeq) return { accept: false, skipped: 0, gap: false, expected };
-      const gap = this.lastSeq !== 0 && seq !== expected;
+      // After a seq-0 snapshot the next tick must be seq 1: 0 is a baseline, not "unknown".
+      if (this.#baselined && seq <= this.lastSeq) return { accept: false, skipped: 0, gap: false, expected };
+      const gap = this.#baselined && seq !== expected;
       this.#record(kind, seq);
       return { accept: true, skipped: gap ? seq - expected : 0, gap, expected };
     }
     // Conflated: a frame may carry the latest trade after a newer quote, so staleness is judged
     // per kind, and only ticks newer than the last overall seq count as skipping anything.
     if (seq <= lastOfKind) return { accept: false, skipped: 0, gap: false, expected };
-    const skipped = this.lastSeq !== 0 && seq > expected ? seq - expected : 0;
+    const skipped = this.#baselined && seq > expected ? seq - expected : 0;
     this.#record(kind, seq);
     return { accept: true, skipped, gap: false, expected };
   }
 
   #record(kind, seq) {
+    this.#baselined = true;
     if (seq > this.lastSeq) this.lastSeq = seq;
     if (kind === 'quote') this.lastQuoteSeq = seq;
     else this.lastTradeSeq = seq;

@@ -66,7 +66,7 @@ test('server drop: reconnects with backoff and resubscribes what it held', async
   assert.equal(r.code, 1011);
   await nextEvent(client, 'state', (e) => e.state === 'live');
   const isResub = (c) => c.message.op === 'subscribe' && c.message.symbols.includes('MSFT');
-  await until(() => server.controls.slice(controlsBefore).some(isResub), 2000, 'resubscribe');
+  await until(server, 'control', () => server.controls.slice(controlsBefore).some(isResub), 2000, 'resubscribe');
   const resub = server.controls.slice(controlsBefore).find(isResub).message;
   assert.deepEqual(resub.symbols, ['MSFT']);
   assert.equal(resub.mode, 'conflated');
@@ -83,7 +83,7 @@ test('server down: retry delays grow exponentially, then live again when it is b
   const delays = [];
   client.on('state', (e) => { if (e.state === 'reconnecting' && e.delayMs !== undefined) delays.push(e.delayMs); });
   await server.stop();
-  await until(() => delays.length >= 4, 5000, '4 retries');
+  await until(client, 'state', () => delays.length >= 4, 5000, '4 retries');
   assert.deepEqual(delays.slice(0, 4), [20, 40, 80, 160]);
   await server.start();
   await nextEvent(client, 'state', (e) => e.state === 'live', 10_000);
@@ -120,7 +120,7 @@ test('full mode: a sequence jump is a gap event and triggers a resubscribe', asy
   assert.equal(g.mode, 'full');
   assert.equal(g.missed, 5);
   assert.equal(g.received - g.expected, 5);
-  await until(() => server.controls.slice(controlsBefore).some((c) => c.message.op === 'subscribe' && c.message.symbols[0] === 'TSLA'), 2000, 'repair subscribe');
+  await until(server, 'control', () => server.controls.slice(controlsBefore).some((c) => c.message.op === 'subscribe' && c.message.symbols[0] === 'TSLA'), 2000, 'repair subscribe');
   assert.equal(client.stats.gaps, 1);
   client.close();
 });
@@ -133,7 +133,7 @@ test('conflated mode: a sequence jump is counted, not a gap', async () => {
   let gaps = 0;
   client.on('gap', () => gaps++);
   server.injectGap('META', 7);
-  await until(() => client.stats.conflatedTicks >= 7, 2000, 'conflated count');
+  await until(client, 'frame', () => client.stats.conflatedTicks >= 7, 2000, 'conflated count');
   assert.equal(gaps, 0);
   client.close();
 });

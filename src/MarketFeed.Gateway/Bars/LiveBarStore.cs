@@ -1,6 +1,5 @@
 using MarketFeed.Core;
 using MarketFeed.Core.Bars;
-using MarketFeed.Engine;
 
 namespace MarketFeed.Gateway.Bars;
 

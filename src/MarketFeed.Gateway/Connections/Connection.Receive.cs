@@ -54,6 +54,7 @@ internal sealed partial class Connection
                 buffer = ArrayPool<byte>.Shared.Rent(InitialReceiveBuffer);
                 int total = 0;
                 int cap = limit + 1; // read one byte past the limit, never more: the rest may never end
+                bool text = peek.MessageType == WebSocketMessageType.Text;
                 ValueWebSocketReceiveResult result;
                 do
                 {
@@ -82,7 +83,9 @@ internal sealed partial class Connection
                     // message past the limit is not read further: error, close 1009, stop reading.
                     if (CloseCode == 0)
                     {
-                        ReplyError(0, ErrorCode.TooLarge, $"control message larger than {limit} bytes", null);
+                        // Only the first bytes were read: the id is echoed if they hold it.
+                        long id = ControlRequestParser.TryReadId(buffer.AsMemory(0, total), text);
+                        ReplyError(id, ErrorCode.TooLarge, $"control message larger than {limit} bytes", null);
                         PolicyClose(CloseCodes.MessageTooBig, "control message too big");
                     }
 
@@ -93,7 +96,7 @@ internal sealed partial class Connection
                 if (CloseCode == 0)
                 {
                     _metrics.ControlMessage();
-                    HandleMessage(buffer.AsMemory(0, total), result.MessageType == WebSocketMessageType.Text);
+                    HandleMessage(buffer.AsMemory(0, total), text);
                     CheckQueuedBytes();
                 }
 
@@ -114,7 +117,8 @@ internal sealed partial class Connection
     {
         if (!_rateLimiter.TryTake())
         {
-            CountBadInput(0, ErrorCode.RateLimited, "control messages too frequent; message ignored");
+            // Reading the id costs a bounded scan (the message is at most maxControlMessageBytes).
+            CountBadInput(ControlRequestParser.TryReadId(payload, text), ErrorCode.RateLimited, "control messages too frequent; message ignored");
             return;
         }
 
@@ -125,7 +129,8 @@ internal sealed partial class Connection
         }
         catch (ControlRequestException ex)
         {
-            CountBadInput(ex.RequestId, ex.Code, ex.Message);
+            // The parser knows the id when the map/object parsed; otherwise look for it in the prefix.
+            CountBadInput(ex.RequestId != 0 ? ex.RequestId : ControlRequestParser.TryReadId(payload, text), ex.Code, ex.Message);
             return;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -9,8 +9,10 @@ namespace MarketFeed.Gateway.Connections;
 
 internal sealed partial class Connection
 {
-    // Starts small and grows with the largest frame this connection has needed (up to MaxFrameBytes):
-    // an idle subscriber keeps ~1 KB instead of 16 KB (16 KB x 10k idle connections = 160 MB).
+    // Rented at 1 KB when a burst starts and grown (doubling) within the burst up to about
+    // MaxFrameBytes; released to the pool when the sender goes idle, so an idle connection holds no
+    // frame buffer and the next burst starts again at 1 KB (16 KB x 10k idle connections would be
+    // 160 MB). A busy connection that never goes idle keeps the size it grew to.
     private readonly FrameBuilder _frame = new(InitialFrameBytes);
 
     private const int InitialFrameBytes = 1024;

@@ -3,6 +3,7 @@ using MarketFeed.Gateway.Auth;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Replay;
+using MarketFeed.Sources.Universe;
 using MarketFeed.Sources.Datasets;
 using MarketFeed.Sources.TickLog;
 using MarketFeed.Gateway.Options;
@@ -80,7 +81,7 @@ public static class MarketFeedHost
             else
             {
                 string path = ConfigPaths.Resolve(options.UniverseFile);
-                universe = SymbolUniverse.Load(path);
+                universe = SymbolUniverseFile.Load(path);
                 ServerLog.UniverseLoaded(logger, universe.Count, path);
             }
 

@@ -27,7 +27,7 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
 
     public int ActiveSessions => _sessions.Count;
 
-    public IReadOnlyList<CatalogEntry> Catalog() => catalog.ToCatalogEntries();
+    public IReadOnlyList<CatalogEntry> Catalog() => CatalogEntries.From(catalog);
 
     public void Handle(ControlRequest request, Connection connection)
     {
@@ -93,12 +93,22 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
         IReadOnlyCollection<string>? symbols = request.Symbols is { Count: > 0 } list ? list : null;
         if (symbols is not null)
         {
+            // A replay runs as asked or not at all (docs/protocol.md section 6): every symbol the
+            // dataset lacks gets its own 404 naming it, whether or not the live feed has it, and no
+            // replay starts.
+            bool missing = false;
             foreach (string s in symbols)
             {
                 if (ReplayCursor.IndexOf(info.Symbols, s) < 0)
                 {
-                    throw new ControlRequestException(ErrorCode.UnknownSymbol, $"dataset '{info.Name}' has no symbol '{Truncate(s)}'");
+                    connection.ReplyError(request.Id, ErrorCode.UnknownSymbol, $"dataset '{info.Name}' has no symbol '{Truncate(s)}'; replay not started", Truncate(s));
+                    missing = true;
                 }
+            }
+
+            if (missing)
+            {
+                return;
             }
         }
 

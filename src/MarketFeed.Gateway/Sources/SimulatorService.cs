@@ -68,7 +68,8 @@ internal sealed class SimulatorService(FeedRuntime runtime, IOptions<SimulatorOp
                 // Ahead of schedule: sleep until the next tick is due, at least 1 ms. Spinning
                 // (Thread.Yield) when the next tick was due in under 1 ms kept this thread on a core
                 // at any rate above ~1000 ticks/s; ticks that come due during the sleep are emitted
-                // together on wake-up, each stamped when generated.
+                // together on wake-up and share one timestamp (one clock read per batch above, not
+                // one per tick: docs/protocol.md section 3 says so).
                 double dueInMs = (((emitted + 1) / rate) - time.GetElapsedTime(start).TotalSeconds) * 1000;
                 stop.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Clamp(dueInMs, 1, 50)));
             }

@@ -1,4 +1,3 @@
-using MarketFeed.Protocol;
 using MarketFeed.Sources.Replay;
 using MarketFeed.Sources.TickLog;
 
@@ -59,19 +58,6 @@ public sealed class DatasetCatalog
         }
 
         return result;
-    }
-
-    /// <summary>The protocol catalog (one entry per dataset).</summary>
-    public IReadOnlyList<CatalogEntry> ToCatalogEntries()
-    {
-        var list = List();
-        var entries = new CatalogEntry[list.Count];
-        for (int i = 0; i < entries.Length; i++)
-        {
-            entries[i] = list[i].ToCatalogEntry();
-        }
-
-        return entries;
     }
 
     /// <summary>Finds a dataset by name (exact file name without extension; names with path characters are rejected).</summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
 using MarketFeed.Core;
 using MarketFeed.Core.Concurrency;
-using MarketFeed.Engine;
 using MarketFeed.Sources.TickLog;
 
 namespace MarketFeed.Sources.Recording;

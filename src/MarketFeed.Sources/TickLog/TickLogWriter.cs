@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MarketFeed.Core;
 
 namespace MarketFeed.Sources.TickLog;
@@ -198,14 +199,18 @@ public sealed class TickLogWriter : IDisposable
             last = Math.Max(last, ticks[i].Timestamp);
         }
 
+        // Header and payload share one buffer (header space reserved first, filled in after the
+        // payload is known) so the block reaches the OS in one write (docs/tick-log.md).
+        const int headerSize = TickLogFormat.BlockHeaderSize;
+        _payload.GetSpan(headerSize)[..headerSize].Clear();
+        _payload.Advance(headerSize);
         TickCodec.EncodeBlock(_payload, ticks, first);
-        var payload = _payload.WrittenSpan;
-        Span<byte> header = stackalloc byte[TickLogFormat.BlockHeaderSize];
-        TickLogFormat.WriteBlockHeader(header, payload.Length, payload.Length, ticks.Length, Crc32.HashToUInt32(payload), first, last);
-        _stream.Write(header);
-        _stream.Write(payload);
+        Span<byte> block = MemoryMarshal.AsMemory(_payload.WrittenMemory).Span;
+        Span<byte> payload = block[headerSize..];
+        TickLogFormat.WriteBlockHeader(block[..headerSize], payload.Length, payload.Length, ticks.Length, Crc32.HashToUInt32(payload), first, last);
+        _stream.Write(block);
         _blocks.Add(new TickLogBlockInfo(_length, payload.Length, ticks.Length, first, last));
-        _length += header.Length + payload.Length;
+        _length += block.Length;
         _tickCount += ticks.Length;
         _pendingCount = 0;
     }

@@ -32,27 +32,56 @@ public sealed class LowLevelTests
     [Fact]
     public async Task SenderSignal_ManyConcurrentSetters_NeverLoseAWakeUp()
     {
+        // Each producer publishes its progress with a release store only (no full fence before
+        // Set), as the engine's tick path does, and every few items waits for the consumer to have
+        // seen it, so the consumer goes to sleep and is woken thousands of times. A Set lost in
+        // the race between the consumer's read and its wait leaves the consumer asleep with work
+        // outstanding: its WaitAsync then times out and the test fails.
         var signal = new SenderSignal();
-        int produced = 0;
-        int consumed = 0;
-        const int total = 200_000;
-        var producers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
-        {
-            for (int i = 0; i < total / 2; i++)
+        const int producerCount = 2;
+        const int perProducer = 20_000;
+        const int handOffEvery = 8;
+        var progress = new long[producerCount * 16]; // 128 bytes apart: no false sharing
+        var seenByConsumer = new long[producerCount * 16];
+        var deadline = DateTime.UtcNow + Timeout;
+        var producers = Enumerable.Range(0, producerCount).Select(p => Task.Factory.StartNew(
+            () =>
             {
-                Interlocked.Increment(ref produced);
-                signal.Set();
-            }
-        })).ToArray();
+                var spinner = default(SpinWait);
+                for (long i = 1; i <= perProducer; i++)
+                {
+                    Volatile.Write(ref progress[p * 16], i);
+                    signal.Set();
+                    while (i % handOffEvery == 0 && Volatile.Read(ref seenByConsumer[p * 16]) < i && DateTime.UtcNow < deadline)
+                    {
+                        spinner.SpinOnce();
+                    }
+                }
+            },
+            TaskCreationOptions.LongRunning)).ToArray();
 
-        while (Volatile.Read(ref consumed) < total)
+        int wakeUps = 0;
+        while (true)
         {
+            bool all = true;
+            for (int p = 0; p < producerCount; p++)
+            {
+                long seen = Volatile.Read(ref progress[p * 16]);
+                Volatile.Write(ref seenByConsumer[p * 16], seen);
+                all &= seen == perProducer;
+            }
+
+            if (all)
+            {
+                break;
+            }
+
             await signal.WaitAsync().AsTask().WaitAsync(Timeout);
-            consumed = Volatile.Read(ref produced);
+            wakeUps++;
         }
 
         await Task.WhenAll(producers).WaitAsync(Timeout);
-        Assert.Equal(total, consumed);
+        Assert.True(wakeUps >= perProducer / handOffEvery, $"only {wakeUps} wake-ups: the race was not exercised");
     }
 
     [Fact]

@@ -43,7 +43,9 @@ public sealed class ControlRequestParserTests
     [InlineData("[1,2]", "must be a JSON object")]
     [InlineData("{\"id\":1}", "missing 'op'")]
     [InlineData("{\"op\":5}", "missing 'op'")]
-    [InlineData("{\"op\":\"subscribe\",\"symbols\":\"AAPL\",\"mode\":\"fast\"}", "'mode' must be")]
+    [InlineData("{\"op\":\"subscribe\",\"symbols\":[\"AAPL\"],\"mode\":\"fast\"}", "'mode' must be")]
+    [InlineData("{\"op\":\"subscribe\",\"symbols\":\"AAPL\"}", "'symbols' must be an array of strings")]
+    [InlineData("{\"op\":\"replay\",\"dataset\":\"d\",\"symbols\":\"IBM\"}", "'symbols' must be an array of strings")]
     [InlineData("{\"op\":\"subscribe\",\"symbols\":[1,2]}", "'symbols' must be an array of non-empty strings")]
     [InlineData("{\"op\":\"subscribe\",\"symbols\":{}}", "'symbols' must be an array")]
     [InlineData("{\"op\":\"subscribe\",\"throttle\":-1}", "'throttle'")]
@@ -94,6 +96,35 @@ public sealed class ControlRequestParserTests
     {
         var ex = Assert.Throws<ControlRequestException>(() => Json("{\"op\":\"x\",\"a\":[[[[[[[[[[1]]]]]]]]]]}"));
         Assert.Equal(ErrorCode.BadRequest, ex.Code);
+    }
+
+    [Theory]
+    [InlineData("{\"op\":\"ping\",\"id\":41}", 41)]
+    [InlineData("{\"id\":-3,\"op\":\"ping\"}", -3)]
+    [InlineData("{\"pad\":[1,{\"id\":9}],\"id\":42,\"op\":", 42)] // unparseable after the id; nested ids ignored
+    [InlineData("{\"id\":43,\"op\":\"ping\",\"pad\":\"xxxxxxxx", 43)] // truncated (oversized message prefix)
+    [InlineData("{\"op\":\"ping\",\"id\":\"7\"}", 0)] // not an integer: unreadable
+    [InlineData("{\"op\":\"ping\",\"id\":1.5}", 0)]
+    [InlineData("{\"op\":\"ping\"}", 0)]
+    [InlineData("not json", 0)]
+    [InlineData("[1,2]", 0)]
+    [InlineData("{\"op\":\"symbols\",zid\":8,\"match\":\"M\"}", 0)] // malformed key (a fuzz-test input)
+    public void TryReadId_Json_ReadsTheTopLevelIntegerIdWhenThereIsOne(string text, long expected)
+    {
+        Assert.Equal(expected, ControlRequestParser.TryReadId(Encoding.UTF8.GetBytes(text), text: true));
+    }
+
+    [Fact]
+    public void TryReadId_MessagePack_ReadsTheIdFromWholeAndTruncatedMaps()
+    {
+        byte[] whole = ControlRequestWriter.ToMessagePack(new ControlRequest { Op = "subscribe", Id = 77, Symbols = ["AAPL", "MSFT"] });
+        Assert.Equal(77, ControlRequestParser.TryReadId(whole, text: false));
+
+        // The writer puts "op" then "id" first: a prefix that ends inside the symbols still has the id.
+        Assert.Equal(77, ControlRequestParser.TryReadId(whole.AsMemory(0, whole.Length - 3), text: false));
+        Assert.Equal(0, ControlRequestParser.TryReadId(whole.AsMemory(0, 3), text: false));
+        Assert.Equal(0, ControlRequestParser.TryReadId(new byte[] { 0xc1 }, text: false));
+        Assert.Equal(0, ControlRequestParser.TryReadId(new byte[] { 0x81, 0xa2, (byte)'i', (byte)'d', 0xa1, (byte)'x' }, text: false)); // id is a string
     }
 
     private static ControlRequest Json(string text) => ControlRequestParser.ParseJson(Encoding.UTF8.GetBytes(text));

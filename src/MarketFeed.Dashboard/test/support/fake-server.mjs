@@ -16,10 +16,23 @@ const nowNs = () => BigInt(Date.now()) * 1_000_000n;
 const enc = (messages) => encode(messages, { useBigInt64: true });
 
 export class FakeMarketFeedServer {
+  /**
+   * Subscribes to server events (only 'control': a control message arrived, after it is in
+   * `controls`). Returns the unsubscribe function, like the client's emitter.
+   * @param {'control'} type
+   * @param {(control: {connectionId: string, message: object}) => void} fn
+   */
+  on(type, fn) {
+    if (type !== 'control') throw new TypeError(`unknown event '${type}'`);
+    this.#controlListeners.add(fn);
+    return () => this.#controlListeners.delete(fn);
+  }
+
   /** Control messages received, in order: {connectionId, message}. */
   controls = [];
   /** The epoch in the welcome (protocol section 7.1); change it to act as a server whose sequences restarted. */
   epoch = 1;
+  #controlListeners = new Set();
   #http = null;
   #wss = null;
   #timers = [];
@@ -116,7 +129,9 @@ export class FakeMarketFeedServer {
         ws.send(enc([[5, 0, 400, 'bad_request', 'not MessagePack/JSON', null]]));
         return;
       }
-      this.controls.push({ connectionId: ws.connectionId, message: msg });
+      const control = { connectionId: ws.connectionId, message: msg };
+      this.controls.push(control);
+      for (const fn of [...this.#controlListeners]) fn(control);
       this.#onControl(ws, msg);
     });
   }

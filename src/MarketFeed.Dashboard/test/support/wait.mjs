@@ -19,11 +19,19 @@ export function nextEvent(emitter, type, predicate = () => true, timeoutMs = 500
   });
 }
 
-/** Polls `condition` every 10 ms until true or the timeout. */
-export async function until(condition, timeoutMs = 5000, what = 'condition') {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/**
+ * Resolves once `condition()` holds: checked now and again on every `type` event of `emitter`
+ * (the event that can make it true), never by polling.
+ * @param {{on: Function}} emitter
+ * @param {string} type
+ * @param {() => boolean} condition
+ * @param {number} [timeoutMs]
+ * @param {string} [what]
+ */
+export function until(emitter, type, condition, timeoutMs = 5000, what = 'condition') {
+  if (condition()) return Promise.resolve();
+  return nextEvent(emitter, type, () => condition(), timeoutMs).then(
+    () => undefined,
+    () => { throw new Error(`timed out waiting for ${what}`); },
+  );
 }

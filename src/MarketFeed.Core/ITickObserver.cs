@@ -1,9 +1,8 @@
-using MarketFeed.Core;
-
-namespace MarketFeed.Engine;
+namespace MarketFeed.Core;
 
 /// <summary>
-/// Sees every tick after sequencing and before conflation (e.g. the recorder).
+/// Sees every tick after sequencing and before conflation (e.g. the recorder). Defined here, with
+/// <see cref="Tick"/>, so sources can observe an engine without referencing it.
 /// </summary>
 /// <remarks>
 /// Called on the engine's single sequencer thread for every tick, in sequence order. An
