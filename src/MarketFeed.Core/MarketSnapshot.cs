@@ -46,6 +46,12 @@ public struct MarketSnapshot
     /// <summary>Last trade aggressor side.</summary>
     public TradeSide LastSide;
 
+    /// <summary>Vendor flags of the last quote (travel with it in conflated delivery too).</summary>
+    public TickFlags QuoteFlags;
+
+    /// <summary>Vendor flags of the last trade.</summary>
+    public TickFlags TradeFlags;
+
     /// <summary>Cumulative traded size.</summary>
     public long CumulativeVolume;
 
@@ -57,6 +63,7 @@ public struct MarketSnapshot
     {
         SymbolId = SymbolId,
         Kind = TickKind.Quote,
+        Flags = QuoteFlags,
         Sequence = QuoteSequence,
         Timestamp = QuoteTimestamp,
         BidPrice = BidPrice,
@@ -70,6 +77,7 @@ public struct MarketSnapshot
     {
         SymbolId = SymbolId,
         Kind = TickKind.Trade,
+        Flags = TradeFlags,
         Sequence = TradeSequence,
         Timestamp = TradeTimestamp,
         Price = LastPrice,
@@ -87,6 +95,7 @@ public struct MarketSnapshot
         {
             QuoteSequence = tick.Sequence;
             QuoteTimestamp = tick.Timestamp;
+            QuoteFlags = tick.Flags;
             BidPrice = tick.BidPrice;
             BidSize = tick.BidSize;
             AskPrice = tick.AskPrice;
@@ -96,6 +105,7 @@ public struct MarketSnapshot
         {
             TradeSequence = tick.Sequence;
             TradeTimestamp = tick.Timestamp;
+            TradeFlags = tick.Flags;
             LastPrice = tick.Price;
             LastSize = tick.Size;
             LastSide = tick.Side;
