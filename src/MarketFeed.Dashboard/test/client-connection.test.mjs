@@ -217,7 +217,7 @@ test('reconnect resumes: exactly the missed full-mode ticks, no snapshot, a resu
   client.on('trade', (e) => { if (e.symbol === 'ETHUSDT') seqs.push(Number(e.seq)); });
   client.on('snapshot', (e) => { if (e.symbol === 'ETHUSDT') snapshots++; });
   client.on('gap', (g) => gaps.push(g));
-  await until(() => seqs.length >= 5, 5000, 'ticks before the cut');
+  await until(client, 'quote', () => seqs.length >= 5, 5000, 'ticks before the cut');
   snapshots = 0;
   const resumed = nextEvent(client, 'resumed');
   const controlsBefore = server.controls.length;
@@ -229,7 +229,7 @@ test('reconnect resumes: exactly the missed full-mode ticks, no snapshot, a resu
   const resub = server.controls.slice(controlsBefore).find((c) => c.message.op === 'subscribe').message;
   assert.equal(Number(resub.epoch), 1);
   assert.deepEqual(resub.resume.map(([n, q]) => [n, Number(q)]), [['ETHUSDT', seqs[cutAt - 1]]]);
-  await until(() => seqs.length >= cutAt + 10, 5000, 'ticks after the resume');
+  await until(client, 'quote', () => seqs.length >= cutAt + 10, 5000, 'ticks after the resume');
   assert.equal(snapshots, 0);
   assert.deepEqual(gaps, []);
   for (let i = 1; i < seqs.length; i++) assert.equal(seqs[i], seqs[i - 1] + 1, `seq ${seqs[i - 1]} then ${seqs[i]}`);
