@@ -70,15 +70,4 @@ public class EngineIngestBenchmarks
             }
         }
     }
-
-    private struct CountingSink : IUpdateSink
-    {
-        public long Count;
-
-        public readonly bool HasRoom => true;
-
-        public void OnSnapshot(in MarketSnapshot snapshot) => Count++;
-
-        public void OnTick(in Tick tick) => Count++;
-    }
 }

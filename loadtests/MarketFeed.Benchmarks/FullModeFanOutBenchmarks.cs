@@ -93,15 +93,4 @@ public class FullModeFanOutBenchmarks
 
         return _sink.Count;
     }
-
-    private struct CountingSink : IUpdateSink
-    {
-        public long Count;
-
-        public readonly bool HasRoom => true;
-
-        public void OnSnapshot(in MarketSnapshot snapshot) => Count++;
-
-        public void OnTick(in Tick tick) => Count++;
-    }
 }
