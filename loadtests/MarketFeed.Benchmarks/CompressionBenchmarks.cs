@@ -12,13 +12,14 @@ namespace MarketFeed.Benchmarks;
 /// conflated dashboard mix and for full mode, then each benchmark sends those frames through the
 /// .NET server-side WebSocket (the one ASP.NET Core uses) into a byte-counting stream, with and
 /// without the deflate extension. CPU per frame comes from the benchmark; wire bytes are printed
-/// once in the setup ("wire bytes: ...").
+/// once in the setup ("wire bytes: ..."). Run it in process (the setup starts a server):
+/// <c>-- --filter '*Compression*' --inProcess --warmupCount 3 --iterationCount 10</c>.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class CompressionBenchmarks
 {
     private static readonly string[] DashboardWatchlist = ["AAPL", "MSFT", "NVDA", "TSLA", "BTCUSDT"];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<byte[]>> s_captures = new();
     private List<byte[]> _frames = [];
 
     /// <summary>
@@ -32,7 +33,8 @@ public class CompressionBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _frames = CaptureAsync(Mode, frames: 2000, TimeSpan.FromSeconds(20)).GetAwaiter().GetResult();
+        // One capture per mode for the whole (in-process) run, so that every method sends the same frames.
+        _frames = s_captures.GetOrAdd(Mode, mode => CaptureAsync(mode, frames: 2000, TimeSpan.FromSeconds(20)).GetAwaiter().GetResult());
         long payload = _frames.Sum(f => (long)f.Length);
         long plain = WireBytes(null);
         long deflate = WireBytes(new WebSocketDeflateOptions());
@@ -72,6 +74,18 @@ public class CompressionBenchmarks
     /// <summary>Starts a server, subscribes one client, records the payload of every binary message it receives.</summary>
     private static async Task<List<byte[]>> CaptureAsync(string mode, int frames, TimeSpan limit)
     {
+        if (Environment.GetEnvironmentVariable("MARKETFEED_CONFIG_DIR") is null or "")
+        {
+            // The repository's config folder (symbols.csv), wherever BenchmarkDotNet runs this from.
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "MarketFeed.sln")))
+            {
+                dir = dir.Parent;
+            }
+
+            Environment.SetEnvironmentVariable("MARKETFEED_CONFIG_DIR", Path.Combine(dir?.FullName ?? ".", "config"));
+        }
+
         var app = MarketFeedHost.Build(["--urls", "http://127.0.0.1:0", "--rate", "5000", "--Logging:LogLevel:Default=Warning"]);
         await app.StartAsync().ConfigureAwait(false);
         try
