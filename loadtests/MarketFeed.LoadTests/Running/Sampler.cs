@@ -210,8 +210,12 @@ internal sealed class Sampler(
             }
 
             clients++;
-            resumed += c.Stats.ResumedSymbols;
-            recovered += c.Stats.RecoveredSymbols;
+            if (c.Stats.ResumeAckAt is not null)
+            {
+                // Only answered resumes: a client whose ack never came (run stopped, connect failed) says nothing about recovery.
+                resumed += c.Stats.ResumedSymbols;
+                recovered += c.Stats.RecoveredSymbols;
+            }
             if (c.Stats.ReconnectAt is not { } at)
             {
                 continue;
