@@ -162,6 +162,59 @@ public sealed class ReplayToLiveTests
     }
 
     [Fact]
+    public async Task DotNetClient_ReplayOfTheLiveRecordingThenLive_ReportsRecoveredAndNoGap()
+    {
+        using var dir = new TempDirectory();
+        await using var server = await FeedServer.StartAsync(
+            "--rate", "5000", "--Recording:Enabled=true", "--Recording:Directory=" + dir.Path, "--Recording:FlushIntervalMs=50",
+            "--Replay:DataDirectory=" + dir.Path, "--Replay:ImportSamples=false");
+        var engine = server.Get<FeedRuntime>().Engine;
+        await EngineCondition.WhenAsync(engine, () => engine.GlobalSequence > 5_000, TimeSpan.FromSeconds(30));
+        var recorder = server.Get<RecordingService>().Recorder!;
+        await recorder.FlushAsync();
+        string[] symbols = ["AAPL", "MSFT", "NVDA"];
+        var ct = Timeout();
+        await using var client = new MarketFeed.Client.MarketFeedClient(new MarketFeed.Client.MarketFeedClientOptions
+        {
+            Uri = server.WebSocketUri,
+            OverflowPolicy = MarketFeed.Client.MessageOverflowPolicy.Wait,
+        });
+        await client.ConnectAsync(ct);
+        await client.ReplayAsync(new MarketFeed.Client.ReplayRequest(Path.GetFileNameWithoutExtension(recorder.CurrentFile!)) { Symbols = symbols, Speed = double.PositiveInfinity, ContinueLive = true }, ct);
+
+        MarketFeed.Client.SubscriptionsResumedMessage? resumed = null;
+        var liveTicks = new Dictionary<int, int>();
+        await foreach (ServerMessage m in client.ReadAllAsync(ct))
+        {
+            switch (m)
+            {
+                case MarketFeed.Client.SubscriptionsResumedMessage r:
+                    resumed = r;
+                    break;
+                case MarketFeed.Client.SequenceGapMessage gap:
+                    Assert.Fail($"gap reported: {gap}");
+                    break;
+                case SnapshotMessage when resumed is not null:
+                    Assert.Fail("a snapshot after the switch");
+                    break;
+                case QuoteMessage q when resumed is not null:
+                    liveTicks[q.SymbolId] = liveTicks.GetValueOrDefault(q.SymbolId) + 1;
+                    break;
+            }
+
+            if (liveTicks.Count == symbols.Length && liveTicks.Values.All(n => n >= 5))
+            {
+                break;
+            }
+        }
+
+        Assert.NotNull(resumed);
+        Assert.Equal(symbols, resumed.Recovered);
+        Assert.Empty(resumed.NotRecovered);
+        Assert.Equal(0, client.SequenceGapCount);
+    }
+
+    [Fact]
     public async Task ReplayWithoutContinueLive_JustEnds()
     {
         using var dir = new TempDirectory();
