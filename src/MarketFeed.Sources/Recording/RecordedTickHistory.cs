@@ -151,11 +151,13 @@ public sealed class RecordedTickHistory : ITickHistory
 
         // Oldest first, each exactly one after the other, starting at after + 1.
         long expected = after + 1;
+        int first = output.Count;
         for (int i = newestFirst.Count - 1; i >= 0; i--)
         {
             Tick t = newestFirst[i];
             if (t.Sequence != expected)
             {
+                output.RemoveRange(first, output.Count - first); // a hole: nothing is vouched for
                 return false;
             }
 
