@@ -237,6 +237,11 @@ public sealed partial class MarketFeedClient
                 CompleteReplayControl(replayStatus.ReplayId, replayStatus.State, replayStatus, endOnly: false);
                 return true;
             case ReplayEndMessage end:
+                if (end.Reason == "live")
+                {
+                    OnReplayTurnsLive();
+                }
+
                 if (!Complete(end.RequestId, end))
                 {
                     CompleteReplayControl(end.ReplayId, null, end, endOnly: true);
@@ -397,6 +402,32 @@ public sealed partial class MarketFeedClient
                 }
 
                 _subscriptions.Remove(symbol);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A replay continues live (protocol 6.1): the live subscribe ack that follows says per symbol
+    /// whether the live sequence continues right after the replay's; mark where each symbol stands.
+    /// </summary>
+    private void OnReplayTurnsLive()
+    {
+        lock (_stateLock)
+        {
+            foreach (SymbolState replay in _byId.Values)
+            {
+                if (!replay.IsReplay || !replay.HasBaseline)
+                {
+                    continue;
+                }
+
+                if (!_liveByName.TryGetValue(replay.Reference.Symbol, out SymbolState? live))
+                {
+                    live = new SymbolState(replay.Reference, replay.Mode, replay.Throttle, isReplay: false);
+                    _liveByName[replay.Reference.Symbol] = live;
+                }
+
+                live.ResumeAfter = replay.LastSequence;
             }
         }
     }

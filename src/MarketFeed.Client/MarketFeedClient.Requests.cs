@@ -104,6 +104,7 @@ public sealed partial class MarketFeedClient
             Mode = replay.Mode,
             Throttle = replay.Throttle,
             SkipDamage = replay.SkipDamage,
+            ContinueLive = replay.ContinueLive,
         };
         return (ReplayStartMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
     }

@@ -32,6 +32,7 @@ public sealed partial class Subscriber
             int updates = 0;
             long nextDue = long.MaxValue;
             bool more = DrainFullSnapshots(ref sink, ref updates)
+                || DrainBackfills(ref sink, ref updates)
                 || DrainConflated(ref sink, now, ref updates, ref nextDue)
                 || DrainJournal(ref sink, ref updates);
             return new DrainResult(updates, more, nextDue, IsOverflowed);

@@ -84,7 +84,7 @@ public sealed partial class Subscriber : IDisposable
 
             lock (_gate)
             {
-                return _pendingFullSnapshots.Count > 0;
+                return _pendingFullSnapshots.Count > 0 || _backfills.Count > 0;
             }
         }
     }
@@ -112,7 +112,8 @@ public sealed partial class Subscriber : IDisposable
     /// <param name="resumeAfter">
     /// The last sequence number of this symbol the client holds (from this engine's epoch), or -1.
     /// If the engine can continue right after it, the outcome is <see cref="SubscribeOutcome.Recovered"/>
-    /// and no snapshot is sent: in full mode every tick after it (from the journal) and then live, in
+    /// and no snapshot is sent: in full mode every tick after it (from the journal, or from the
+    /// engine's <see cref="ConflationEngine.History"/> where the journal no longer reaches) and then live, in
     /// conflated mode the latest quote and/or trade newer than it. Otherwise a snapshot is sent
     /// (whatever <paramref name="snapshot"/> says) and the outcome is <see cref="SubscribeOutcome.Subscribed"/>.
     /// </param>
@@ -180,6 +181,12 @@ public sealed partial class Subscriber : IDisposable
                 {
                     s.Baseline = resumeAfter;
                     RewindCursor(start, head);
+                    _signal.Set();
+                    return SubscribeOutcome.Recovered;
+                }
+
+                if (resumeAfter >= 0 && TryResumeFromHistory(ref s, slot, symbolId, resumeAfter, state.Sequence))
+                {
                     _signal.Set();
                     return SubscribeOutcome.Recovered;
                 }
@@ -271,6 +278,7 @@ public sealed partial class Subscriber : IDisposable
             ClearFullSymbols();
             _slotBySymbol.Clear();
             _pendingFullSnapshots.Clear();
+            _backfills.Clear();
         }
     }
 

@@ -35,15 +35,27 @@ public sealed class TickJournal
 {
     private readonly Tick[] _entries;
     private readonly long _mask;
+    private readonly long _start;
     private PaddedLong _published; // ticks appended so far = global sequence of the newest; writer only
 
     /// <summary>Creates a journal holding <paramref name="capacity"/> ticks (rounded up to a power of two).</summary>
-    public TickJournal(int capacity)
+    /// <param name="capacity">Ticks held.</param>
+    /// <param name="startSequence">
+    /// Global sequence of the tick before the first one appended here (0 for a new sequence space;
+    /// a restored engine continues its stream). Positions below it were never in this journal.
+    /// </param>
+    public TickJournal(int capacity, long startSequence = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(startSequence);
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity));
         _entries = new Tick[size];
         _mask = size - 1;
+        _start = startSequence;
+        _published.Value = startSequence;
     }
+
+    /// <summary>Global sequence the journal started after (positions below it were never held here).</summary>
+    public long StartSequence => _start;
 
     /// <summary>Ticks held (a power of two).</summary>
     public int Capacity => _entries.Length;
@@ -59,7 +71,7 @@ public sealed class TickJournal
     }
 
     /// <summary>Position (0-based) of the oldest entry that is still intact.</summary>
-    public long OldestPosition => Math.Max(0, GlobalSequence - _entries.Length + 1);
+    public long OldestPosition => Math.Max(_start, GlobalSequence - _entries.Length + 1);
 
     /// <summary>Appends a tick and returns its position. Writer (sequencer thread) only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -99,7 +111,7 @@ public sealed class TickJournal
     /// </summary>
     public bool TryRead(long position, out Tick tick)
     {
-        if (position < 0 || position >= GlobalSequence)
+        if (position < _start || position >= GlobalSequence)
         {
             tick = default;
             return false;

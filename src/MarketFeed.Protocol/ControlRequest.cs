@@ -54,6 +54,12 @@ public sealed class ControlRequest
     /// <summary>Replay: go on past damaged parts of the dataset (end reason <c>damage-skipped</c>) instead of ending at the first (<c>damaged</c>).</summary>
     public bool SkipDamage { get; init; }
 
+    /// <summary>
+    /// Replay: at the end of the range, continue live on the replay's symbols (replay end reason
+    /// <c>live</c>, then a subscribe ack with the replay request's id; docs/protocol.md section 6.1).
+    /// </summary>
+    public bool ContinueLive { get; init; }
+
     /// <summary>Replay session id (replay.* controls).</summary>
     public long? ReplayId { get; init; }
 

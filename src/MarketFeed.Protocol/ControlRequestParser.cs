@@ -206,6 +206,7 @@ public static class ControlRequestParser
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
                 SkipDamage = f.TryGetValue("skipDamage", out object? skip) && skip is not null && (skip is bool sd ? sd : throw Bad("'skipDamage' must be a boolean")),
+                ContinueLive = f.TryGetValue("continueLive", out object? live) && live is not null && (live is bool cl ? cl : throw Bad("'continueLive' must be a boolean")),
                 Epoch = OptionalLong(f, "epoch"),
                 Resume = Resume(f),
                 Symbol = OptionalString(f, "symbol"),

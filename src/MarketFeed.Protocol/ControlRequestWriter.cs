@@ -52,6 +52,11 @@ public static class ControlRequestWriter
             fields.Add(("skipDamage", true));
         }
 
+        if (request.ContinueLive)
+        {
+            fields.Add(("continueLive", true));
+        }
+
         AddString(fields, "symbol", request.Symbol);
         AddString(fields, "interval", request.Interval);
         AddLong(fields, "last", request.Last);

@@ -50,6 +50,25 @@ public sealed class NetworkCommandTests : IDisposable
                 });
                 await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 7, "completed", 3)));
                 break;
+            case ControlRequest.Ops.Replay when request.Dataset == "to-live" && request.ContinueLive:
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteReplayStart(ref w, id, 11, "to-live", T0, T0 + 2_000_000, "max", DeliveryMode.Full, [Ibm with { Id = Ibm.Id + (1 << 20) }])));
+                await send(b =>
+                {
+                    var q = Tick.NewQuote(Ibm.Id + (1 << 20), T0, 1_815_000, 100, 1_815_200, 200);
+                    q.Sequence = 41;
+                    b.AddTick(q);
+                });
+                await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 11, "live", 1)));
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteSubscribeAck(ref w, id, DeliveryMode.Full, 0, [Ibm], [true])));
+                await send(b =>
+                {
+                    var live = Tick.NewTrade(Ibm.Id, T0 + 5_000_000, 1_815_300, 700, TradeSide.Sell);
+                    live.Sequence = 42;
+                    b.AddTick(live);
+                });
+                break;
             case ControlRequest.Ops.Replay when request.Dataset == "empty-window":
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
                     MessageEncoder.WriteReplayStart(ref w, id, 9, "empty-window", T0 + 2_000_000, T0, "max", DeliveryMode.Full, [Ibm])));
@@ -73,6 +92,20 @@ public sealed class NetworkCommandTests : IDisposable
                         new CatalogEntry("torn", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360, CatalogEntry.Damaged, 131_072, "1 damaged part(s); first: TruncatedBlock at offset 99")])));
                 break;
         }
+    }
+
+    [Fact]
+    public async Task Replay_ContinueLive_PrintsTheLiveTicksAfterTheReplayUntilCancelled()
+    {
+        await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
+        string csv = _dir.File("to-live.csv");
+        var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(8), "replay", "--url", server.Uri.ToString(), "-d", "to-live", "--speed", "max", "--continue-live", "-o", csv);
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr); // ended by the cancellation (Ctrl+C) while live
+        Assert.Contains(server.Requests, r => r.Op == ControlRequest.Ops.Replay && r.ContinueLive);
+        Assert.Contains("continuing live", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        string[] rows = File.ReadAllLines(csv);
+        Assert.Contains(rows, l => l.Contains("IBM", StringComparison.Ordinal) && l.Contains(",41,", StringComparison.Ordinal));
+        Assert.Contains(rows, l => l.Contains("IBM", StringComparison.Ordinal) && l.Contains(",42,", StringComparison.Ordinal)); // the live tick, by its live id
     }
 
     [Fact]

@@ -131,6 +131,9 @@ class SubscribeAck:
     throttle: int
     symbols: list[SymbolRef]
     errors: list[MarketFeedError] = field(default_factory=list)
+    #: For a subscribe that asked to resume (protocol 7.1): per entry of ``symbols``, whether it continues without a
+    #: snapshot; None otherwise.
+    recovered: list[bool] | None = None
 
 
 @dataclass(slots=True)
@@ -303,6 +306,16 @@ class Disconnected:
 
 
 @dataclass(slots=True)
+class Resumed:
+    """After a reconnect (or a replay that continued live), just before the subscribe ack: which symbols continue
+    right after the last ``seq`` the client held (``recovered``: no snapshot; in full mode exactly the missed ticks
+    follow) and which got a fresh snapshot instead (``not_recovered``: epoch changed, too far behind)."""
+
+    recovered: list[str]
+    not_recovered: list[str]
+
+
+@dataclass(slots=True)
 class Reconnected:
     """Connected again after ``attempts`` tries; subscriptions are being restored (acks and snapshots follow)."""
 
@@ -318,7 +331,8 @@ def decode_control(m: list) -> Any:
     """Decodes every kind except quote/trade/snapshot (which need the symbol table)."""
     kind = m[0]
     if kind == SUBSCRIBE_ACK:
-        return SubscribeAck(m[1], m[2], m[3], symbol_refs(m[4]))
+        return SubscribeAck(m[1], m[2], m[3], symbol_refs(m[4]),
+                            recovered=[bool(x) for x in m[5]] if len(m) > 5 and isinstance(m[5], list) else None)
     if kind == ERROR:
         return ErrorMessage(m[1], m[2], m[3], m[4], m[5] if len(m) > 5 else None)
     if kind == HEARTBEAT:

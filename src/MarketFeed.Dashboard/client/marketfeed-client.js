@@ -250,8 +250,11 @@ export class MarketFeedClient extends Emitter {
    * Starts a replay on this connection. Its ticks arrive as `quote`/`trade` events with `replayId` set.
    * Times: bigint = ns since the epoch, number = ms since the epoch, Date, or ISO-8601 text.
    * A replay does not survive a reconnect (`replay-end` with reason `disconnected`).
+   * With `continueLive` the replay ends with reason `live` and its symbols continue as live subscriptions
+   * (docs/protocol.md 6.1): for today's live recording the sequence check runs on across the switch (a
+   * `resumed` event lists them as recovered); other datasets start again from live snapshots.
    * @param {{dataset: string, symbols?: string[], from?: bigint|number|Date|string, to?: bigint|number|Date|string,
-   *   speed?: number|'max', mode?: 'full'|'conflated', throttle?: number}} request
+   *   speed?: number|'max', mode?: 'full'|'conflated', throttle?: number, continueLive?: boolean}} request
    * @returns {Promise<{replayId: number, dataset: string, from: bigint, to: bigint, fromMs: number, toMs: number,
    *   speed: string, mode: string, symbols: object[]}>}
    */
@@ -260,6 +263,7 @@ export class MarketFeedClient extends Emitter {
     const fields = {
       dataset: request.dataset, symbols: request.symbols, from: wireTime(request.from), to: wireTime(request.to),
       speed: request.speed, mode: request.mode, throttle: request.throttle,
+      continueLive: request.continueLive ? true : undefined,
     };
     const start = await this.#request('replay', fields);
     return this.#replays.get(start.replayId) ?? replayInfo(start);
@@ -682,6 +686,15 @@ export class MarketFeedClient extends Emitter {
 
   #onReplayEnd(m) {
     const info = this.#replays.get(m.replayId);
+    if (info && m.reason === 'live') {
+      // The replay continues live (protocol 6.1): the live ack that follows carries on each symbol's
+      // sequence where the replay left it, and the symbols are live subscriptions from now on.
+      for (const ref of info.symbols) {
+        const stream = this.#streams.get(ref.symbolId);
+        if (stream) this.#resumable.set(ref.symbol, stream);
+        this.#wanted.set(ref.symbol, { mode: info.mode, throttle: 0 });
+      }
+    }
     if (info) for (const ref of info.symbols) this.#streams.delete(ref.symbolId);
     this.#replays.delete(m.replayId);
     const event = { requestId: m.requestId, replayId: m.replayId, reason: m.reason, ticksSent: m.ticksSent };

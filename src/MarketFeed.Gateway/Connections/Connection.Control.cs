@@ -65,6 +65,23 @@ internal sealed partial class Connection
         }
     }
 
+    /// <summary>
+    /// A replay that continues live (docs/protocol.md section 6.1): subscribes its symbols on the live
+    /// feed as if the client had sent <paramref name="request"/> (same checks, same ack and errors,
+    /// with the replay request's id). Called by the replay loop after its end message.
+    /// </summary>
+    internal void SubscribeAfterReplay(ControlRequest request)
+    {
+        try
+        {
+            Subscribe(request);
+        }
+        catch (ControlRequestException ex)
+        {
+            ReplyError(request.Id, ex.Code, ex.Message, null);
+        }
+    }
+
     private void Subscribe(ControlRequest request)
     {
         if (request.Symbols is not { Count: > 0 } names)

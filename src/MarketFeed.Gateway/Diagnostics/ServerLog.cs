@@ -56,4 +56,16 @@ internal static partial class ServerLog
 
     [LoggerMessage(21, LogLevel.Information, "Shutting down: closing {Count} connections with 1001")]
     public static partial void ShuttingDown(ILogger logger, int count);
+
+    [LoggerMessage(61, LogLevel.Information, "Sequence state restored from {Path}: epoch {Epoch} continues at global sequence {GlobalSequence} (clients resume across the restart)")]
+    public static partial void SequenceStateRestored(ILogger logger, string path, long epoch, long globalSequence);
+
+    [LoggerMessage(62, LogLevel.Warning, "No usable sequence state in {Path} ({Reason}): new epoch, sequence numbers restart at 1 and resuming clients get snapshots")]
+    public static partial void SequenceStateNotRestored(ILogger logger, string path, string reason);
+
+    [LoggerMessage(63, LogLevel.Information, "Sequence state saved to {Path}: epoch {Epoch}, global sequence {GlobalSequence}")]
+    public static partial void SequenceStateSaved(ILogger logger, string path, long epoch, long globalSequence);
+
+    [LoggerMessage(64, LogLevel.Warning, "Sequence state NOT saved ({Reason}): the next start begins a new epoch and resuming clients get snapshots")]
+    public static partial void SequenceStateNotSaved(ILogger logger, string reason);
 }

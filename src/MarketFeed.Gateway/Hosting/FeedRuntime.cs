@@ -10,11 +10,17 @@ public sealed class FeedRuntime
 {
     /// <summary>Creates the runtime from options.</summary>
     public FeedRuntime(SymbolUniverse universe, FeedOptions options, TimeProvider time)
+        : this(universe, options, time, null)
+    {
+    }
+
+    /// <summary>Creates the runtime from options, continuing <paramref name="restore"/> (null = a new epoch).</summary>
+    public FeedRuntime(SymbolUniverse universe, FeedOptions options, TimeProvider time, SequenceState? restore)
     {
         Universe = universe;
         Options = options;
         Time = time;
-        Engine = new ConflationEngine(universe, new EngineSettings(options.MaxSymbolsPerConnection, options.JournalCapacity), time);
+        Engine = new ConflationEngine(universe, new EngineSettings(options.MaxSymbolsPerConnection, options.JournalCapacity), time, restore);
         Cache = new EncodedMessageCache(universe.Count);
         StartedAt = time.GetUtcNow();
     }

@@ -88,7 +88,9 @@ public static class MarketFeedHost
                 ServerLog.UniverseLoaded(logger, universe.Count, path);
             }
 
-            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>());
+            // With recording on, a clean shutdown left the sequence state next to the logs: continue it.
+            SequenceState? restore = RecordingService.RestoreSequenceState(sp.GetRequiredService<IOptions<RecordingOptions>>().Value, universe, logger);
+            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>(), restore);
         });
         builder.Services.AddSingleton<SourceStatus>();
         builder.Services.AddSingleton<ReplayHandler>();

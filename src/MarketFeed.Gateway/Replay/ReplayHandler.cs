@@ -4,7 +4,9 @@ using MarketFeed.Protocol;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Options;
 using MarketFeed.Sources.Datasets;
+using MarketFeed.Sources.Recording;
 using MarketFeed.Sources.Replay;
+using MarketFeed.Sources.TickLog;
 using MarketFeed.Gateway.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -127,7 +129,10 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
         // so one id block suffices: replay ids never collide with live ids, and the same request
         // gives the same messages.
         const int offset = SymbolIdBlock;
-        var session = new ReplaySession(connection, replayId, request.Id, info.Name, cursor, speed, mode, throttle, offset, TimeSpan.FromSeconds(options.Value.StatusIntervalSeconds), _rateLimiter, Ended);
+        var session = new ReplaySession(connection, replayId, request.Id, info.Name, cursor, speed, mode, throttle, offset, TimeSpan.FromSeconds(options.Value.StatusIntervalSeconds), _rateLimiter, Ended)
+        {
+            ContinueLive = request.ContinueLive ? (IsLiveRecording(info, connection) ? LiveJoin.BySequence : LiveJoin.Snapshot) : LiveJoin.None,
+        };
         _sessions[replayId] = (connection, session);
         connection.Own(session);
         session.Start();
@@ -142,6 +147,20 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
                 var scoped = new ConnectionLogger(logger, connection.Id, connection.Identity, connection.RemoteAddress);
                 ServerLog.ReplayDamage(scoped, s.ReplayId, s.Dataset, s.EndReason, s.DamageMet.Count, s.DamageMet[0].ToString());
             }
+        }
+    }
+
+    /// <summary>True if the dataset is the live feed's recording in the live epoch: its seqs are the live seqs.</summary>
+    private static bool IsLiveRecording(DatasetInfo info, Connection connection)
+    {
+        try
+        {
+            using var reader = TickLogReader.Open(info.Path);
+            return reader.Source == RecordedTickHistory.SourceFor(connection.Runtime.Engine.Epoch);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -90,6 +90,9 @@ internal sealed partial class ReplaySession : IAsyncDisposable
         To = Math.Min(cursor.To, cursor.DatasetTo);
     }
 
+    /// <summary>Whether (and how) the connection continues live on the replay's symbols at the end.</summary>
+    public LiveJoin ContinueLive { get; init; }
+
     /// <summary>Effective start of the window (the requested start, or the dataset's first tick).</summary>
     public long From { get; }
 

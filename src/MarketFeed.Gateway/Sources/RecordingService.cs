@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using MarketFeed.Core;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Hosting;
 using MarketFeed.Gateway.Options;
@@ -17,6 +18,7 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
 {
     private TickRecorder? _recorder;
     private Meter? _meter;
+    private long _recordedFrom;
 
     /// <summary>The recorder while recording.</summary>
     public TickRecorder? Recorder => _recorder;
@@ -35,18 +37,30 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
             symbols.Add(new TickLogSymbol(s.Name, s.PriceDecimals, s.SizeDecimals));
         }
 
+        if (o.ResumeMaxTicks <= 0 || o.ResumeMaxScanTicks <= 0)
+        {
+            throw new InvalidOperationException("Recording:ResumeMaxTicks and Recording:ResumeMaxScanTicks must be positive");
+        }
+
+        string directory = Path.GetFullPath(o.Directory);
+        var engine = runtime.Engine;
         _recorder = new TickRecorder(
             new TickRecorderOptions
             {
-                Directory = Path.GetFullPath(o.Directory),
+                Directory = directory,
                 FilePrefix = o.FilePrefix,
+                Source = RecordedTickHistory.SourceFor(engine.Epoch),
                 FlushInterval = TimeSpan.FromMilliseconds(o.FlushIntervalMs),
                 MaxFileBytes = o.MaxFileBytes,
                 RingCapacity = o.RingCapacity,
             },
             symbols,
             runtime.Time);
-        runtime.Engine.AddObserver(_recorder);
+        _recordedFrom = engine.GlobalSequence;
+        engine.AddObserver(_recorder);
+
+        // A full-mode resume that reaches further back than the journal reads the logs of this epoch.
+        engine.History = new RecordedTickHistory(directory, o.FilePrefix, engine.Epoch, SymbolNames(runtime), o.ResumeMaxTicks, o.ResumeMaxScanTicks);
         TickRecorder recorder = _recorder;
         _ = recorder.WhenFailed.ContinueWith(
             t => ServerLog.RecorderFailed(logger, recorder.CurrentFile ?? o.Directory, recorder.LostTicks, t.Result),
@@ -103,6 +117,106 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
         runtime.Engine.RemoveObserver(_recorder);
         await _recorder.FlushAsync().ConfigureAwait(false);
         _recorder.Dispose();
+        SaveSequenceState(_recorder);
+    }
+
+    /// <summary>
+    /// At start, with <c>Recording:Enabled</c> and <c>Recording:ContinueSequences</c>: the sequence
+    /// state a clean shutdown saved next to the logs, or null (a new epoch). The file is consumed
+    /// (deleted) so that a crash of this run, which may leave the logs short of what clients saw,
+    /// makes the next start begin a new epoch.
+    /// </summary>
+    public static SequenceState? RestoreSequenceState(RecordingOptions options, SymbolUniverse universe, ILogger logger)
+    {
+        if (!options.Enabled || !options.ContinueSequences)
+        {
+            return null;
+        }
+
+        string path = SequenceStateFile.PathFor(Path.GetFullPath(options.Directory), options.FilePrefix);
+        if (!File.Exists(path))
+        {
+            ServerLog.SequenceStateNotRestored(logger, path, "no file: first start, or the last run did not shut down cleanly");
+            return null;
+        }
+
+        try
+        {
+            string[] names = new string[universe.Count];
+            for (int i = 0; i < names.Length; i++)
+            {
+                names[i] = universe[i].Name;
+            }
+
+            SequenceState state = SequenceStateFile.Load(path, names);
+            File.Delete(path);
+            ServerLog.SequenceStateRestored(logger, path, state.Epoch, state.GlobalSequence);
+            return state;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            ServerLog.SequenceStateNotRestored(logger, path, ex.Message);
+            TryDelete(path);
+            return null;
+        }
+    }
+
+    /// <summary>After the recorder's last flush: saves the sequence state if the logs hold every tick up to it.</summary>
+    private void SaveSequenceState(TickRecorder recorder)
+    {
+        RecordingOptions o = options.Value;
+        if (!o.ContinueSequences)
+        {
+            return;
+        }
+
+        var engine = runtime.Engine;
+        long before = engine.GlobalSequence;
+        SequenceState state = engine.CaptureSequenceState();
+        long after = engine.GlobalSequence;
+        string? reason = recorder.Failure is not null ? "recording failed: " + recorder.Failure.Message
+            : recorder.DroppedTicks + recorder.LostTicks + recorder.InvalidTicks > 0 ? $"the logs miss {recorder.DroppedTicks + recorder.LostTicks + recorder.InvalidTicks} ticks (dropped, lost or invalid)"
+            : before != after || after != _recordedFrom + recorder.ObservedTicks ? $"ticks were published outside the recording (global sequence {after}, recorded {_recordedFrom}+{recorder.ObservedTicks})"
+            : null;
+        if (reason is not null)
+        {
+            ServerLog.SequenceStateNotSaved(logger, reason);
+            return;
+        }
+
+        string path = SequenceStateFile.PathFor(Path.GetFullPath(o.Directory), o.FilePrefix);
+        try
+        {
+            SequenceStateFile.Save(path, state, SymbolNames(runtime));
+            ServerLog.SequenceStateSaved(logger, path, state.Epoch, state.GlobalSequence);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ServerLog.SequenceStateNotSaved(logger, ex.Message);
+        }
+    }
+
+    private static string[] SymbolNames(FeedRuntime runtime)
+    {
+        string[] names = new string[runtime.Universe.Count];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = runtime.Universe[i].Name;
+        }
+
+        return names;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Left in place: the next start reports it again.
+        }
     }
 
 }

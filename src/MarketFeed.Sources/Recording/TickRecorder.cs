@@ -406,7 +406,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
             try
             {
-                _writer = TickLogWriter.Create(path, _symbols, new TickLogWriterOptions { BlockTicks = _options.BlockTicks, Source = "record" });
+                _writer = TickLogWriter.Create(path, _symbols, new TickLogWriterOptions { BlockTicks = _options.BlockTicks, Source = _options.Source });
             }
             catch (IOException) when (File.Exists(path))
             {

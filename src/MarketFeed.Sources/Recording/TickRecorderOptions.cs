@@ -21,6 +21,13 @@ public sealed class TickRecorderOptions
     /// <summary>Ticks per block (a full block is written at once, without waiting for the flush). Default 4096.</summary>
     public int BlockTicks { get; init; } = 4096;
 
+    /// <summary>
+    /// The <c>source</c> text in each file's header. The live recording writes
+    /// <c>record epoch=N</c> (<see cref="RecordedTickHistory.SourceFor"/>) so that a resume reads only
+    /// files of its own sequence space. Default <c>record</c>.
+    /// </summary>
+    public string Source { get; init; } = "record";
+
     /// <summary>Start the writer thread in the constructor (default). Tests may start it later with <see cref="TickRecorder.Start"/>.</summary>
     public bool AutoStart { get; init; } = true;
 }
