@@ -65,6 +65,7 @@ internal static class HttpEndpoints
                     ["state"] = d.State,
                     ["readableTicks"] = d.Readable,
                     ["damage"] = d.Damage,
+                    ["flagCounts"] = d.FlagCounts,
                 });
             }
 
