@@ -14,7 +14,7 @@ internal static class HttpEndpoints
         app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry, RecordingService recording) => Results.Text(
             JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsFailed ? "degraded" : "ok",
+                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsDegraded ? "degraded" : "ok",
                 ["recording"] = recording.Health(),
                 ["uptimeSeconds"] = Math.Round((runtime.Time.GetUtcNow() - runtime.StartedAt).TotalSeconds, 1),
                 ["connections"] = registry.Count,

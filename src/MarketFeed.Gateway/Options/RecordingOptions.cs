@@ -23,4 +23,7 @@ public sealed class RecordingOptions
 
     /// <summary>Ticks buffered between the sequencer and the writer thread (overflow is counted, never blocks).</summary>
     public int RingCapacity { get; set; } = 1 << 16;
+
+    /// <summary>How long a failed block write (e.g. disk full) is retried before recording stops for good; 0: no retry.</summary>
+    public int WriteRetryTimeoutMs { get; set; } = 30_000;
 }
