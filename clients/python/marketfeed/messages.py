@@ -148,10 +148,12 @@ class ErrorMessage:
     code_name: str
     message: str
     symbol: str | None
+    symbols: list[str] | None = None
+    """Every symbol this one error rejects (e.g. all unknown symbols of a subscribe or replay), or None."""
 
     @property
     def error(self) -> MarketFeedError:
-        return MarketFeedError(self.code, self.code_name, self.message, self.symbol, self.request_id)
+        return MarketFeedError(self.code, self.code_name, self.message, self.symbol, self.request_id, self.symbols)
 
 
 @dataclass(slots=True)
@@ -320,7 +322,8 @@ def decode_control(m: list) -> Any:
     if kind == SUBSCRIBE_ACK:
         return SubscribeAck(m[1], m[2], m[3], symbol_refs(m[4]))
     if kind == ERROR:
-        return ErrorMessage(m[1], m[2], m[3], m[4], m[5] if len(m) > 5 else None)
+        return ErrorMessage(m[1], m[2], m[3], m[4], m[5] if len(m) > 5 else None,
+                            list(m[6]) if len(m) > 6 and m[6] is not None else None)
     if kind == HEARTBEAT:
         return Heartbeat(m[1])
     if kind == REPLAY_START:
