@@ -204,6 +204,13 @@ public static class FrameDecoder
             case MessageKind.ReplayEnd:
                 message = new ReplayEndMessage(reader.ReadInt64(), reader.ReadInt64(), reader.ReadString() ?? string.Empty, reader.ReadInt64());
                 used = 5;
+                if (fields >= 6)
+                {
+                    // Appended (issue 10): where the damage the replay met lies, or nil.
+                    message = (ReplayEndMessage)message with { Damage = ReadReplayDamage(ref reader) };
+                    used = 6;
+                }
+
                 break;
             case MessageKind.Status:
             {
@@ -275,8 +282,14 @@ public static class FrameDecoder
                         entry = entry with { State = reader.ReadString() ?? CatalogEntry.Intact, ReadableTicks = reader.ReadInt64(), Damage = reader.ReadString() };
                     }
 
+                    if (f >= 9)
+                    {
+                        // Appended later (flag counts): a map of flag name to tick count, or nil.
+                        entry = entry with { FlagCounts = ReadFlagCounts(ref reader) };
+                    }
+
                     list.Add(entry);
-                    SkipExtra(ref reader, f - (f >= 8 ? 8 : 5));
+                    SkipExtra(ref reader, f - (f >= 9 ? 9 : f >= 8 ? 8 : 5));
                 }
 
                 message = new CatalogMessage(id, list);
@@ -338,6 +351,43 @@ public static class FrameDecoder
         }
 
         return list;
+    }
+
+    private static List<ReplayDamage>? ReadReplayDamage(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        int n = reader.ReadArrayHeader();
+        var list = new List<ReplayDamage>(n);
+        for (int i = 0; i < n; i++)
+        {
+            int f = reader.ReadArrayHeader();
+            list.Add(new ReplayDamage(reader.ReadString() ?? string.Empty, reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadString() ?? string.Empty));
+            SkipExtra(ref reader, f - 6);
+        }
+
+        return list;
+    }
+
+    private static Dictionary<string, long>? ReadFlagCounts(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        int n = reader.ReadMapHeader();
+        var counts = new Dictionary<string, long>(n, StringComparer.Ordinal);
+        for (int i = 0; i < n; i++)
+        {
+            string key = reader.ReadString() ?? string.Empty;
+            counts[key] = reader.ReadInt64();
+        }
+
+        return counts;
     }
 
     private static List<string> ReadStrings(ref MessagePackReader reader)

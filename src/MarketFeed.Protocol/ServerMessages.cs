@@ -41,8 +41,8 @@ public sealed record HeartbeatMessage(long ServerTime) : ServerMessage(MessageKi
 /// <summary>Replay start (7).</summary>
 public sealed record ReplayStartMessage(long RequestId, long ReplayId, string Dataset, long From, long To, string Speed, DeliveryMode Mode, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.ReplayStart);
 
-/// <summary>Replay end (8).</summary>
-public sealed record ReplayEndMessage(long RequestId, long ReplayId, string Reason, long TicksSent) : ServerMessage(MessageKind.ReplayEnd);
+/// <summary>Replay end (8). <paramref name="Damage"/>: the damaged parts the replay met (reason <c>damaged</c>: the one it ended at; <c>damage-skipped</c>: each one skipped, first 100), or null.</summary>
+public sealed record ReplayEndMessage(long RequestId, long ReplayId, string Reason, long TicksSent, IReadOnlyList<ReplayDamage>? Damage = null) : ServerMessage(MessageKind.ReplayEnd);
 
 /// <summary>Status (9).</summary>
 public sealed record StatusMessage(string State, IReadOnlyDictionary<string, object?> Details) : ServerMessage(MessageKind.Status);

@@ -78,7 +78,8 @@ public sealed class NetworkCommandTests : IDisposable
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
                     MessageEncoder.WriteReplayStart(ref w, id, 8, "torn", T0, T0 + 2_000_000, "max", DeliveryMode.Full, [Ibm])));
                 string reason = request.SkipDamage ? "damage-skipped" : "damaged";
-                await send(b => b.Add(reason, static (ref MessagePackWriter w, string r) => MessageEncoder.WriteReplayEnd(ref w, 0, 8, r, 0)));
+                await send(b => b.Add(reason, static (ref MessagePackWriter w, string r) => MessageEncoder.WriteReplayEnd(
+                    ref w, 0, 8, r, 0, [new ReplayDamage("truncated_block", 4_194_304, 1_234, T0 + 1_000_000, 0, "block 31: block extends past the end of the file")])));
                 break;
             case ControlRequest.Ops.Replay:
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
@@ -89,7 +90,8 @@ public sealed class NetworkCommandTests : IDisposable
                     MessageEncoder.WriteCatalog(ref w, id, [
                         new CatalogEntry("ibm-20131007", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360),
                         new CatalogEntry("empty-window", ["IBM"], T0, T0 + 2_000_000, 3),
-                        new CatalogEntry("torn", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360, CatalogEntry.Damaged, 131_072, "1 damaged part(s); first: TruncatedBlock at offset 99")])));
+                        new CatalogEntry("torn", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360, CatalogEntry.Damaged, 131_072, "1 damaged part(s); first: TruncatedBlock at offset 99",
+                            new Dictionary<string, long> { [CatalogEntry.FlagSuspicious] = 1_204, [CatalogEntry.FlagSizeUnknown] = 0 })])));
                 break;
         }
     }
@@ -116,6 +118,8 @@ public sealed class NetworkCommandTests : IDisposable
         var damaged = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet");
         Assert.True(damaged.ExitCode == 3, damaged.ToString());
         Assert.Contains("replay damaged", damaged.Stdout);
+        Assert.Contains("DAMAGE truncated_block at offset 4,194,304 (1,234 bytes), ticks written between 2013-10-07T13:30:00.001", damaged.Stderr);
+        Assert.Contains("and the end: block 31: block extends past the end of the file", damaged.Stderr);
 
         var skipped = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet", "--skip-damage");
         Assert.True(skipped.ExitCode == 3, skipped.ToString());
@@ -130,7 +134,7 @@ public sealed class NetworkCommandTests : IDisposable
     public async Task Replay_AmbiguousOrUnknownTime_IsAUsageError_ShowingWhatIsAccepted(string from, string why)
     {
         var result = await CliRunner.RunAsync("replay", "--url", "ws://127.0.0.1:9/ws/v1", "-d", "ibm-20131007", "--from", from);
-        Assert.NotEqual(0, result.ExitCode); // a parse error (System.CommandLine's exit code 1); no connection is attempted
+        Assert.True(result.ExitCode == 64, result.ToString()); // a parse error is a usage error; no connection is attempted
         string all = result.Stdout + result.Stderr;
         Assert.DoesNotContain("connect", result.Stderr);
         Assert.Contains(why, all);
@@ -157,6 +161,7 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("damaged: 131,072 readable", result.Stdout);
         Assert.Contains("DAMAGED torn: 1 damaged part(s); first: TruncatedBlock at offset 99", result.Stdout);
+        Assert.Contains("suspicious 1,204, sizeUnknown 0", result.Stdout);
     }
 
     [Fact]
@@ -259,8 +264,8 @@ public sealed class NetworkCommandTests : IDisposable
     [Fact]
     public async Task Replay_BadArguments_AreRejectedBeforeConnecting()
     {
-        Assert.NotEqual(0, (await CliRunner.RunAsync("replay", "--dataset", "x", "--speed", "fast")).ExitCode);
-        Assert.NotEqual(0, (await CliRunner.RunAsync("replay", "--dataset", "x", "--from", "yesterday-ish")).ExitCode);
+        Assert.Equal(64, (await CliRunner.RunAsync("replay", "--dataset", "x", "--speed", "fast")).ExitCode);
+        Assert.Equal(64, (await CliRunner.RunAsync("replay", "--dataset", "x", "--from", "yesterday-ish")).ExitCode);
         Assert.Equal(64, (await CliRunner.RunAsync("replay", "--dataset", "x", "--output", "x.txt")).ExitCode);
     }
 

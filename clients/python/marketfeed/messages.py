@@ -151,10 +151,12 @@ class ErrorMessage:
     code_name: str
     message: str
     symbol: str | None
+    symbols: list[str] | None = None
+    """Every symbol this one error rejects (e.g. all unknown symbols of a subscribe or replay), or None."""
 
     @property
     def error(self) -> MarketFeedError:
-        return MarketFeedError(self.code, self.code_name, self.message, self.symbol, self.request_id)
+        return MarketFeedError(self.code, self.code_name, self.message, self.symbol, self.request_id, self.symbols)
 
 
 @dataclass(slots=True)
@@ -334,7 +336,8 @@ def decode_control(m: list) -> Any:
         return SubscribeAck(m[1], m[2], m[3], symbol_refs(m[4]),
                             recovered=[bool(x) for x in m[5]] if len(m) > 5 and isinstance(m[5], list) else None)
     if kind == ERROR:
-        return ErrorMessage(m[1], m[2], m[3], m[4], m[5] if len(m) > 5 else None)
+        return ErrorMessage(m[1], m[2], m[3], m[4], m[5] if len(m) > 5 else None,
+                            list(m[6]) if len(m) > 6 and m[6] is not None else None)
     if kind == HEARTBEAT:
         return Heartbeat(m[1])
     if kind == REPLAY_START:

@@ -222,5 +222,13 @@ internal static class ReplayCommand
         {
             AnsiConsole.WriteLine(text);
         }
+
+        foreach (var d in outcome.Damage ?? [])
+        {
+            // Where the data is missing: the offset in the dataset's file and the time range the lost ticks lie in.
+            string after = d.AfterTimestamp == 0 ? "the start" : UnixTime.Format(d.AfterTimestamp);
+            string before = d.BeforeTimestamp == 0 ? "the end" : UnixTime.Format(d.BeforeTimestamp);
+            Console.Error.WriteLine(string.Create(inv, $"DAMAGE {d.Kind} at offset {d.Offset:N0} ({d.Length:N0} bytes), ticks written between {after} and {before}: {d.Description}"));
+        }
     }
 }

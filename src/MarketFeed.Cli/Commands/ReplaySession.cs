@@ -90,7 +90,7 @@ internal sealed class ReplaySession
                 break;
             case ReplayEndMessage end when end.ReplayId == _start.ReplayId:
                 report(1);
-                return new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason));
+                return new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason), end.Damage);
             case ErrorMessage error when _printer is null:
                 CommonOptions.Error($"server error {error.Code} {error.CodeName}: {error.Message}");
                 break;
@@ -154,7 +154,7 @@ internal sealed class ReplaySession
         try
         {
             var end = await stop;
-            outcome ??= new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason));
+            outcome ??= new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason), end.Damage);
         }
         catch (Exception ex) when (ex is MarketFeedRequestException or MarketFeedConnectionException or TimeoutException or OperationCanceledException)
         {
@@ -177,5 +177,6 @@ internal sealed class ReplaySession
     /// <param name="ServerTicksSent">Ticks the server says it sent (from the replay end).</param>
     /// <param name="Elapsed">Wall time from the replay start to its end.</param>
     /// <param name="ExitCode">Process exit code.</param>
-    public sealed record Outcome(string Reason, long? ServerTicksSent, TimeSpan Elapsed, int ExitCode);
+    /// <param name="Damage">Where the damage met lies (file offset, time range), from the replay end; null if none or not sent.</param>
+    public sealed record Outcome(string Reason, long? ServerTicksSent, TimeSpan Elapsed, int ExitCode, IReadOnlyList<ReplayDamage>? Damage = null);
 }

@@ -21,7 +21,7 @@ export { backoffDelay } from './backoff.js';
 export class MarketFeedError extends Error {
   /**
    * @param {string} message
-   * @param {{code?: number, codeName?: string, symbol?: string|null, requestId?: number}} [info]
+   * @param {{code?: number, codeName?: string, symbol?: string|null, symbols?: string[], requestId?: number}} [info]
    */
   constructor(message, info = {}) {
     super(message);
@@ -31,6 +31,8 @@ export class MarketFeedError extends Error {
     /** Protocol error name, e.g. 'unknown_symbol'; 'disconnected' or 'timeout' client-side. */
     this.codeName = info.codeName ?? '';
     this.symbol = info.symbol ?? null;
+    /** Every symbol this error rejects (one unknown_symbol error lists all of a request's; else [symbol] or []). */
+    this.symbols = info.symbols ?? (this.symbol != null ? [this.symbol] : []);
     this.requestId = info.requestId ?? 0;
   }
 }

@@ -355,6 +355,19 @@ internal sealed partial class Connection
         _signal.Set();
     }
 
+    /// <summary>Queues one error naming several symbols (<c>symbol</c> = the first, <c>symbols</c> = all of <paramref name="symbols"/>).</summary>
+    internal void ReplyErrorListing(long requestId, ErrorCode code, string message, IReadOnlyList<string> symbols)
+    {
+        lock (_gate)
+        {
+            _metrics.ControlError();
+            ServerLog.ControlError(_logger, Id, (int)code, message);
+            EnqueueLocked((requestId, code, message, symbols), static (ref w, s) => MessageEncoder.WriteError(ref w, s.requestId, s.code, s.message, s.symbols[0], s.symbols));
+        }
+
+        _signal.Set();
+    }
+
     private void ReplyErrorLocked(long requestId, ErrorCode code, string message, string? symbol)
     {
         _metrics.ControlError();

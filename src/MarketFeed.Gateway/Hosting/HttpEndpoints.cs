@@ -13,7 +13,7 @@ internal static class HttpEndpoints
         app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry, RecordingService recording) => Results.Text(
             JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsFailed ? "degraded" : "ok",
+                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsDegraded ? "degraded" : "ok",
                 ["recording"] = recording.Health(),
                 ["uptimeSeconds"] = Math.Round((runtime.Time.GetUtcNow() - runtime.StartedAt).TotalSeconds, 1),
                 ["connections"] = registry.Count,
@@ -63,6 +63,7 @@ internal static class HttpEndpoints
                     ["state"] = d.State,
                     ["readableTicks"] = d.Readable,
                     ["damage"] = d.Damage,
+                    ["flagCounts"] = d.FlagCounts,
                 });
             }
 

@@ -36,4 +36,7 @@ public sealed class RecordingOptions
 
     /// <summary>Most ticks (all symbols) one symbol's resume may decode from the logs, newest first (beyond: not recovered).</summary>
     public long ResumeMaxScanTicks { get; set; } = 4_000_000;
+
+    /// <summary>How long a failed block write (e.g. disk full) is retried before recording stops for good; 0: no retry.</summary>
+    public int WriteRetryTimeoutMs { get; set; } = 30_000;
 }

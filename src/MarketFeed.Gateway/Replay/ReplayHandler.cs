@@ -95,21 +95,27 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
         IReadOnlyCollection<string>? symbols = request.Symbols is { Count: > 0 } list ? list : null;
         if (symbols is not null)
         {
-            // A replay runs as asked or not at all (docs/protocol.md section 6): every symbol the
-            // dataset lacks gets its own 404 naming it, whether or not the live feed has it, and no
-            // replay starts.
-            bool missing = false;
+            // A replay runs as asked or not at all (docs/protocol.md section 6): the symbols the
+            // dataset lacks (whether or not the live feed has them) get one 404 listing them, as a
+            // subscribe's unknown symbols do, and no replay starts.
+            RejectedSymbols missing = default;
             foreach (string s in symbols)
             {
                 if (ReplayCursor.IndexOf(info.Symbols, s) < 0)
                 {
-                    connection.ReplyError(request.Id, ErrorCode.UnknownSymbol, $"dataset '{info.Name}' has no symbol '{Truncate(s)}'; replay not started", Truncate(s));
-                    missing = true;
+                    missing.Add(s);
                 }
             }
 
-            if (missing)
+            if (missing.Count > 0)
             {
+                var listed = missing.Listed!;
+                string message = missing.Count == 1
+                    ? $"dataset '{info.Name}' has no symbol '{listed[0]}'; replay not started"
+                    : missing.Count == listed.Count
+                        ? $"dataset '{info.Name}' lacks {missing.Count} of the requested symbols; replay not started"
+                        : $"dataset '{info.Name}' lacks {missing.Count} of the requested symbols (the first {listed.Count} listed); replay not started";
+                connection.ReplyErrorListing(request.Id, ErrorCode.UnknownSymbol, message, listed);
                 return;
             }
         }

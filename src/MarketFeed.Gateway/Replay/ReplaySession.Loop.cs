@@ -104,9 +104,11 @@ internal sealed partial class ReplaySession
                 _endReason = "live";
             }
 
+            // Damage met (the one ended at, or each one skipped): where it is in the file and in time.
+            var damage = _endReason is "damaged" or "damage-skipped" || (goLive && _cursor.DamageMet.Count > 0) ? CatalogEntries.ToReplayDamage(_cursor.DamageMet) : null;
             _connection.Reply(
-                (_endRequestId, ReplayId, _endReason, _ticksSent),
-                static (ref w, s) => MessageEncoder.WriteReplayEnd(ref w, s._endRequestId, s.ReplayId, s._endReason, s._ticksSent));
+                (_endRequestId, ReplayId, _endReason, _ticksSent, damage),
+                static (ref w, s) => MessageEncoder.WriteReplayEnd(ref w, s._endRequestId, s.ReplayId, s._endReason, s._ticksSent, s.damage));
             if (goLive)
             {
                 _connection.SubscribeAfterReplay(LiveSubscribeRequest());

@@ -53,6 +53,7 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
                 FlushInterval = TimeSpan.FromMilliseconds(o.FlushIntervalMs),
                 MaxFileBytes = o.MaxFileBytes,
                 RingCapacity = o.RingCapacity,
+                WriteRetryTimeout = TimeSpan.FromMilliseconds(Math.Max(0, o.WriteRetryTimeoutMs)),
             },
             symbols,
             runtime.Time);
@@ -67,6 +68,17 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnRanToCompletion,
             TaskScheduler.Default);
+        recorder.WriteError += (_, e) =>
+        {
+            if (e.Recovered)
+            {
+                ServerLog.RecorderWriteRecovered(logger, e.File ?? o.Directory, e.Attempts, (long)e.Elapsed.TotalMilliseconds, e.Error.Message);
+            }
+            else
+            {
+                ServerLog.RecorderWriteRetrying(logger, e.File ?? o.Directory, o.WriteRetryTimeoutMs, e.Error);
+            }
+        };
         _meter = metricsScope.CreateMeter();
         _meter.CreateObservableCounter("marketfeed.recorder.recorded_ticks", () => recorder.RecordedTicks, "{tick}", "Ticks the recorder wrote (or buffered for its next block)");
         _meter.CreateObservableCounter("marketfeed.recorder.dropped_ticks", () => recorder.DroppedTicks, "{tick}", "Ticks the recorder dropped because its ring was full");
@@ -75,10 +87,12 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
         _meter.CreateObservableCounter("marketfeed.recorder.invalid_ticks", () => recorder.InvalidTicks, "{tick}", "Ticks discarded because their symbol id is outside the recorder's symbol table");
         _meter.CreateObservableGauge("marketfeed.recorder.failed", () => recorder.Failure is null ? 0 : 1, null, "1 once writing failed and recording stopped");
         _meter.CreateObservableGauge("marketfeed.recorder.ring_capacity", () => recorder.RingCapacity, "{tick}", "Ticks the recorder's ring holds before it drops");
+        _meter.CreateObservableCounter("marketfeed.recorder.write_retries", () => recorder.WriteRetries, "{attempt}", "Failed recorder block writes that were retried");
+        _meter.CreateObservableGauge("marketfeed.recorder.retrying", () => recorder.IsRetrying ? 1 : 0, null, "1 while a failed block write is being retried");
         return Task.CompletedTask;
     }
 
-    /// <summary>The recording part of <c>/health</c>: <c>off</c>, <c>ok</c> or <c>failed</c> with the error and counts.</summary>
+    /// <summary>The recording part of <c>/health</c>: <c>off</c>, <c>ok</c>, <c>retrying</c> (a failed write being retried) or <c>failed</c>, with the error and counts.</summary>
     public Dictionary<string, object?> Health()
     {
         if (_recorder is not { } r)
@@ -88,17 +102,18 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
 
         return new Dictionary<string, object?>
         {
-            ["state"] = r.Failure is null ? "ok" : "failed",
-            ["error"] = r.Failure?.Message,
+            ["state"] = r.Failure is not null ? "failed" : r.IsRetrying ? "retrying" : "ok",
+            ["error"] = r.Failure?.Message ?? r.RetryError?.Message,
             ["file"] = r.CurrentFile,
             ["recordedTicks"] = r.RecordedTicks,
             ["droppedTicks"] = r.DroppedTicks,
             ["lostTicks"] = r.LostTicks,
+            ["writeRetries"] = r.WriteRetries,
         };
     }
 
-    /// <summary>True once the recorder failed (the server is then degraded).</summary>
-    public bool IsFailed => _recorder?.Failure is not null;
+    /// <summary>True once the recorder failed, and while it retries a failed write (the server is then degraded).</summary>
+    public bool IsDegraded => _recorder is { } r && (r.Failure is not null || r.IsRetrying);
 
     /// <summary>Releases the meter, and the recorder if the host stopped without <see cref="StopAsync"/> (a failed start).</summary>
     public void Dispose()

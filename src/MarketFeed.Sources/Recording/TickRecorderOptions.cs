@@ -30,4 +30,12 @@ public sealed class TickRecorderOptions
 
     /// <summary>Start the writer thread in the constructor (default). Tests may start it later with <see cref="TickRecorder.Start"/>.</summary>
     public bool AutoStart { get; init; } = true;
+
+    /// <summary>
+    /// How long a failed block write (disk full, a transient I/O error) is retried, with backoff from 50 ms to 1 s, before
+    /// recording stops for good (<see cref="TickRecorder.Failure"/>). Meanwhile ticks wait in the ring; beyond its capacity
+    /// they are dropped and counted. A failed fsync is never retried (the data it covered may be gone). Zero: no retry.
+    /// Default 30 s.
+    /// </summary>
+    public TimeSpan WriteRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
