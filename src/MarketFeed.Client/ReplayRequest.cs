@@ -26,4 +26,7 @@ public sealed record ReplayRequest(string Dataset)
 
     /// <summary>Go on past damaged parts of the dataset (end reason <c>damage-skipped</c>) instead of ending at the first (<c>damaged</c>).</summary>
     public bool SkipDamage { get; init; }
+
+    /// <summary>Bar intervals (any, e.g. <c>["1m"]</c>) whose bar updates, computed from the replayed ticks, ride with the replay's data; null = none.</summary>
+    public IReadOnlyList<string>? Bars { get; init; }
 }

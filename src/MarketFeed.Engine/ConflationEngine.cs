@@ -18,7 +18,7 @@ namespace MarketFeed.Engine;
 /// copy-on-write subscriber arrays that the tick path reads with one volatile load.
 /// </para>
 /// <para>
-/// Ordering: per tick the writer (1) stores the symbol state under its seqlock and appends the tick
+/// Ordering: per tick the writer (0) calls the observers, (1) stores the symbol state under its seqlock and appends the tick
 /// to the journal (release), (2) issues a full fence, (3) loads the symbol's subscriber array and
 /// marks each subscriber (conflated: the symbol's dirty bit; full: "the journal has a tick for you"). A subscriber joining (a)
 /// publishes the new array with an interlocked exchange (full fence) and then (b) reads the state.
@@ -146,6 +146,15 @@ public sealed class ConflationEngine
             ThrowHelper.InvalidTickKind((byte)tick.Kind);
         }
 
+        // Observers first: what they derive from the tick (e.g. the bar store) is written before the
+        // state and the journal entry are published (release), so a drain that hands this tick on
+        // finds it there too.
+        ITickObserver[] observers = _observers;
+        for (int i = 0; i < observers.Length; i++)
+        {
+            observers[i].OnTick(tick);
+        }
+
         _states.Apply(tick);
         long position = _journal.Append(tick);
         _ticksIn.WriteVolatile(_ticksIn.Value + 1);
@@ -154,12 +163,6 @@ public sealed class ConflationEngine
         // array and the full-mode readers' flags below. Pairs with the interlocked publish + state read
         // in AddEntry's caller, and with the reader's interlocked clear + journal read (see remarks).
         Interlocked.MemoryBarrier();
-
-        ITickObserver[] observers = _observers;
-        for (int i = 0; i < observers.Length; i++)
-        {
-            observers[i].OnTick(tick);
-        }
 
         SubscriberEntry[] entries = Volatile.Read(ref _entries[id]);
         for (int i = 0; i < entries.Length; i++)
