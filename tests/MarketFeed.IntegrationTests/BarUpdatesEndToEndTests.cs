@@ -91,6 +91,7 @@ public sealed class BarUpdatesEndToEndTests(ReplayDataFixture data) : IClassFixt
             ("""{"op":"subscribe","id":22,"symbols":["AAPL"],"bars":["1h"]}""", 22L), // not kept live
             ("""{"op":"subscribe","id":23,"symbols":["AAPL"],"bars":"1m"}""", 23L),
             ("""{"op":"subscribe","id":24,"symbols":["AAPL"],"bars":[1]}""", 24L),
+            ("""{"op":"subscribe","id":27,"symbols":["AAPL"],"bars":["1s","1s","1s","1s","1s","1s","1s","1s","1s"]}""", 27L),
         })
         {
             var error = Assert.IsType<ErrorMessage>(await ReplyTo(json, id));
