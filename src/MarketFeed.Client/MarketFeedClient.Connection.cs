@@ -198,7 +198,7 @@ public sealed partial class MarketFeedClient
     /// <summary>Sends one subscribe per (mode, throttle) group of the current subscriptions; acks and snapshots are handled by the receive loop.</summary>
     private async Task ResubscribeAllAsync(FeedConnection connection)
     {
-        List<(DeliveryMode Mode, int Throttle, List<string> Symbols)> groups = [];
+        List<(DeliveryMode Mode, int Throttle, IReadOnlyList<string>? Bars, List<string> Symbols)> groups = [];
         Dictionary<string, long>? resume = null;
         long epoch;
         lock (_stateLock)
@@ -213,10 +213,10 @@ public sealed partial class MarketFeedClient
                     (resume ??= new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase))[sub.Symbol] = state.ResumeAfter;
                 }
 
-                int index = groups.FindIndex(g => g.Mode == sub.Mode && g.Throttle == sub.Throttle);
+                int index = groups.FindIndex(g => g.Mode == sub.Mode && g.Throttle == sub.Throttle && SameBars(g.Bars, sub.Bars));
                 if (index < 0)
                 {
-                    groups.Add((sub.Mode, sub.Throttle, [sub.Symbol]));
+                    groups.Add((sub.Mode, sub.Throttle, sub.Bars, [sub.Symbol]));
                 }
                 else
                 {
@@ -225,7 +225,7 @@ public sealed partial class MarketFeedClient
             }
         }
 
-        foreach (var (mode, throttle, symbols) in groups)
+        foreach (var (mode, throttle, bars, symbols) in groups)
         {
             var request = new ControlRequest
             {
@@ -236,10 +236,24 @@ public sealed partial class MarketFeedClient
                 Throttle = throttle,
                 Epoch = resume is null ? null : epoch,
                 Resume = resume,
+                Bars = bars,
             };
+            NoteSubscribeBars(request.Id, bars);
             await SendAsync(connection, ControlRequestWriter.ToMessagePack(request), _lifetime.Token).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Remembers the bars a subscribe asked for until its ack (the ack does not repeat them).</summary>
+    private void NoteSubscribeBars(long requestId, IReadOnlyList<string>? bars)
+    {
+        if (bars is { Count: > 0 })
+        {
+            _subscribeBars[requestId] = bars;
+        }
+    }
+
+    private static bool SameBars(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
+        (a is null || a.Count == 0) ? (b is null || b.Count == 0) : (b is not null && a.SequenceEqual(b));
 
     private void FailPendingRequests(Exception error)
     {

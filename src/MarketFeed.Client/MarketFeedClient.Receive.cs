@@ -321,6 +321,7 @@ public sealed partial class MarketFeedClient
 
     private void OnSubscribeAck(SubscribeAckMessage ack)
     {
+        _subscribeBars.TryRemove(ack.RequestId, out IReadOnlyList<string>? bars);
         List<string>? recovered = ack.Recovered is null ? null : [];
         List<string>? notRecovered = ack.Recovered is null ? null : [];
         lock (_stateLock)
@@ -359,7 +360,7 @@ public sealed partial class MarketFeedClient
 
                 state.ResumeAfter = -1;
                 _byId[symbol.SymbolId] = state;
-                _subscriptions[symbol.Symbol] = new Subscription(symbol.Symbol, ack.Mode, ack.Throttle);
+                _subscriptions[symbol.Symbol] = new Subscription(symbol.Symbol, ack.Mode, ack.Throttle, bars);
             }
         }
 

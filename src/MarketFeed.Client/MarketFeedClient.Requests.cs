@@ -19,7 +19,19 @@ public sealed partial class MarketFeedClient
     /// <exception cref="MarketFeedRequestException">The server rejected the request, or every symbol.</exception>
     /// <exception cref="MarketFeedConnectionException">Not connected, or the connection dropped before the ack.</exception>
     /// <exception cref="TimeoutException">No ack within <see cref="MarketFeedClientOptions.RequestTimeout"/>.</exception>
-    public async Task<SubscribeAckMessage> SubscribeAsync(IReadOnlyList<string> symbols, DeliveryMode mode = DeliveryMode.Conflated, int throttle = 0, CancellationToken cancellationToken = default)
+    public async Task<SubscribeAckMessage> SubscribeAsync(IReadOnlyList<string> symbols, DeliveryMode mode = DeliveryMode.Conflated, int throttle = 0, CancellationToken cancellationToken = default) =>
+        await SubscribeAsync(symbols, mode, throttle, bars: null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Subscribes as <see cref="SubscribeAsync(IReadOnlyList{string}, DeliveryMode, int, CancellationToken)"/>, with live bar updates.</summary>
+    /// <param name="symbols">Symbol names.</param>
+    /// <param name="mode">Conflated (latest state) or full (every tick).</param>
+    /// <param name="throttle">Max updates per second per symbol, conflated only; 0 = unthrottled.</param>
+    /// <param name="bars">
+    /// Bar intervals (e.g. <c>["1m"]</c>, kept by the server's <c>Bars:Intervals</c>) whose live bar updates
+    /// (<see cref="BarUpdateMessage"/>) follow the symbols' updates; null or empty = none. Kept across reconnects.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for the ack (the request may still take effect).</param>
+    public async Task<SubscribeAckMessage> SubscribeAsync(IReadOnlyList<string> symbols, DeliveryMode mode, int throttle, IReadOnlyList<string>? bars, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         if (symbols.Count == 0)
@@ -29,7 +41,9 @@ public sealed partial class MarketFeedClient
 
         ArgumentOutOfRangeException.ThrowIfNegative(throttle);
         long id = NextRequestId();
-        var request = new ControlRequest { Op = ControlRequest.Ops.Subscribe, Id = id, Symbols = symbols, Mode = mode, Throttle = throttle };
+        bars = bars is { Count: > 0 } ? [.. bars] : null;
+        var request = new ControlRequest { Op = ControlRequest.Ops.Subscribe, Id = id, Symbols = symbols, Mode = mode, Throttle = throttle, Bars = bars };
+        NoteSubscribeBars(id, bars);
         return (SubscribeAckMessage)await RequestAsync(request, new PendingRequest(id, request.Op, symbols.Count), cancellationToken).ConfigureAwait(false);
     }
 
@@ -105,6 +119,7 @@ public sealed partial class MarketFeedClient
             Throttle = replay.Throttle,
             SkipDamage = replay.SkipDamage,
             ContinueLive = replay.ContinueLive,
+            Bars = replay.Bars is { Count: > 0 } bars ? bars : null,
         };
         return (ReplayStartMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
     }

@@ -34,4 +34,7 @@ public sealed record ReplayRequest(string Dataset)
     /// gap (reported as recovered); for other datasets each symbol starts again with a live snapshot.
     /// </summary>
     public bool ContinueLive { get; init; }
+
+    /// <summary>Bar intervals (any, e.g. <c>["1m"]</c>) whose bar updates, computed from the replayed ticks, ride with the replay's data; null = none.</summary>
+    public IReadOnlyList<string>? Bars { get; init; }
 }

@@ -25,7 +25,7 @@ namespace MarketFeed.Engine;
 /// copy-on-write full-reader arrays that the tick path reads with one volatile load.
 /// </para>
 /// <para>
-/// Ordering: per tick the writer (1) stores the symbol state under its seqlock and appends the tick
+/// Ordering: per tick the writer (0) calls the observers, (1) stores the symbol state under its seqlock and appends the tick
 /// to the journal (release), (2) issues a full fence, (3) loads the symbol's conflated wake list and
 /// full-reader array and wakes what it finds (conflated: the slot's dirty bit; full: "the journal
 /// has a tick for you"). A conflated drain (a) pushes its node on the wake list (full fence) and
@@ -199,6 +199,15 @@ public sealed class ConflationEngine
             ThrowHelper.InvalidTickKind((byte)tick.Kind);
         }
 
+        // Observers first: what they derive from the tick (e.g. the bar store) is written before the
+        // state and the journal entry are published (release), so a drain that hands this tick on
+        // finds it there too.
+        ITickObserver[] observers = _observers;
+        for (int i = 0; i < observers.Length; i++)
+        {
+            observers[i].OnTick(tick);
+        }
+
         _states.Apply(tick);
         long position = _journal.Append(tick);
         _ticksIn.WriteVolatile(_ticksIn.Value + 1);
@@ -208,12 +217,6 @@ public sealed class ConflationEngine
         // state read, AddFullReader's publish + state read, and the full reader's interlocked clear +
         // journal read (see remarks).
         Interlocked.MemoryBarrier();
-
-        ITickObserver[] observers = _observers;
-        for (int i = 0; i < observers.Length; i++)
-        {
-            observers[i].OnTick(tick);
-        }
 
         // Conflated: only the subscribers that have caught up with this symbol are on its list.
         int woken = _waiting.WakeAll(id);

@@ -72,6 +72,9 @@ public sealed class ControlRequest
     /// <summary>Only the newest this many bars (bars).</summary>
     public int? Last { get; init; }
 
+    /// <summary>Bar intervals whose live bar updates a subscription (or replay) asks for, e.g. ["1m"]; null if absent.</summary>
+    public IReadOnlyList<string>? Bars { get; init; }
+
     /// <summary>Operation names the server understands.</summary>
     public static class Ops
     {

@@ -318,6 +318,16 @@ public static class FrameDecoder
                 break;
             }
 
+            case MessageKind.BarUpdate:
+            {
+                int symbolId = reader.ReadInt32();
+                string interval = reader.ReadString() ?? string.Empty;
+                var bar = new BarEntry(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), (Core.Bars.BarBasis)reader.ReadInt32(), reader.ReadBoolean());
+                message = new BarUpdateMessage(symbolId, interval, bar);
+                used = 12;
+                break;
+            }
+
             case MessageKind.ReplayStatus:
             {
                 long replayId = reader.ReadInt64();

@@ -324,6 +324,27 @@ public static class MessageEncoder
         writer.Write(complete);
     }
 
+    /// <summary>
+    /// Writes a live bar update: <c>[16, symbolId, interval, start, open, high, low, close, volume, count, basis, closed]</c>
+    /// (docs/protocol.md 4.12). Allocates nothing.
+    /// </summary>
+    public static void WriteBarUpdate(ref MessagePackWriter writer, int symbolId, string interval, in Core.Bars.Bar bar, bool closed)
+    {
+        writer.WriteArrayHeader(12);
+        writer.Write((int)MessageKind.BarUpdate);
+        writer.Write(symbolId);
+        writer.Write(interval);
+        writer.Write(bar.Start);
+        writer.Write(bar.Open);
+        writer.Write(bar.High);
+        writer.Write(bar.Low);
+        writer.Write(bar.Close);
+        writer.Write(bar.Volume);
+        writer.Write(bar.Count);
+        writer.Write((int)bar.Basis);
+        writer.Write(closed);
+    }
+
     private static void WriteSymbolRefs(ref MessagePackWriter writer, IReadOnlyList<SymbolInfo> symbols)
     {
         writer.WriteArrayHeader(symbols.Count);

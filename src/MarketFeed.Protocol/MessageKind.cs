@@ -47,4 +47,7 @@ public enum MessageKind
 
     /// <summary>Reply to bars: OHLCV bars of one symbol and interval.</summary>
     Bars = 15,
+
+    /// <summary>Live bar update: the current state of one bar of a subscribed symbol.</summary>
+    BarUpdate = 16,
 }

@@ -70,3 +70,9 @@ public sealed record BarEntry(long Start, long Open, long High, long Low, long C
 
 /// <summary>Reply to bars.</summary>
 public sealed record BarsMessage(long RequestId, string Symbol, string Interval, int PriceDecimals, int SizeDecimals, IReadOnlyList<BarEntry> Bars, bool Complete) : ServerMessage(MessageKind.Bars);
+
+/// <summary>
+/// Live bar update (16): the latest state of one bar of a symbol a subscription (or replay) asked
+/// bars for. <see cref="BarEntry.Closed"/> is true once a later bar has begun (the final state).
+/// </summary>
+public sealed record BarUpdateMessage(int SymbolId, string Interval, BarEntry Bar) : ServerMessage(MessageKind.BarUpdate);

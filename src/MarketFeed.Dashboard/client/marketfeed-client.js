@@ -60,7 +60,7 @@ export class MarketFeedError extends Error {
  * A MarketFeed connection: subscriptions survive reconnects; events carry scaled numbers.
  *
  * Events (`client.on(name, fn)`): `state`, `status`, `quote`, `trade`, `snapshot`, `ack`,
- * `unsubscribed`, `error`, `gap`, `heartbeat`, `pong`, `close`, `frame`, `replay-start`,
+ * `unsubscribed`, `error`, `gap`, `heartbeat`, `pong`, `close`, `frame`, `bar`, `replay-start`,
  * `replay-status`, `replay-end`, `message`. See docs/js-client.md for payloads.
  */
 export class MarketFeedClient extends Emitter {
@@ -152,7 +152,8 @@ export class MarketFeedClient extends Emitter {
   /**
    * Subscribes to live symbols. The subscription is remembered and renewed after every reconnect.
    * @param {string|string[]} symbols
-   * @param {{mode?: 'conflated'|'full', throttle?: number, snapshot?: boolean}} [options]
+   * @param {{mode?: 'conflated'|'full', throttle?: number, snapshot?: boolean, bars?: string[]}} [options]
+   *   `bars`: intervals the server keeps (e.g. ['1m']) whose live bar updates arrive as `bar` events
    * @returns {Promise<{mode: string, throttle: number, symbols: object[], errors: MarketFeedError[]}>}
    *   the ack: subscribed symbols with ids and decimals, and per-symbol errors (e.g. 404 unknown)
    */
@@ -160,13 +161,14 @@ export class MarketFeedClient extends Emitter {
     const list = toList(symbols);
     const mode = options.mode ?? 'conflated';
     const throttle = options.throttle ?? 0;
-    for (const s of list) this.#wanted.set(s, { mode, throttle });
+    const bars = options.bars?.length ? [...options.bars] : undefined;
+    for (const s of list) this.#wanted.set(s, bars ? { mode, throttle, bars } : { mode, throttle });
     if (this.#state !== 'live') {
       // Sent below once live; keep the reconnect's resubscribe from sending them twice.
       for (const s of list) this.#deferred.add(s);
       try { await this.connect(); } finally { for (const s of list) this.#deferred.delete(s); }
     }
-    return this.#request('subscribe', { symbols: list, mode, throttle, snapshot: options.snapshot ?? true });
+    return this.#request('subscribe', { symbols: list, mode, throttle, snapshot: options.snapshot ?? true, bars });
   }
 
   /**
@@ -256,7 +258,8 @@ export class MarketFeedClient extends Emitter {
    * (docs/protocol.md 6.1): for today's live recording the sequence check runs on across the switch (a
    * `resumed` event lists them as recovered); other datasets start again from live snapshots.
    * @param {{dataset: string, symbols?: string[], from?: bigint|number|Date|string, to?: bigint|number|Date|string,
-   *   speed?: number|'max', mode?: 'full'|'conflated', throttle?: number, continueLive?: boolean}} request
+   *   speed?: number|'max', mode?: 'full'|'conflated', throttle?: number, continueLive?: boolean, bars?: string[]}} request
+   *   `bars`: intervals (any, e.g. ['1m']) whose bar updates, computed from the replayed ticks, arrive as `bar` events
    * @returns {Promise<{replayId: number, dataset: string, from: bigint, to: bigint, fromMs: number, toMs: number,
    *   speed: string, mode: string, symbols: object[]}>}
    */
@@ -266,6 +269,7 @@ export class MarketFeedClient extends Emitter {
       dataset: request.dataset, symbols: request.symbols, from: wireTime(request.from), to: wireTime(request.to),
       speed: request.speed, mode: request.mode, throttle: request.throttle,
       continueLive: request.continueLive ? true : undefined,
+      bars: request.bars?.length ? request.bars : undefined,
     };
     const start = await this.#request('replay', fields);
     return this.#replays.get(start.replayId) ?? replayInfo(start);
@@ -434,7 +438,7 @@ export class MarketFeedClient extends Emitter {
     const groups = new Map();
     for (const [symbol, s] of this.#wanted) {
       if (this.#deferred.has(symbol)) continue;
-      const key = `${s.mode}/${s.throttle}`;
+      const key = `${s.mode}/${s.throttle}/${(s.bars ?? []).join(',')}`;
       if (!groups.has(key)) groups.set(key, { ...s, symbols: [], resume: [] });
       const g = groups.get(key);
       g.symbols.push(symbol);
@@ -445,7 +449,7 @@ export class MarketFeedClient extends Emitter {
       }
     }
     for (const g of groups.values()) {
-      const request = { symbols: g.symbols, mode: g.mode, throttle: g.throttle, snapshot: true };
+      const request = { symbols: g.symbols, mode: g.mode, throttle: g.throttle, snapshot: true, bars: g.bars };
       if (g.resume.length > 0) Object.assign(request, { epoch: resumeEpoch, resume: g.resume });
       this.#request('subscribe', request).catch((err) => this.emit('error', err));
     }
@@ -550,6 +554,7 @@ export class MarketFeedClient extends Emitter {
       case 'symbolDirectory': return this.#settle(m.requestId, m);
       case 'catalog': return this.#settle(m.requestId, m);
       case 'bars': return this.#settle(m.requestId, m);
+      case 'barUpdate': return this.#onBarUpdate(m);
       case 'replayStart': return this.#onReplayStart(m);
       case 'replayStatus': return this.#onReplayStatus(m);
       case 'replayEnd': return this.#onReplayEnd(m);
@@ -583,10 +588,24 @@ export class MarketFeedClient extends Emitter {
     });
     if (this.#opts.resubscribeOnGap && stream.replayId === null && !this.#repairing.has(stream.symbol)) {
       this.#repairing.add(stream.symbol);
-      this.#request('subscribe', { symbols: [stream.symbol], mode: stream.mode, throttle: stream.throttle, snapshot: true })
+      this.#request('subscribe', { symbols: [stream.symbol], mode: stream.mode, throttle: stream.throttle, snapshot: true, bars: this.#wanted.get(stream.symbol)?.bars })
         .catch((err) => this.emit('error', err))
         .finally(() => this.#repairing.delete(stream.symbol));
     }
+  }
+
+  /** A live bar update (protocol 4.12): scaled like the `bars` reply, as a `bar` event. */
+  #onBarUpdate(m) {
+    const stream = this.#streams.get(m.symbolId);
+    if (!stream) { this.stats.unknownSymbolMessages++; return; }
+    const p = stream.priceDecimals;
+    const b = m.bar;
+    this.emit('bar', {
+      symbol: stream.symbol, symbolId: stream.symbolId, replayId: stream.replayId, interval: m.interval,
+      start: b.start, time: Number(b.start / 1_000_000_000n),
+      open: fromFixed(b.open, p), high: fromFixed(b.high, p), low: fromFixed(b.low, p), close: fromFixed(b.close, p),
+      volume: fromFixed(b.volume, stream.sizeDecimals), count: b.count, basis: b.basis, closed: b.closed,
+    });
   }
 
   #onSnapshot(m) {

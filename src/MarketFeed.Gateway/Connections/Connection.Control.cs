@@ -1,6 +1,7 @@
 using MarketFeed.Core;
 using MarketFeed.Engine;
 using MarketFeed.Gateway.Auth;
+using MarketFeed.Gateway.Bars;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
 using MessagePack;
@@ -108,6 +109,7 @@ internal sealed partial class Connection
             throttle = entitled.MinThrottle;
         }
 
+        uint barMask = LiveBarMask(request.Bars);
         var accepted = new List<SymbolInfo>(names.Count);
         RejectedSymbols unknown = default;
         RejectedSymbols forbidden = default;
@@ -172,6 +174,14 @@ internal sealed partial class Connection
                 bool snapshot = request.Snapshot || resume?.ContainsKey(accepted[i].Name) == true;
                 SubscribeOutcome outcome = _live.Subscribe(ids[i], mode, throttle, snapshot, resumeAfter);
                 recovered?.Add(outcome == SubscribeOutcome.Recovered);
+                if (barMask != 0 && outcome is SubscribeOutcome.Subscribed or SubscribeOutcome.Recovered)
+                {
+                    (_liveBars ??= new BarSubscriptions(Bars!.Live!)).Set(ids[i], barMask);
+                }
+                else
+                {
+                    _liveBars?.Remove(ids[i]); // a subscribe replaces the symbol's subscription, its bars included
+                }
             }
 
             // Under the same lock as the subscriptions: the sender frames this ack before their data.
@@ -181,6 +191,25 @@ internal sealed partial class Connection
         _signal.Set();
         CountRejected(unknown);
         CountRejected(forbidden);
+    }
+
+    /// <summary>
+    /// The live store's intervals a subscribe's <c>bars</c> names, as a bit mask (0: none). A name that
+    /// is not an interval, or one the live feed does not keep, refuses the whole request with 400.
+    /// </summary>
+    private uint LiveBarMask(IReadOnlyList<string>? names)
+    {
+        if (names is not { Count: > 0 })
+        {
+            return 0;
+        }
+
+        if (Bars?.Live is not { } store)
+        {
+            throw new ControlRequestException(ErrorCode.BadRequest, "'bars': this server keeps no bars (Bars:Enabled is false)");
+        }
+
+        return BarIntervalMask.Parse(names, store);
     }
 
     /// <summary>One 403 for the symbols of a request this identity is not entitled to; the rest goes through.</summary>
@@ -211,6 +240,7 @@ internal sealed partial class Connection
         {
             if (names.Count == 1 && names[0] == "*")
             {
+                _liveBars?.Clear();
                 foreach (int id in _live.SubscribedSymbols())
                 {
                     _live.Unsubscribe(id);
@@ -227,6 +257,7 @@ internal sealed partial class Connection
                     }
                     else if (_live.Unsubscribe(symbol.Id))
                     {
+                        _liveBars?.Remove(symbol.Id);
                         removed.Add(symbol.Name);
                     }
                 }

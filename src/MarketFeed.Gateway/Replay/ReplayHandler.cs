@@ -127,6 +127,8 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
             throw new ControlRequestException(ErrorCode.BadRequest, "'throttle' applies to conflated mode only");
         }
 
+        // Live bar updates of the replayed ticks (docs/protocol.md 4.12), computed as the live store does.
+        List<(Core.Bars.BarInterval Interval, int Capacity)>? barIntervals = request.Bars is { Count: > 0 } bars ? Bars.BarIntervalMask.Distinct(bars) : null;
         ReplaySpeed speed = request.Speed is { } x ? (double.IsPositiveInfinity(x) ? ReplaySpeed.Max : ReplaySpeed.FromMultiplier(x)) : ReplaySpeed.RealTime;
         ReplayCursor cursor = catalog.OpenCursor(info.Name, symbols, request.From ?? long.MinValue, request.To ?? long.MaxValue);
         cursor.SkipDamage = request.SkipDamage;
@@ -135,7 +137,7 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
         // so one id block suffices: replay ids never collide with live ids, and the same request
         // gives the same messages.
         const int offset = SymbolIdBlock;
-        var session = new ReplaySession(connection, replayId, request.Id, info.Name, cursor, speed, mode, throttle, offset, TimeSpan.FromSeconds(options.Value.StatusIntervalSeconds), _rateLimiter, Ended)
+        var session = new ReplaySession(connection, replayId, request.Id, info.Name, cursor, speed, mode, throttle, offset, TimeSpan.FromSeconds(options.Value.StatusIntervalSeconds), _rateLimiter, Ended, barIntervals)
         {
             ContinueLive = request.ContinueLive ? (IsLiveRecording(info, connection) ? LiveJoin.BySequence : LiveJoin.Snapshot) : LiveJoin.None,
         };

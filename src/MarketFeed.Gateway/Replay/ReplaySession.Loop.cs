@@ -232,6 +232,7 @@ internal sealed partial class ReplaySession
         long target = Math.Clamp(time, From, To);
         _cursor.Seek(target);
         _pacer.Reset();
+        _bars?.Clear(); // bars restart from the ticks played after the seek
         SeedAndSubscribe(target);
 
         // Re-subscribing replaces each subscription: a fresh snapshot at the new position, and

@@ -204,7 +204,7 @@ export class FakeMarketFeedServer {
     for (const name of m.symbols ?? []) {
       const s = this.#bySymbol.get(name);
       if (!s) { out.push([5, id, 404, 'unknown_symbol', `unknown symbol ${name}`, name]); continue; }
-      ws.subs.set(s.symbolId, { mode, throttle });
+      ws.subs.set(s.symbolId, { mode, throttle, bars: Array.isArray(m.bars) ? m.bars : [] });
       refs.push(s);
     }
     // Resume (section 7.1): same epoch and the ticks after lastSeq still held -> recovered, no snapshot.
@@ -296,6 +296,20 @@ export class FakeMarketFeedServer {
         Object.assign(st, { tradeSeq: st.seq, tradeTime: t, last: side === 1 ? st.ask : st.bid, lastSize: size, lastSide: side,
           cumVolume: st.cumVolume + size, tradeCount: st.tradeCount + 1 });
         msgs.push([2, sid, st.seq, t, st.last, size, side, st.cumVolume, st.tradeCount]);
+        // Live bars from trades (protocol 4.12): the closed bar on rollover, then the current one.
+        st.bars ??= {};
+        for (const [interval, seconds] of Object.entries(BAR_SECONDS)) {
+          const step = BigInt(seconds) * 1_000_000_000n;
+          const start = (t / step) * step;
+          const cur = st.bars[interval];
+          const out = [];
+          if (cur && cur[0] !== start) out.push([16, sid, interval, ...cur, 0, true]);
+          st.bars[interval] = cur && cur[0] === start
+            ? [start, cur[1], Math.max(cur[2], st.last), Math.min(cur[3], st.last), st.last, cur[5] + size, cur[6] + 1]
+            : [start, st.last, st.last, st.last, st.last, size, 1];
+          out.push([16, sid, interval, ...st.bars[interval], 0, false]);
+          (st.barUpdates ??= {})[interval] = out;
+        }
       }
       updates.set(sid, msgs);
       // Recent ticks per symbol, so that a resume can be served (like the server's journal).
@@ -305,7 +319,12 @@ export class FakeMarketFeedServer {
     for (const ws of this.connections) {
       if (ws.readyState !== 1) continue;
       const frame = [];
-      for (const sid of ws.subs.keys()) frame.push(...(updates.get(sid) ?? []));
+      for (const [sid, sub] of ws.subs) {
+        const msgs = updates.get(sid) ?? [];
+        frame.push(...msgs);
+        const st = this.#state.get(sid);
+        if (msgs.some((x) => x[0] === 2)) for (const interval of sub.bars) frame.push(...(st.barUpdates?.[interval] ?? []));
+      }
       if (frame.length) ws.send(enc(frame));
     }
   }
@@ -327,6 +346,8 @@ export class FakeMarketFeedServer {
     }
   }
 }
+
+const BAR_SECONDS = { '1s': 1, '1m': 60, '5m': 300 };
 
 function speedText(speed) {
   return speed === 'max' ? 'max' : `${speed}x`;
