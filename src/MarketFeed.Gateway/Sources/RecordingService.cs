@@ -112,6 +112,9 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
         };
     }
 
+    /// <summary>True once writing failed for good and recording stopped (not while a write is retried): the server is then not ready.</summary>
+    public bool IsFailed => _recorder is { Failure: not null };
+
     /// <summary>True once the recorder failed, and while it retries a failed write (the server is then degraded).</summary>
     public bool IsDegraded => _recorder is { } r && (r.Failure is not null || r.IsRetrying);
 
