@@ -40,6 +40,7 @@ public static class MarketFeedHost
             .AddEnvironmentVariables()
             .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
         builder.WebHost.UseKestrelHttpsConfiguration();
+        TlsCertificateProvider.AddTo(builder);
         ConfigureSocketSendBuffer(builder);
         ConfigureHandshakeTimeout(builder);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
