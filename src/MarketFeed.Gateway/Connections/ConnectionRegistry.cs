@@ -25,6 +25,7 @@ internal sealed class ConnectionRegistry : IDisposable
     private int _reserved;
     private readonly Dictionary<string, int> _perIdentity = new(StringComparer.Ordinal);
     private int _checking;
+    private ITimer? _shutdownAbort;
 
     public ConnectionRegistry(FeedRuntime runtime, ILogger<ConnectionRegistry> logger)
     {
@@ -130,7 +131,11 @@ internal sealed class ConnectionRegistry : IDisposable
 
     public void Remove(Connection connection) => _connections.TryRemove(connection, out _);
 
-    /// <summary>Asks every connection to close with 1001 (server going away).</summary>
+    /// <summary>
+    /// Asks every connection to close with 1001 (server going away) and refuses new ones; those
+    /// still open after <c>CloseTimeoutMs</c> (a client that does not read cannot even get the
+    /// close frame) are aborted, so the shutdown never waits for a peer until its deadline.
+    /// </summary>
     public void CloseAll()
     {
         Volatile.Write(ref _shuttingDown, 1);
@@ -139,6 +144,8 @@ internal sealed class ConnectionRegistry : IDisposable
         {
             c.RequestClose(CloseCodes.GoingAway, "server shutting down");
         }
+
+        _shutdownAbort = _runtime.Time.CreateTimer(static s => ((ConnectionRegistry)s!).AbortAll(), this, TimeSpan.FromMilliseconds(_runtime.Options.CloseTimeoutMs), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Cuts every connection without a close handshake, as a network failure would (tests, failover drills).</summary>
@@ -150,7 +157,11 @@ internal sealed class ConnectionRegistry : IDisposable
         }
     }
 
-    public void Dispose() => _watchdog.Dispose();
+    public void Dispose()
+    {
+        _watchdog.Dispose();
+        _shutdownAbort?.Dispose();
+    }
 
     private void CheckStalled()
     {

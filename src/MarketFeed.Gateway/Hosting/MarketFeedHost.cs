@@ -43,7 +43,7 @@ public static class MarketFeedHost
         TlsCertificateProvider.AddTo(builder);
         ConfigureSocketSendBuffer(builder);
         ConfigureHandshakeTimeout(builder);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<FeedOptions>>((o, feed) => o.ShutdownTimeout = TimeSpan.FromMilliseconds(feed.Value.ShutdownTimeoutMs));
 
         builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();

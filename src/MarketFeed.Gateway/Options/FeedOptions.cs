@@ -81,6 +81,13 @@ public sealed class FeedOptions
     public int CloseTimeoutMs { get; set; } = 2000;
 
     /// <summary>
+    /// SIGTERM/Ctrl+C: the whole shutdown (close every client with 1001, stop the sources, flush
+    /// the recorder) must end within this time (the host's ShutdownTimeout); clients that have not
+    /// completed the close handshake after <see cref="CloseTimeoutMs"/> are aborted.
+    /// </summary>
+    public int ShutdownTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>
     /// SO_SNDBUF of accepted sockets in bytes (0 = kernel default with autotuning). Linux autotunes
     /// loopback/LAN send buffers up to <c>net.ipv4.tcp_wmem</c> max (4 MB by default), so a client that
     /// stops reading can absorb megabytes before a send pends and <see cref="SlowConsumerTimeoutMs"/>
@@ -111,6 +118,7 @@ public sealed class FeedOptions
         Check(PingTimeoutMs is >= 50 and <= 600_000, nameof(PingTimeoutMs), "50..600000");
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
         Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
+        Check(ShutdownTimeoutMs is >= 1000 and <= 600_000 && ShutdownTimeoutMs > CloseTimeoutMs, nameof(ShutdownTimeoutMs), "1000..600000 and more than CloseTimeoutMs");
         Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");
         Check(Source is "simulator" or "replay" or "none", nameof(Source), "\"simulator\", \"replay\" or \"none\"");
     }
