@@ -6,10 +6,11 @@
 // exit 0 on SIGTERM at the end.
 //
 //   node loadtests/soak/soak.mjs [--duration 300] [--warmup 60] [--readers 200] [--churners 40]
-//        [--stallers 20] [--fuzzers 20] [--rate 10000] [--journal 65536] [--sample 5] [--csv out.csv]
+//        [--stallers 20] [--fuzzers 20] [--rate 10000] [--journal N] [--stall 15] [--sample 5] [--csv out.csv]
 //        [--server-dll PATH | --url http://HOST:PORT --pid PID]
-// Stallers subscribe to every symbol in full mode and stop reading: the server drops them with 4001
-// once they are --journal ticks behind (Feed:JournalCapacity) or 4002 when a send stalls 2 s.
+// Stallers subscribe to every symbol in full mode and stop reading for --stall s: the server drops
+// them with 4001 once they are --journal ticks behind (Feed:JournalCapacity, default about 4 s of
+// ticks) or 4002 when a send stalls 2 s; they see a reset (1006) when they read again.
 //
 // Without --url it starts src/MarketFeed.Server/bin/Release/net10.0/MarketFeed.Server.dll (build it
 // first) on a free loopback port and stops it with SIGTERM at the end. Node packages: tests/node
@@ -26,7 +27,7 @@ const { encode, decode } = require('@msgpack/msgpack');
 
 const opts = {
   duration: 300, warmup: 60, readers: 200, churners: 40, stallers: 20, fuzzers: 20, rate: 10000, sample: 5,
-  csv: null, url: null, pid: null, serverDll: null, seed: 1, journal: 65536, maxGrowthPct: 25, maxGrowthMb: 24,
+  csv: null, url: null, pid: null, serverDll: null, seed: 1, journal: 0, stall: 15, maxGrowthPct: 25, maxGrowthMb: 24,
 };
 for (let i = 2; i < process.argv.length; i += 2) {
   const key = process.argv[i].replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
@@ -34,8 +35,10 @@ for (let i = 2; i < process.argv.length; i += 2) {
   const v = process.argv[i + 1];
   opts[key] = typeof opts[key] === 'number' || opts[key] === null && /^\d+$/.test(v) ? Number(v) : v;
 }
-for (const k of ['journal', 'duration', 'warmup', 'readers', 'churners', 'stallers', 'fuzzers', 'rate', 'sample', 'seed', 'maxGrowthPct', 'maxGrowthMb']) opts[k] = Number(opts[k]);
+for (const k of ['journal', 'stall', 'duration', 'warmup', 'readers', 'churners', 'stallers', 'fuzzers', 'rate', 'sample', 'seed', 'maxGrowthPct', 'maxGrowthMb']) opts[k] = Number(opts[k]);
 if (!(opts.duration > opts.warmup && opts.sample > 0)) { console.error('--duration must exceed --warmup'); process.exit(2); }
+// Journal: about 4 s of ticks (at least 16,384), so a paused staller is lapped within its pause.
+if (!opts.journal) opts.journal = Math.max(16384, 2 ** Math.ceil(Math.log2(opts.rate * 4)));
 
 let seed = opts.seed >>> 0 || 1;
 const rnd = () => { seed ^= seed << 13; seed >>>= 0; seed ^= seed >>> 17; seed ^= seed << 5; seed >>>= 0; return seed / 4294967296; };
@@ -72,7 +75,7 @@ if (!base) {
 }
 const wsUrl = `${base.replace('http', 'ws')}/ws/v1`;
 const symbols = (await (await fetch(`${base}/api/symbols`)).json()).map((s) => s.symbol);
-console.log(`soak: ${base} pid ${pid ?? '?'}, ${symbols.length} symbols; ${opts.readers} readers, ${opts.churners} churners, ${opts.stallers} stallers, ${opts.fuzzers} fuzzers; ${opts.duration} s (warm-up ${opts.warmup} s)`);
+console.log(`soak: ${base} pid ${pid ?? '?'}, ${symbols.length} symbols, ${opts.rate} ticks/s, journal ${opts.journal}; ${opts.readers} readers, ${opts.churners} churners, ${opts.stallers} stallers, ${opts.fuzzers} fuzzers; ${opts.duration} s (warm-up ${opts.warmup} s)`);
 
 // ---- clients ------------------------------------------------------------------------------
 const decodeFrame = (data) => decode(data, { useBigInt64: true });
@@ -137,8 +140,8 @@ async function churner() {
 }
 
 async function staller() {
-  // Full mode on every symbol, stop reading (pause the TCP socket) for 10 s, then read again: by
-  // then the server has dropped it (4001/4002, or a reset when the close frame could not be sent).
+  // Full mode on every symbol, stop reading (pause the TCP socket) for --stall s, then read again:
+  // by then the server has dropped it (4001/4002, or a reset when the close frame could not be sent).
   while (!stopping) {
     const ws = await open(null);
     if (!ws) { await sleep(500); continue; }
@@ -146,10 +149,10 @@ async function staller() {
     ws.send(JSON.stringify({ op: 'subscribe', id: 1, symbols, mode: 'full' }));
     await sleep(200);
     ws._socket.pause();
-    await sleep(10_000);
+    await sleep(opts.stall * 1000);
     ws._socket.resume();
     const code = await Promise.race([done, sleep(15_000).then(() => 'none')]);
-    if (code === 'none') { if (!stopping) fail('staller still connected 10 s after it stopped reading and 15 s after it read again'); ws.terminate(); continue; }
+    if (code === 'none') { if (!stopping) fail(`staller still connected ${opts.stall} s after it stopped reading and 15 s after it read again`); ws.terminate(); continue; }
     countClose('staller', code);
     if (!stopping) stats.stallerDrops++;
   }

@@ -100,7 +100,9 @@ public sealed class ControlPlaneLimitTests
         var seen = new List<ServerMessage>();
         Assert.Null(await attacker.ReceiveUntilAsync(_ => false, ct, seen));
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, attacker.CloseStatus);
-        Assert.Contains(seen.OfType<ErrorMessage>(), e => e.Code == 422 && e.Message.Contains("queued", StringComparison.Ordinal));
+        Assert.True(
+            seen.OfType<ErrorMessage>().Any(e => e.Code == 422 && e.Message.Contains("queued", StringComparison.Ordinal)),
+            $"no 422 among {seen.Count} messages; last: {string.Join(" | ", seen.TakeLast(5))}; errors: {string.Join(" | ", seen.OfType<ErrorMessage>())}");
     }
 
     [Fact]

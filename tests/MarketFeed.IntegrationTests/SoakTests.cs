@@ -26,7 +26,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         foreach (string a in new[]
         {
             "loadtests/soak/soak.mjs", "--duration", "30", "--warmup", "10", "--sample", "2",
-            "--readers", "60", "--churners", "10", "--stallers", "5", "--fuzzers", "5", "--rate", "5000", "--journal", "16384",
+            "--readers", "60", "--churners", "10", "--stallers", "5", "--fuzzers", "5", "--rate", "5000", "--journal", "16384", "--stall", "8",
         })
         {
             start.ArgumentList.Add(a);
