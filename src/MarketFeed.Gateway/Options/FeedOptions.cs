@@ -126,7 +126,7 @@ public sealed class FeedOptions
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
         Check(MaxConnectionsPerIp >= 0, nameof(MaxConnectionsPerIp), ">= 0 (0 = no limit)");
         Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
-        Check(ShutdownTimeoutMs is >= 1000 and <= 600_000 && ShutdownTimeoutMs > CloseTimeoutMs, nameof(ShutdownTimeoutMs), "1000..600000 and more than CloseTimeoutMs");
+        Check(ShutdownTimeoutMs is >= 1000 and <= 600_000, nameof(ShutdownTimeoutMs), "1000..600000");
         Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");
         Check(Source is "simulator" or "replay" or "none", nameof(Source), "\"simulator\", \"replay\" or \"none\"");
     }
