@@ -75,6 +75,14 @@ public sealed class ControlPlaneLimitTests
         string[] all = [.. server.Get<MarketFeed.Gateway.Hosting.FeedRuntime>().Universe.Symbols.Select(s => s.Name)];
 
         await using var attacker = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
+
+        // The client's handshake completes before the server's handler registers the connection:
+        // wait for it (bounded) instead of racing it (seen failing under two busy loops).
+        for (int i = 0; i < 500 && registry.Count == 0; i++)
+        {
+            await Task.Delay(10, ct);
+        }
+
         Connection connection = registry.Connections.Single();
 
         // Full-mode resubscribes of every symbol: each queues an ack and a snapshot per symbol. The
