@@ -41,6 +41,9 @@ public static class MarketFeedHost
             .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
         builder.WebHost.UseKestrelHttpsConfiguration();
         TlsCertificateProvider.AddTo(builder);
+        // ASP.NET Core's request lines (Information) print the query string, where a browser's
+        // access_token travels: never below Warning, whatever the configuration says (docs/operations.md, Logs).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         ConfigureSocketSendBuffer(builder);
         ConfigureHandshakeTimeout(builder);
         builder.Services.AddOptions<HostOptions>().Configure<IOptions<FeedOptions>>((o, feed) => o.ShutdownTimeout = TimeSpan.FromMilliseconds(feed.Value.ShutdownTimeoutMs));
@@ -88,6 +91,7 @@ public static class MarketFeedHost
 
             return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>());
         });
+        builder.Services.AddSingleton<SourceStatus>();
         builder.Services.AddSingleton<ReplayHandler>();
         builder.Services.AddSingleton<IReplayHandler>(sp => sp.GetRequiredService<ReplayHandler>());
         builder.Services.AddHostedService<ReplaySourceService>();
@@ -99,8 +103,9 @@ public static class MarketFeedHost
         {
             var runtime = sp.GetRequiredService<FeedRuntime>();
             var registry = sp.GetRequiredService<ConnectionRegistry>();
-            return new FeedMetrics(runtime.Engine, () => registry.Count, registry.MaxQueueDepth);
+            return new FeedMetrics(runtime.Engine, () => registry.Count, registry.MaxQueueDepth, registry.CountByIdentity, sp.GetRequiredService<MetricsScope>());
         });
+        MetricsExport.AddServices(builder);
         builder.Services.AddHostedService<SimulatorService>();
         configure?.Invoke(builder);
 
@@ -122,6 +127,8 @@ public static class MarketFeedHost
         app.UseStaticFiles();
         app.Map(WebSocketEndpoint.Path, WebSocketEndpoint.HandleAsync);
         HttpEndpoints.Map(app);
+        ProbeEndpoints.Map(app);
+        AdminEndpoints.Map(app);
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ConnectionRegistry>().CloseAll());
