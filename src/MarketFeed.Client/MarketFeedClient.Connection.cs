@@ -65,6 +65,15 @@ public sealed partial class MarketFeedClient
             socket.Options.AddSubProtocol(_options.SubProtocol);
         }
 
+        if (_options.RemoteCertificateValidation is { } validate)
+        {
+            socket.Options.RemoteCertificateValidationCallback = validate;
+        }
+        else if (_options.PinnedServerCertificateSha256 is { } pin)
+        {
+            socket.Options.RemoteCertificateValidationCallback = ServerCertificatePin.Callback(ServerCertificatePin.Parse(pin)!);
+        }
+
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _lifetime.Token);
         var connection = new FeedConnection(socket, _time, Interlocked.Increment(ref _generation));

@@ -40,12 +40,13 @@ public static class MarketFeedHost
             .AddEnvironmentVariables()
             .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
         builder.WebHost.UseKestrelHttpsConfiguration();
+        TlsCertificateProvider.AddTo(builder);
         // ASP.NET Core's request lines (Information) print the query string, where a browser's
         // access_token travels: never below Warning, whatever the configuration says (docs/operations.md, Logs).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         ConfigureSocketSendBuffer(builder);
         ConfigureHandshakeTimeout(builder);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<FeedOptions>>((o, feed) => o.ShutdownTimeout = TimeSpan.FromMilliseconds(feed.Value.ShutdownTimeoutMs));
 
         builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();

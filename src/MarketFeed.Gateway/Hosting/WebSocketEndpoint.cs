@@ -51,8 +51,17 @@ internal static class WebSocketEndpoint
             return;
         }
 
+        var address = context.Connection.RemoteIpAddress;
+        bool addressReserved = false;
         try
         {
+            if (!registry.TryReserveFor(address))
+            {
+                await RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"at most {runtime.Options.MaxConnectionsPerIp} connections from one address").ConfigureAwait(false);
+                return;
+            }
+
+            addressReserved = true;
             if (!registry.TryReserveFor(identity))
             {
                 await RefuseAsync(context, StatusCodes.Status403Forbidden, $"at most {identity.Entitlements.MaxConnections} connections for '{identity.Name}'").ConfigureAwait(false);
@@ -70,6 +79,11 @@ internal static class WebSocketEndpoint
         }
         finally
         {
+            if (addressReserved)
+            {
+                registry.ReleaseFor(address);
+            }
+
             registry.Release();
         }
     }
