@@ -146,7 +146,8 @@ public sealed class ConflationEngine
             ThrowHelper.InvalidTickKind((byte)tick.Kind);
         }
 
-        _states.Apply(tick);
+        // The state keeps the tick's global sequence (its position + 1): a basket snapshot needs it.
+        _states.Apply(tick, _journal.NextPosition + 1);
         long position = _journal.Append(tick);
         _ticksIn.WriteVolatile(_ticksIn.Value + 1);
 

@@ -47,4 +47,7 @@ public enum MessageKind
 
     /// <summary>Reply to bars: OHLCV bars of one symbol and interval.</summary>
     Bars = 15,
+
+    /// <summary>Reply to snapshot: the states of a basket of symbols as of one global sequence.</summary>
+    Basket = 16,
 }

@@ -108,6 +108,9 @@ export function decodeMessage(m) {
         })),
         complete: m[7] !== false,
       };
+    case MessageKind.BASKET:
+      // Reply to `snapshot` (section 4.12): every entry is a complete snapshot message (kind 4).
+      return { kind: 'basket', requestId: num(m[1]), globalSequence: num(m[2]), epoch: num(m[3]), states: (m[4] ?? []).map(decodeMessage) };
     case MessageKind.REPLAY_STATUS:
       return { kind: 'replayStatus', replayId: num(m[1]), state: m[2], speed: m[3], position: nanos(m[4]), requestId: m.length > 5 ? num(m[5]) : 0 };
     default:

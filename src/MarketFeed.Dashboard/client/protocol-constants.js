@@ -23,6 +23,7 @@ export const MessageKind = Object.freeze({
   CATALOG: 13,
   REPLAY_STATUS: 14,
   BARS: 15,
+  BASKET: 16,
 });
 
 /** Trade aggressor side by wire value. */
