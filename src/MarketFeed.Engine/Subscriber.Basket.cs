@@ -9,8 +9,9 @@ namespace MarketFeed.Engine;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The writer is never stopped. (1) The symbols' entries are published (as for a subscribe), so every
-/// tick appended from then on reaches this subscriber. (2) <c>low</c> = the journal's head is read:
+/// The writer is never stopped. (1) Full mode: the symbols' journal readers are published (as for a
+/// subscribe), so every tick appended from then on reaches this subscriber (conflated slots are
+/// marked dirty at the end instead; the drain arms them and sends what is newer). (2) <c>low</c> = the journal's head is read:
 /// the states read next hold every tick up to <c>low</c> (the writer applies a state before it
 /// appends). (3) Each state is read with the global sequence of its last tick; <c>G</c> is the
 /// largest of them and <c>low</c>. A state can hold the tick being appended at that moment (applied,
@@ -22,7 +23,7 @@ namespace MarketFeed.Engine;
 /// <para>
 /// Then each slot's baseline is the basket state: full mode skips every tick at or below its
 /// <c>seq</c> and delivers every later one, gap-free; conflated mode sends a quote or trade only
-/// if it is newer than the basket's. A tick later than <c>G</c> was appended after the entries
+/// if it is newer than the basket's. A tick later than <c>G</c> was appended after the readers
 /// were published (else the state read in (3) would hold it and <c>G</c> would cover it), so it
 /// reaches the subscriber.
 /// </para>
@@ -83,7 +84,7 @@ public sealed partial class Subscriber
                 return SubscribeOutcome.LimitExceeded;
             }
 
-            // (1) Publish every entry before any state is read.
+            // (1) Publish every reader before any state is read.
             foreach (int symbolId in symbolIds)
             {
                 if (_slotBySymbol.TryGetValue(symbolId, out int existing))
@@ -107,10 +108,18 @@ public sealed partial class Subscriber
                 if (mode == DeliveryMode.Full)
                 {
                     AddFullSymbol(symbolId);
+                    _engine.AddFullReader(symbolId, this); // full fence before the reads below
                 }
-
-                _engine.AddEntry(symbolId, new SubscriberEntry(this, slot, mode));
+                else
+                {
+                    // Not on the symbol's wake list yet: the drain that takes the dirty bit set below
+                    // arms it before it reads the state (SymbolWakeLists), and sends only what is newer than the basket.
+                    s.Waiter = new ConflatedWaiter(this, symbolId, slot);
+                    _engine.AddConflated(symbolId);
+                }
             }
+
+            Interlocked.MemoryBarrier(); // conflated-only baskets: nothing above fenced the slot setup before the reads
 
             // (2)-(4): the states at one global sequence.
             globalSequence = ReadBasket(symbolIds, states);
