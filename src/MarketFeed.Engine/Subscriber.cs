@@ -239,6 +239,22 @@ public sealed partial class Subscriber : IDisposable
         }
     }
 
+    /// <summary>Symbol ids currently held with their delivery mode (a copy, for diagnostics).</summary>
+    public (int SymbolId, DeliveryMode Mode)[] Subscriptions()
+    {
+        lock (_gate)
+        {
+            var list = new (int SymbolId, DeliveryMode Mode)[_slotBySymbol.Count];
+            int i = 0;
+            foreach (var (symbolId, slot) in _slotBySymbol)
+            {
+                list[i++] = (symbolId, _slots[slot].Mode);
+            }
+
+            return list;
+        }
+    }
+
     /// <summary>Removes every subscription from the engine. Idempotent.</summary>
     public void Dispose()
     {

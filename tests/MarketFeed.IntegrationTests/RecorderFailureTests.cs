@@ -1,3 +1,4 @@
+using MarketFeed.Testing;
 using MarketFeed.Gateway.Sources;
 using MarketFeed.Sources.TickLog;
 using Microsoft.Extensions.Logging;
@@ -31,9 +32,12 @@ public sealed class RecorderFailureTests
             Assert.Contains("\"status\":\"degraded\"", health);
             Assert.Contains("\"state\":\"failed\"", health);
             Assert.Contains("lostTicks", health);
-            string metrics = await http.GetStringAsync("/metrics");
-            Assert.Contains("marketfeed_recorder_failed 1", metrics);
-            Assert.Contains("marketfeed_recorder_lost_ticks_total ", metrics);
+            var ready = await http.GetAsync("/readyz");
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            Assert.Contains("\"failing\":[\"recorder\"]", await ready.Content.ReadAsStringAsync());
+            var metrics = PrometheusText.Parse(await http.GetStringAsync("/metrics"));
+            Assert.Equal(1, metrics["marketfeed_recorder_failed"]);
+            Assert.True(metrics.ContainsKey("marketfeed_recorder_lost_ticks_total"));
             await server.StopAsync();
         }
 

@@ -158,7 +158,8 @@ internal sealed partial class Connection
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> payload)
     {
-        Volatile.Write(ref _sendStartedTimestamp, _time.GetTimestamp());
+        long started = _time.GetTimestamp();
+        Volatile.Write(ref _sendStartedTimestamp, started);
         try
         {
             await _socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, _abort.Token).ConfigureAwait(false);
@@ -167,6 +168,8 @@ internal sealed partial class Connection
         {
             Volatile.Write(ref _sendStartedTimestamp, 0);
         }
+
+        _metrics.SendCompleted(_time.GetElapsedTime(started));
 
         EndSendLag();
     }

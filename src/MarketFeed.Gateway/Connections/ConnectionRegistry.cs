@@ -58,6 +58,18 @@ internal sealed class ConnectionRegistry : IDisposable
         return max;
     }
 
+    /// <summary>Open connections and live subscriptions per identity class (for <c>marketfeed.auth.*</c>).</summary>
+    public IdentityCounts CountByIdentity()
+    {
+        var counts = new IdentityCounts();
+        foreach (var c in _connections.Keys)
+        {
+            counts.Add(c.Identity.Kind, c.SubscriptionCount);
+        }
+
+        return counts;
+    }
+
     /// <summary>
     /// Takes one of <c>MaxConnections</c> places before the upgrade is accepted; false if none is
     /// left (or shutting down). Counted atomically, so a storm of upgrades never overshoots.

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MarketFeed.Gateway.Auth;
 using MarketFeed.Gateway.Connections;
-using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Sources;
 
 namespace MarketFeed.Gateway.Hosting;
@@ -24,8 +23,7 @@ internal static class HttpEndpoints
             }),
             "application/json"));
 
-        app.MapGet("/metrics", (FeedMetrics metrics, RecordingService recording) => Results.Text(metrics.ToPrometheusText() + recording.ToPrometheusText(), "text/plain; version=0.0.4"))
-            .AddEndpointFilter(RequireCredentialAsync);
+        MetricsExport.MapEndpoint(app);
 
         app.MapGet("/api/symbols", (FeedRuntime runtime) =>
         {

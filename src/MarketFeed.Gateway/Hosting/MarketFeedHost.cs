@@ -40,6 +40,9 @@ public static class MarketFeedHost
             .AddEnvironmentVariables()
             .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
         builder.WebHost.UseKestrelHttpsConfiguration();
+        // ASP.NET Core's request lines (Information) print the query string, where a browser's
+        // access_token travels: never below Warning, whatever the configuration says (docs/operations.md, Logs).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         ConfigureSocketSendBuffer(builder);
         ConfigureHandshakeTimeout(builder);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
@@ -87,6 +90,7 @@ public static class MarketFeedHost
 
             return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>());
         });
+        builder.Services.AddSingleton<SourceStatus>();
         builder.Services.AddSingleton<ReplayHandler>();
         builder.Services.AddSingleton<IReplayHandler>(sp => sp.GetRequiredService<ReplayHandler>());
         builder.Services.AddHostedService<ReplaySourceService>();
@@ -98,8 +102,9 @@ public static class MarketFeedHost
         {
             var runtime = sp.GetRequiredService<FeedRuntime>();
             var registry = sp.GetRequiredService<ConnectionRegistry>();
-            return new FeedMetrics(runtime.Engine, () => registry.Count, registry.MaxQueueDepth);
+            return new FeedMetrics(runtime.Engine, () => registry.Count, registry.MaxQueueDepth, registry.CountByIdentity, sp.GetRequiredService<MetricsScope>());
         });
+        MetricsExport.AddServices(builder);
         builder.Services.AddHostedService<SimulatorService>();
         configure?.Invoke(builder);
 
@@ -121,6 +126,8 @@ public static class MarketFeedHost
         app.UseStaticFiles();
         app.Map(WebSocketEndpoint.Path, WebSocketEndpoint.HandleAsync);
         HttpEndpoints.Map(app);
+        ProbeEndpoints.Map(app);
+        AdminEndpoints.Map(app);
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ConnectionRegistry>().CloseAll());

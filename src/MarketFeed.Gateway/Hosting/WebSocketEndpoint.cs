@@ -121,7 +121,8 @@ internal static class WebSocketEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = subProtocol,
-            DangerousEnableCompression = false,
+            // permessage-deflate only when enabled and offered (Feed:Compression; see FeedOptions.Compression on why it is safe).
+            DangerousEnableCompression = runtime.Options.Compression,
             // WebSocket pings that must be answered (MarketFeed heartbeats carry server time but need no answer).
             KeepAliveInterval = TimeSpan.FromMilliseconds(runtime.Options.PingIntervalMs),
             KeepAliveTimeout = runtime.Options.PingIntervalMs > 0 ? TimeSpan.FromMilliseconds(runtime.Options.PingTimeoutMs) : Timeout.InfiniteTimeSpan,

@@ -71,6 +71,14 @@ public sealed class FeedOptions
     /// </summary>
     public int PingTimeoutMs { get; set; } = 10_000;
 
+    /// <summary>
+    /// Negotiate permessage-deflate (RFC 7692) when a client offers it; off by default. Safe against
+    /// CRIME/BREACH-style length attacks here because no secret ever travels inside the WebSocket
+    /// stream (the credential is only in the upgrade request, which the extension does not compress).
+    /// Costs CPU per frame: docs/benchmarks.md, "permessage-deflate".
+    /// </summary>
+    public bool Compression { get; set; }
+
     /// <summary>Serve the dashboard's <c>*.map</c> source maps (404 otherwise; Release builds do not generate them).</summary>
     public bool ServeSourceMaps { get; set; }
 

@@ -138,7 +138,9 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
             connection.Disown(s);
             if (s.DamageMet.Count > 0)
             {
-                ServerLog.ReplayDamage(logger, s.ReplayId, s.Dataset, s.EndReason, s.DamageMet.Count, s.DamageMet[0].ToString());
+                // About a connection: with its id and identity in the scope, like the connection's own lines.
+                var scoped = new ConnectionLogger(logger, connection.Id, connection.Identity, connection.RemoteAddress);
+                ServerLog.ReplayDamage(scoped, s.ReplayId, s.Dataset, s.EndReason, s.DamageMet.Count, s.DamageMet[0].ToString());
             }
         }
     }

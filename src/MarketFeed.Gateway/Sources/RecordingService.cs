@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Globalization;
-using System.Text;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Hosting;
 using MarketFeed.Gateway.Options;
@@ -15,7 +13,7 @@ namespace MarketFeed.Gateway.Sources;
 /// shutdown. A recorder failure (disk full, ...) is logged at once and shows in <c>/health</c>
 /// (<see cref="Health"/>) and the <c>marketfeed_recorder_*</c> metrics, with the ticks lost.
 /// </summary>
-internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOptions> options, ILogger<RecordingService> logger) : IHostedService, IDisposable
+internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOptions> options, ILogger<RecordingService> logger, MetricsScope metricsScope) : IHostedService, IDisposable
 {
     private TickRecorder? _recorder;
     private Meter? _meter;
@@ -55,12 +53,14 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnRanToCompletion,
             TaskScheduler.Default);
-        _meter = new Meter(FeedMetrics.MeterName, "1.0");
+        _meter = metricsScope.CreateMeter();
         _meter.CreateObservableCounter("marketfeed.recorder.recorded_ticks", () => recorder.RecordedTicks, "{tick}", "Ticks the recorder wrote (or buffered for its next block)");
         _meter.CreateObservableCounter("marketfeed.recorder.dropped_ticks", () => recorder.DroppedTicks, "{tick}", "Ticks the recorder dropped because its ring was full");
         _meter.CreateObservableCounter("marketfeed.recorder.lost_ticks", () => recorder.LostTicks, "{tick}", "Ticks not recorded because writing failed");
         _meter.CreateObservableCounter("marketfeed.recorder.flushes", () => recorder.FlushCount, "{flush}", "Completed recorder flushes");
+        _meter.CreateObservableCounter("marketfeed.recorder.invalid_ticks", () => recorder.InvalidTicks, "{tick}", "Ticks discarded because their symbol id is outside the recorder's symbol table");
         _meter.CreateObservableGauge("marketfeed.recorder.failed", () => recorder.Failure is null ? 0 : 1, null, "1 once writing failed and recording stopped");
+        _meter.CreateObservableGauge("marketfeed.recorder.ring_capacity", () => recorder.RingCapacity, "{tick}", "Ticks the recorder's ring holds before it drops");
         return Task.CompletedTask;
     }
 
@@ -85,27 +85,6 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
 
     /// <summary>True once the recorder failed (the server is then degraded).</summary>
     public bool IsFailed => _recorder?.Failure is not null;
-
-    /// <summary>Prometheus text of the recorder counters (empty when not recording).</summary>
-    public string ToPrometheusText()
-    {
-        if (_recorder is not { } r)
-        {
-            return string.Empty;
-        }
-
-        var sb = new StringBuilder(512);
-        Append(sb, "marketfeed_recorder_recorded_ticks_total", "counter", "Ticks the recorder wrote (or buffered for its next block)", r.RecordedTicks);
-        Append(sb, "marketfeed_recorder_dropped_ticks_total", "counter", "Ticks the recorder dropped because its ring was full", r.DroppedTicks);
-        Append(sb, "marketfeed_recorder_lost_ticks_total", "counter", "Ticks not recorded because writing failed", r.LostTicks);
-        Append(sb, "marketfeed_recorder_flushes_total", "counter", "Completed recorder flushes (everything recorded before a flush began is on disk after it)", r.FlushCount);
-        Append(sb, "marketfeed_recorder_failed", "gauge", "1 once writing failed and recording stopped", r.Failure is null ? 0 : 1);
-        return sb.ToString();
-
-        static void Append(StringBuilder sb, string name, string type, string help, long value) =>
-            sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(' ').Append(type).Append('\n')
-              .Append(name).Append(' ').Append(value.ToString(CultureInfo.InvariantCulture)).Append('\n');
-    }
 
     /// <summary>Releases the meter, and the recorder if the host stopped without <see cref="StopAsync"/> (a failed start).</summary>
     public void Dispose()
