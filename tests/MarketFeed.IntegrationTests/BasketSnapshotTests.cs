@@ -24,8 +24,14 @@ public sealed class BasketSnapshotTests
         FeedRuntime runtime = server.Get<FeedRuntime>();
         string[] basket = [.. runtime.Universe.Symbols.Take(12).Select(s => s.Name)];
 
-        // Global sequence of every tick from here on, straight from the engine's writer.
-        var globals = new GlobalSequenceLog(runtime.Engine, 4_000_000);
+        // Global sequence of every tick of the basket's symbols from here on, straight from the engine's writer.
+        var logged = new bool[runtime.Universe.Count];
+        foreach (string name in basket)
+        {
+            logged[runtime.Universe.TryGet(name, out SymbolInfo s) ? s.Id : throw new InvalidOperationException(name)] = true;
+        }
+
+        var globals = new GlobalSequenceLog(runtime.Engine, logged, 400_000);
         runtime.Engine.AddObserver(globals);
 
         // The full-mode log of the same run: a snapshot per symbol, then every tick of the basket's symbols.
@@ -309,8 +315,8 @@ public sealed class BasketSnapshotTests
         }
     }
 
-    /// <summary>The global sequence of every tick the engine publishes (an observer runs on the writer, after the append).</summary>
-    private sealed class GlobalSequenceLog(Engine.ConflationEngine engine, int capacity) : ITickObserver
+    /// <summary>The global sequence of every tick of the logged symbols (an observer runs on the writer, after the append).</summary>
+    private sealed class GlobalSequenceLog(Engine.ConflationEngine engine, bool[] logged, int capacity) : ITickObserver
     {
         private readonly int[] _symbol = new int[capacity];
         private readonly long[] _sequence = new long[capacity];
@@ -326,7 +332,7 @@ public sealed class BasketSnapshotTests
         public void OnTick(in Tick tick)
         {
             int n = _count;
-            if (n == capacity)
+            if (n == capacity || !logged[tick.SymbolId])
             {
                 return;
             }
