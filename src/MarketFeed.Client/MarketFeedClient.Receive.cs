@@ -207,7 +207,19 @@ public sealed partial class MarketFeedClient
                 return true;
             case SubscribeAckMessage ack:
                 OnSubscribeAck(ack);
-                Complete(ack.RequestId, ack);
+                if (!_pending.TryGetValue(ack.RequestId, out var forAck) || forAck.Op != ControlRequest.Ops.Snapshot)
+                {
+                    Complete(ack.RequestId, ack); // a snapshot request completes with its basket, which follows
+                }
+
+                return true;
+            case BasketMessage basket:
+                foreach (MarketSnapshot state in basket.States)
+                {
+                    OnSnapshot(new SnapshotMessage(state));
+                }
+
+                Complete(basket.RequestId, basket);
                 return true;
             case ErrorMessage error:
                 OnError(error);
@@ -302,7 +314,7 @@ public sealed partial class MarketFeedClient
             return;
         }
 
-        if (pending.Op == ControlRequest.Ops.Subscribe && error.Symbol is not null)
+        if (pending.Op is ControlRequest.Ops.Subscribe or ControlRequest.Ops.Snapshot && error.Symbol is not null)
         {
             // Per-symbol rejections (404, 403, 422) come alongside the ack; fail only if every symbol was rejected.
             // One error may reject several symbols (all unknown symbols of a request, in Symbols).

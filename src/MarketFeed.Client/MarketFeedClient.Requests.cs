@@ -47,6 +47,30 @@ public sealed partial class MarketFeedClient
         return (SubscribeAckMessage)await RequestAsync(request, new PendingRequest(id, request.Op, symbols.Count), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Basket snapshot (docs/protocol.md section 5.1): subscribes <paramref name="symbols"/> (<c>["*"]</c> = every symbol
+    /// this connection may see) and returns their states as of one global sequence of the feed, in the order of the ack.
+    /// Every update that follows on <see cref="ReadAllAsync"/> is later than that sequence (full mode: gap-free from the
+    /// basket's <c>seq</c>). Unknown or forbidden symbols are left out and reported as error messages on the stream, as
+    /// for <see cref="SubscribeAsync"/>; the symbols stay subscribed (and are resubscribed after a reconnect).
+    /// </summary>
+    /// <exception cref="MarketFeedRequestException">The server rejected the request, or every symbol.</exception>
+    /// <exception cref="MarketFeedConnectionException">Not connected, or the connection dropped before the reply.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="MarketFeedClientOptions.RequestTimeout"/>.</exception>
+    public async Task<BasketMessage> SnapshotAsync(IReadOnlyList<string> symbols, DeliveryMode mode = DeliveryMode.Conflated, int throttle = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        if (symbols.Count == 0)
+        {
+            throw new ArgumentException("at least one symbol (or \"*\") is required", nameof(symbols));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(throttle);
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = ControlRequest.Ops.Snapshot, Id = id, Symbols = symbols, Mode = mode, Throttle = throttle };
+        return (BasketMessage)await RequestAsync(request, new PendingRequest(id, request.Op, symbols.Count), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Unsubscribes <paramref name="symbols"/> (<c>["*"]</c> = all) and returns the ack.</summary>
     public async Task<UnsubscribeAckMessage> UnsubscribeAsync(IReadOnlyList<string> symbols, CancellationToken cancellationToken = default)
     {

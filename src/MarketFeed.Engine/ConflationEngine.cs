@@ -208,7 +208,8 @@ public sealed class ConflationEngine
             observers[i].OnTick(tick);
         }
 
-        _states.Apply(tick);
+        // The state keeps the tick's global sequence (its position + 1): a basket snapshot needs it.
+        _states.Apply(tick, _journal.NextPosition + 1);
         long position = _journal.Append(tick);
         _ticksIn.WriteVolatile(_ticksIn.Value + 1);
 

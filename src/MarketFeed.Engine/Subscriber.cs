@@ -64,27 +64,32 @@ public sealed partial class Subscriber : IDisposable
     /// <summary>True once the journal lapped this subscriber's full-mode reader; the owner must drop it (4001).</summary>
     public bool IsOverflowed => Volatile.Read(ref _overflowed) != 0;
 
-    /// <summary>True while anything is waiting to be drained (dirty symbols, queued ticks or snapshots).</summary>
+    /// <summary>
+    /// True while anything is waiting to be drained (dirty symbols, journal ticks or snapshots).
+    /// Exact with respect to drains: it takes the drain's lock, so it never looks while a drain has
+    /// taken dirty bits it may still put back (an end-of-replay message queued on a false "nothing
+    /// pending" would overtake the data). Control path only; the tick path never calls it.
+    /// </summary>
     public bool HasPendingWork
     {
         get
         {
-            if (HasJournalWork)
+            lock (_gate)
             {
-                return true;
-            }
-
-            for (int i = 0; i < _dirty.Length; i++)
-            {
-                if (Volatile.Read(ref _dirty[i]) != 0)
+                if (_pendingFullSnapshots.Count > 0 || _backfills.Count > 0 || HasJournalWork)
                 {
                     return true;
                 }
-            }
 
-            lock (_gate)
-            {
-                return _pendingFullSnapshots.Count > 0 || _backfills.Count > 0;
+                for (int i = 0; i < _dirty.Length; i++)
+                {
+                    if (Volatile.Read(ref _dirty[i]) != 0)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
         }
     }

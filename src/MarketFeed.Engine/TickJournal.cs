@@ -70,6 +70,13 @@ public sealed class TickJournal
         get => _published.ReadVolatile();
     }
 
+    /// <summary>Position the next <see cref="Append"/> writes to. Writer (sequencer thread) only.</summary>
+    public long NextPosition
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _published.Value;
+    }
+
     /// <summary>Position (0-based) of the oldest entry that is still intact.</summary>
     public long OldestPosition => Math.Max(_start, GlobalSequence - _entries.Length + 1);
 

@@ -113,6 +113,9 @@ public sealed class ControlRequest
 
         /// <summary>bars</summary>
         public const string Bars = "bars";
+
+        /// <summary>snapshot (a basket of symbols at one global sequence, then live)</summary>
+        public const string Snapshot = "snapshot";
     }
 }
 

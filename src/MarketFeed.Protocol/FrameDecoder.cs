@@ -170,6 +170,28 @@ public static class FrameDecoder
                 break;
             }
 
+            case MessageKind.Basket:
+            {
+                long id = reader.ReadInt64();
+                long global = reader.ReadInt64();
+                long epoch = reader.ReadInt64();
+                int n = reader.ReadArrayHeader();
+                var states = new List<MarketSnapshot>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    if (ReadMessage(ref reader) is not SnapshotMessage entry)
+                    {
+                        throw new MessagePackSerializationException("a basket entry is not a snapshot");
+                    }
+
+                    states.Add(entry.State);
+                }
+
+                message = new BasketMessage(id, global, epoch, states);
+                used = 5;
+                break;
+            }
+
             case MessageKind.Error:
             {
                 long id = reader.ReadInt64();

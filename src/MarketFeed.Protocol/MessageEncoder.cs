@@ -78,6 +78,24 @@ public static class MessageEncoder
         writer.Write(s.TradeCount);
     }
 
+    /// <summary>
+    /// Writes a basket (the reply to <c>snapshot</c>): <c>[16, requestId, globalSequence, epoch,
+    /// [snapshot, ...]]</c>, each entry a complete snapshot message (kind 4).
+    /// </summary>
+    public static void WriteBasket(ref MessagePackWriter writer, long requestId, long globalSequence, long epoch, ReadOnlySpan<MarketSnapshot> states)
+    {
+        writer.WriteArrayHeader(5);
+        writer.Write((int)MessageKind.Basket);
+        writer.Write(requestId);
+        writer.Write(globalSequence);
+        writer.Write(epoch);
+        writer.WriteArrayHeader(states.Length);
+        foreach (ref readonly MarketSnapshot state in states)
+        {
+            WriteSnapshot(ref writer, state);
+        }
+    }
+
     /// <summary>Writes a heartbeat.</summary>
     public static void WriteHeartbeat(ref MessagePackWriter writer, long serverTime)
     {

@@ -50,4 +50,6 @@ public enum MessageKind
 
     /// <summary>Live bar update: the current state of one bar of a subscribed symbol.</summary>
     BarUpdate = 16,
+    /// <summary>Reply to snapshot: the states of a basket of symbols as of one global sequence.</summary>
+    Basket = 17,
 }

@@ -32,6 +32,12 @@ public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int 
 /// <summary>Snapshot (4).</summary>
 public sealed record SnapshotMessage(MarketSnapshot State) : ServerMessage(MessageKind.Snapshot);
 
+/// <summary>
+/// Basket (16), the reply to <c>snapshot</c>: the state of each symbol (in the order of the ack that
+/// precedes it) as of global sequence <see cref="GlobalSequence"/> of epoch <see cref="Epoch"/>.
+/// </summary>
+public sealed record BasketMessage(long RequestId, long GlobalSequence, long Epoch, IReadOnlyList<MarketSnapshot> States) : ServerMessage(MessageKind.Basket);
+
 /// <summary>Error (5). <paramref name="Symbols"/>: every symbol one error rejects (e.g. all unknown symbols of a subscribe), or null.</summary>
 public sealed record ErrorMessage(long RequestId, int Code, string CodeName, string Message, string? Symbol, IReadOnlyList<string>? Symbols = null) : ServerMessage(MessageKind.Error);
 

@@ -116,6 +116,9 @@ export function decodeMessage(m) {
           volume: num(m[8]), count: num(m[9]), basis: num(m[10]) === 1 ? 'mid' : 'trades', closed: m[11] === true,
         },
       };
+    case MessageKind.BASKET:
+      // Reply to `snapshot` (section 4.13): every entry is a complete snapshot message (kind 4).
+      return { kind: 'basket', requestId: num(m[1]), globalSequence: num(m[2]), epoch: num(m[3]), states: (m[4] ?? []).map(decodeMessage) };
     case MessageKind.REPLAY_STATUS:
       return { kind: 'replayStatus', replayId: num(m[1]), state: m[2], speed: m[3], position: nanos(m[4]), requestId: m.length > 5 ? num(m[5]) : 0 };
     default:

@@ -59,7 +59,7 @@ export class MarketFeedError extends Error {
 /**
  * A MarketFeed connection: subscriptions survive reconnects; events carry scaled numbers.
  *
- * Events (`client.on(name, fn)`): `state`, `status`, `quote`, `trade`, `snapshot`, `ack`,
+ * Events (`client.on(name, fn)`): `state`, `status`, `quote`, `trade`, `snapshot`, `ack`, `basket`,
  * `unsubscribed`, `error`, `gap`, `heartbeat`, `pong`, `close`, `frame`, `bar`, `replay-start`,
  * `replay-status`, `replay-end`, `message`. See docs/js-client.md for payloads.
  */
@@ -169,6 +169,25 @@ export class MarketFeedClient extends Emitter {
       try { await this.connect(); } finally { for (const s of list) this.#deferred.delete(s); }
     }
     return this.#request('subscribe', { symbols: list, mode, throttle, snapshot: options.snapshot ?? true, bars });
+  }
+
+  /**
+   * Basket snapshot (docs/protocol.md section 5.1): subscribes the symbols (`'*'` = every symbol this
+   * connection may see) and resolves with their states as of one global sequence of the feed. Every
+   * update that follows is later than it (full mode: gap-free from each basket `seq`). The symbols
+   * stay subscribed and are renewed (with a plain subscribe) after reconnects. Each state is also
+   * emitted as a `snapshot` event, then the whole reply as a `basket` event.
+   * @param {string|string[]} symbols
+   * @param {{mode?: 'conflated'|'full', throttle?: number}} [options]
+   * @returns {Promise<{requestId: number, globalSequence: number, epoch: number, mode: string, throttle: number,
+   *   symbols: object[], states: object[], errors: MarketFeedError[]}>} `states` are the books (real units), in the order of `symbols`
+   */
+  async snapshot(symbols, options = {}) {
+    const list = toList(symbols);
+    const mode = options.mode ?? 'conflated';
+    const throttle = options.throttle ?? 0;
+    if (this.#state !== 'live') await this.connect();
+    return this.#request('snapshot', { symbols: list, mode, throttle });
   }
 
   /**
@@ -555,6 +574,7 @@ export class MarketFeedClient extends Emitter {
       case 'catalog': return this.#settle(m.requestId, m);
       case 'bars': return this.#settle(m.requestId, m);
       case 'barUpdate': return this.#onBarUpdate(m);
+      case 'basket': return this.#onBasket(m);
       case 'replayStart': return this.#onReplayStart(m);
       case 'replayStatus': return this.#onReplayStatus(m);
       case 'replayEnd': return this.#onReplayEnd(m);
@@ -637,8 +657,29 @@ export class MarketFeedClient extends Emitter {
     if (m.recovered) this.emit('resumed', { requestId: m.requestId, recovered, notRecovered });
     const p = this.#pending.get(m.requestId);
     const result = { requestId: m.requestId, mode: m.mode, throttle: m.throttle, symbols: m.symbols, errors: p ? p.errors : [] };
-    this.#settle(m.requestId, result);
+    if (p && p.op === 'snapshot') {
+      // A basket snapshot resolves with the basket that follows; renew its symbols after reconnects.
+      p.ack = result;
+      for (const ref of m.symbols) this.#wanted.set(ref.symbol, { mode: m.mode, throttle: m.throttle });
+    } else {
+      this.#settle(m.requestId, result);
+    }
     this.emit('ack', result);
+  }
+
+  #onBasket(m) {
+    const books = [];
+    for (const state of m.states) {
+      const stream = this.#streams.get(state.symbolId);
+      if (!stream) { this.stats.unknownSymbolMessages++; continue; }
+      this.emit('snapshot', stream.applySnapshot(state));
+      books.push({ ...stream.book });
+    }
+    const p = this.#pending.get(m.requestId);
+    const ack = p && p.ack ? p.ack : { mode: null, throttle: 0, symbols: [], errors: p ? p.errors : [] };
+    const result = { ...ack, requestId: m.requestId, globalSequence: m.globalSequence, epoch: m.epoch, states: books };
+    this.#settle(m.requestId, result);
+    this.emit('basket', result);
   }
 
   #onUnsubscribeAck(m) {
@@ -657,7 +698,7 @@ export class MarketFeedClient extends Emitter {
     const err = new MarketFeedError(m.message || m.codeName, m);
     const p = this.#pending.get(m.requestId);
     if (p) {
-      const perSymbol = p.op === 'subscribe' && (m.code === ErrorCode.UNKNOWN_SYMBOL || m.code === ErrorCode.LIMIT_EXCEEDED || m.code === ErrorCode.FORBIDDEN) && m.symbol;
+      const perSymbol = (p.op === 'subscribe' || p.op === 'snapshot') && (m.code === ErrorCode.UNKNOWN_SYMBOL || m.code === ErrorCode.LIMIT_EXCEEDED || m.code === ErrorCode.FORBIDDEN) && m.symbol;
       if (perSymbol) {
         p.errors.push(err); // the ack follows and carries the symbols that did subscribe
       } else {

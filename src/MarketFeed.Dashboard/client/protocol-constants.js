@@ -24,6 +24,7 @@ export const MessageKind = Object.freeze({
   REPLAY_STATUS: 14,
   BARS: 15,
   BAR_UPDATE: 16,
+  BASKET: 17,
 });
 
 /** Trade aggressor side by wire value. */

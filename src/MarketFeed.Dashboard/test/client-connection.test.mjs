@@ -283,3 +283,30 @@ test('reconnect to a server with another epoch: not recovered, snapshot', async 
     client.close();
   }
 });
+
+test('snapshot: one basket at a global sequence, unknown symbols reported, then gap-free updates', async () => {
+  const client = newClient();
+  await client.connect();
+  const seqs = [];
+  const gaps = [];
+  client.on('trade', (e) => { if (e.symbol === 'TSLA') seqs.push(Number(e.seq)); });
+  client.on('quote', (e) => { if (e.symbol === 'TSLA') seqs.push(Number(e.seq)); });
+  client.on('gap', (g) => gaps.push(g));
+  const basketEvent = nextEvent(client, 'basket');
+  const basket = await client.snapshot(['TSLA', 'NOPE', 'NVDA'], { mode: 'full' });
+  assert.equal(basket.mode, 'full');
+  assert.ok(basket.globalSequence >= 0);
+  assert.equal(basket.epoch, 1);
+  assert.deepEqual(basket.symbols.map((s) => s.symbol), ['TSLA', 'NVDA']);
+  assert.deepEqual(basket.states.map((s) => s.symbol), ['TSLA', 'NVDA']);
+  assert.deepEqual(basket.errors.map((e) => [e.code, e.symbols]), [[404, ['NOPE']]]);
+  assert.equal((await basketEvent).globalSequence, basket.globalSequence);
+  const start = basket.states[0].seq;
+  await until(client, 'quote', () => seqs.length >= 5, 5000, 'updates after the basket');
+  assert.equal(seqs[0], start + 1, 'the first update follows the basket');
+  assert.deepEqual(gaps, []);
+  assert.deepEqual(client.subscriptions().map((s) => s.symbol).sort(), ['NVDA', 'TSLA']);
+  const none = await client.snapshot(['NOPE2']); // as subscribe: resolves, with the error and nothing subscribed
+  assert.deepEqual([none.states.length, none.errors.map((e) => e.code)], [0, [404]]);
+  client.close();
+});

@@ -28,6 +28,9 @@ internal sealed partial class Connection
             case ControlRequest.Ops.Unsubscribe:
                 Unsubscribe(request);
                 break;
+            case ControlRequest.Ops.Snapshot:
+                SubscribeBasket(request);
+                break;
             case ControlRequest.Ops.Ping:
                 Reply((request.Id, request.Time ?? 0, UnixTime.NowNanos(_time)), static (ref w, s) => MessageEncoder.WritePong(ref w, s.Id, s.Item2, s.Item3));
                 break;

@@ -32,6 +32,8 @@ export class FakeMarketFeedServer {
   controls = [];
   /** The epoch in the welcome (protocol section 7.1); change it to act as a server whose sequences restarted. */
   epoch = 1;
+  /** Ticks so far (the fake's global sequence for basket snapshots). */
+  ticks = 0;
   #controlListeners = new Set();
   #http = null;
   #wss = null;
@@ -159,6 +161,7 @@ export class FakeMarketFeedServer {
     const id = Number(m.id ?? 0);
     switch (m.op) {
       case 'subscribe': return this.#subscribe(ws, id, m);
+      case 'snapshot': return this.#basket(ws, id, m);
       case 'unsubscribe': {
         const names = m.symbols.includes('*') ? [...ws.subs.keys()].map((sid) => this.#universe[sid].symbol) : m.symbols;
         for (const n of names) { const s = this.#bySymbol.get(n); if (s) ws.subs.delete(s.symbolId); }
@@ -236,6 +239,32 @@ export class FakeMarketFeedServer {
     ws.send(enc(out));
   }
 
+  // Basket snapshot (section 5.1): errors, ack, one basket at one global sequence (here: the
+  // fake's tick count, which it takes between two ticks), then live updates as for subscribe.
+  #basket(ws, id, m) {
+    const mode = m.mode ?? 'conflated';
+    const throttle = Number(m.throttle ?? 0);
+    const names = (m.symbols ?? []).length === 1 && m.symbols[0] === '*' ? this.#universe.map((s) => s.symbol) : (m.symbols ?? []);
+    const refs = [];
+    const unknown = [];
+    for (const name of names) {
+      const s = this.#bySymbol.get(name);
+      if (!s) { unknown.push(name); continue; }
+      ws.subs.set(s.symbolId, { mode, throttle });
+      refs.push(s);
+    }
+    const out = [];
+    if (unknown.length) out.push([5, id, 404, 'unknown_symbol', `${unknown.length} unknown symbols`, unknown[0], unknown]);
+    out.push([3, id, mode, throttle, refs.map((s) => [s.symbol, s.symbolId, s.priceDecimals, s.sizeDecimals])]);
+    const states = refs.map((s) => {
+      const st = this.#state.get(s.symbolId);
+      return [4, s.symbolId, st.seq, st.quoteSeq, st.quoteTime, st.bid, st.bidSize, st.ask, st.askSize,
+        st.tradeSeq, st.tradeTime, st.last, st.lastSize, st.lastSide, st.cumVolume, st.tradeCount];
+    });
+    out.push([17, id, this.ticks, this.epoch, states]);
+    ws.send(enc(out));
+  }
+
   #replay(ws, id, m) {
     const s = this.#bySymbol.get((m.symbols ?? ['AAPL'])[0]) ?? this.#bySymbol.get('AAPL');
     const from = 1_381_152_600_000_000_000n;
@@ -274,6 +303,7 @@ export class FakeMarketFeedServer {
   }
 
   #tick() {
+    this.ticks++;
     const wanted = new Set();
     for (const ws of this.connections) for (const sid of ws.subs.keys()) wanted.add(sid);
     const updates = new Map();
