@@ -315,7 +315,7 @@ public sealed class BasketSnapshotTests
         }
     }
 
-    /// <summary>The global sequence of every tick of the logged symbols (an observer runs on the writer, after the append).</summary>
+    /// <summary>The global sequence of every tick of the logged symbols (an observer runs on the writer just before the append: the tick's global sequence is the journal's count + 1).</summary>
     private sealed class GlobalSequenceLog(Engine.ConflationEngine engine, bool[] logged, int capacity) : ITickObserver
     {
         private readonly int[] _symbol = new int[capacity];
@@ -339,7 +339,7 @@ public sealed class BasketSnapshotTests
 
             _symbol[n] = tick.SymbolId;
             _sequence[n] = tick.Sequence;
-            _global[n] = engine.GlobalSequence;
+            _global[n] = engine.GlobalSequence + 1;
             Volatile.Write(ref _count, n + 1);
         }
 

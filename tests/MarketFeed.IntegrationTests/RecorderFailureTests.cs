@@ -87,7 +87,7 @@ public sealed class RecorderFailureTests
             string health = await http.GetStringAsync("/health");
             Assert.Contains("\"status\":\"degraded\"", health);
             Assert.Contains("\"state\":\"retrying\"", health);
-            Assert.Contains("marketfeed_recorder_retrying 1", await http.GetStringAsync("/metrics"));
+            Assert.Equal(1, PrometheusText.Parse(await http.GetStringAsync("/metrics"))["marketfeed_recorder_retrying"]);
             Assert.Contains("retrying for up to 120000 ms", await logs.WhenLoggedAsync(35).WaitAsync(TimeSpan.FromSeconds(10)));
 
             // Space is freed: the retried write goes through, recording carries on.
@@ -98,7 +98,9 @@ public sealed class RecorderFailureTests
             Assert.False(recorder.IsRetrying);
             Assert.Contains("\"state\":\"ok\"", await http.GetStringAsync("/health"));
             Assert.Contains("works again after", await logs.WhenLoggedAsync(36).WaitAsync(TimeSpan.FromSeconds(10)));
-            Assert.Contains("marketfeed_recorder_write_retries_total " + recorder.WriteRetries, await http.GetStringAsync("/metrics"));
+            string metricsText = await http.GetStringAsync("/metrics");
+            Assert.True(PrometheusText.Parse(metricsText).TryGetValue("marketfeed_recorder_write_retries_total", out double retries), metricsText);
+            Assert.Equal(recorder.WriteRetries, (long)retries);
             await server.StopAsync();
         }
 

@@ -250,7 +250,7 @@ export class FakeMarketFeedServer {
     for (const name of names) {
       const s = this.#bySymbol.get(name);
       if (!s) { unknown.push(name); continue; }
-      ws.subs.set(s.symbolId, { mode, throttle });
+      ws.subs.set(s.symbolId, { mode, throttle, bars: [] });
       refs.push(s);
     }
     const out = [];
