@@ -27,7 +27,7 @@ namespace MarketFeed.Engine;
 /// dropped" true across subscribe races.
 /// </para>
 /// </remarks>
-public sealed class ConflationEngine
+public sealed partial class ConflationEngine
 {
     private readonly SymbolUniverse _universe;
     private readonly SymbolStateTable _states;

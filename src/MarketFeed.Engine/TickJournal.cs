@@ -36,6 +36,7 @@ public sealed class TickJournal
     private readonly Tick[] _entries;
     private readonly long _mask;
     private PaddedLong _published; // ticks appended so far = global sequence of the newest; writer only
+    private long _start; // position of the first entry ever appended (0, or where a replica started: StartAt)
 
     /// <summary>Creates a journal holding <paramref name="capacity"/> ticks (rounded up to a power of two).</summary>
     public TickJournal(int capacity)
@@ -59,7 +60,31 @@ public sealed class TickJournal
     }
 
     /// <summary>Position (0-based) of the oldest entry that is still intact.</summary>
-    public long OldestPosition => Math.Max(0, GlobalSequence - _entries.Length + 1);
+    public long OldestPosition
+    {
+        get
+        {
+            long published = GlobalSequence; // acquire: _start was stored before the count it came with
+            return Math.Max(Volatile.Read(ref _start), published - _entries.Length + 1);
+        }
+    }
+
+    /// <summary>
+    /// Starts an empty journal at a global sequence assigned elsewhere (a scale-out gateway mirrors
+    /// its ingest's stream): the next append gets global sequence <paramref name="lastGlobalSequence"/> + 1,
+    /// and nothing before it is ever readable. Writer only, before the first append.
+    /// </summary>
+    public void StartAt(long lastGlobalSequence)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lastGlobalSequence);
+        if (_published.Value != 0 || _start != 0)
+        {
+            throw new InvalidOperationException("the journal has already started");
+        }
+
+        Volatile.Write(ref _start, lastGlobalSequence);
+        _published.WriteVolatile(lastGlobalSequence);
+    }
 
     /// <summary>Appends a tick and returns its position. Writer (sequencer thread) only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

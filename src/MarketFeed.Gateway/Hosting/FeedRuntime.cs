@@ -9,12 +9,16 @@ namespace MarketFeed.Gateway.Hosting;
 public sealed class FeedRuntime
 {
     /// <summary>Creates the runtime from options.</summary>
-    public FeedRuntime(SymbolUniverse universe, FeedOptions options, TimeProvider time)
+    /// <param name="universe">Live symbols.</param>
+    /// <param name="options">Feed options.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="epoch">The engine's epoch; 0 = a new one (a scale-out gateway passes its ingest's).</param>
+    public FeedRuntime(SymbolUniverse universe, FeedOptions options, TimeProvider time, long epoch = 0)
     {
         Universe = universe;
         Options = options;
         Time = time;
-        Engine = new ConflationEngine(universe, new EngineSettings(options.MaxSymbolsPerConnection, options.JournalCapacity), time);
+        Engine = new ConflationEngine(universe, new EngineSettings(options.MaxSymbolsPerConnection, options.JournalCapacity), time, epoch);
         Cache = new EncodedMessageCache(universe.Count);
         StartedAt = time.GetUtcNow();
     }

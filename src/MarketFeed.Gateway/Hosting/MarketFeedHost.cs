@@ -85,8 +85,9 @@ public static class MarketFeedHost
                 ServerLog.UniverseLoaded(logger, universe.Count, path);
             }
 
-            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>());
+            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>(), ScaleOut.ScaleOutSetup.EngineEpoch(sp, universe));
         });
+        ScaleOut.ScaleOutSetup.AddScaleOut(builder); // before the sources' hosted services: see docs/scale-out.md
         builder.Services.AddSingleton<ReplayHandler>();
         builder.Services.AddSingleton<IReplayHandler>(sp => sp.GetRequiredService<ReplayHandler>());
         builder.Services.AddHostedService<ReplaySourceService>();
