@@ -207,7 +207,7 @@ public sealed class FeedTape : IAsyncDisposable
             FirstGap = $"symbol {id}: {last} -> {seq}";
         }
 
-        _last[id] = seq;
+        _last[id] = Math.Max(last, seq); // conflated quote and trade may arrive in either order: the highest held
     }
 
     /// <summary>(symbol id, seq) of a quote or trade.</summary>
