@@ -166,27 +166,25 @@ internal sealed class GatewayFeedService(
         }
 
         long expected = engine.GlobalSequence + 1;
-        if (header.FirstGlobalSequence > expected)
+        if (header.FirstGlobalSequence != expected)
         {
-            return $"the stream jumps from global sequence {expected - 1} to {header.FirstGlobalSequence}: ticks {expected}..{header.FirstGlobalSequence - 1} were never published (ingest publish buffer overflow?)";
+            // Batches are published once each (message ids dedupe retries) and read in stream order:
+            // anything but the next global sequence means the ingest's stream broke or restarted.
+            return header.FirstGlobalSequence > expected
+                ? $"the stream jumps from global sequence {expected - 1} to {header.FirstGlobalSequence}: ticks {expected}..{header.FirstGlobalSequence - 1} were never published (ingest publish buffer overflow?)"
+                : $"the stream goes back from global sequence {expected - 1} to {header.FirstGlobalSequence} in the same epoch (the ingest restarted its global sequence)";
         }
 
         long lastTimestamp = 0;
         for (int i = 0; i < header.Count; i++)
         {
             NatsWire.ReadTick(ref reader, out Tick tick);
-            long g = header.FirstGlobalSequence + i;
-            if (g < expected)
-            {
-                continue; // already applied (a redelivery)
-            }
-
             if ((uint)tick.SymbolId >= (uint)runtime.Universe.Count)
             {
                 return $"tick for symbol id {tick.SymbolId} outside the universe of {runtime.Universe.Count}";
             }
 
-            engine.PublishReplicated(tick, g);
+            engine.PublishReplicated(tick, header.FirstGlobalSequence + i);
             lastTimestamp = tick.Timestamp;
         }
 
