@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using Xunit.Abstractions;
 using MarketFeed.Client;
 using MarketFeed.Core;
 using MarketFeed.Protocol;
@@ -7,7 +9,7 @@ namespace MarketFeed.IntegrationTests.ScaleOut;
 
 /// <summary>The .NET client given two gateways of one feed: a killed gateway costs no tick (issue 11 part 4).</summary>
 [Collection(ScaleOutTestGroup.Name)]
-public sealed class ScaleOutClientFailoverTests
+public sealed class ScaleOutClientFailoverTests(ITestOutputHelper output)
 {
     private static readonly string[] Symbols = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL"];
 
@@ -35,6 +37,7 @@ public sealed class ScaleOutClientFailoverTests
         SubscriptionsResumedMessage? resumed = null;
         int updatesBefore = 0, updatesAfter = 0;
         bool killed = false;
+        var sinceKill = new Stopwatch();
         await foreach (ServerMessage m in client.ReadAllAsync(cts.Token))
         {
             switch (m)
@@ -60,12 +63,14 @@ public sealed class ScaleOutClientFailoverTests
                     break;
                 case SubscriptionsResumedMessage r:
                     resumed = r;
+                    output.WriteLine($"gateway killed -> resumed on the other: {sinceKill.Elapsed.TotalMilliseconds:F0} ms");
                     break;
             }
 
             if (!killed && updatesBefore >= 500)
             {
                 killed = true;
+                sinceKill.Start();
                 await first.KillAsync();
             }
 
