@@ -2,6 +2,10 @@
 # Connection storm against a self-hosted MarketFeed: raises the open-file limit first (each
 # connection is one descriptor in the load generator and one in the server, both children of this
 # shell), then runs the storm scenario. Usage: loadtests/run-storm.sh [connections] [extra args...]
+# Above 20,000 connections the client sockets are spread over several loopback source addresses
+# (127.0.0.2, 127.0.0.3, ...: one address has ~28k ephemeral ports towards the server's one port).
+# 100k: loadtests/run-storm.sh 100000   (needs a hard open-file limit >= 104096 for both processes:
+# root with CAP_SYS_RESOURCE, or raise it in /etc/security/limits.conf / the container runtime).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections="${1:-10000}"
@@ -15,5 +19,6 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "open-file limit: $(ulimit -n)"
 dotnet build loadtests/MarketFeed.LoadTests -c Release -v q -nologo
+sources=$(( connections / 20000 + 1 ))
 dotnet loadtests/MarketFeed.LoadTests/bin/Release/net10.0/MarketFeed.LoadTests.dll run storm \
-  --connections "$connections" --ramp 10 --duration 10 --no-live "$@"
+  --connections "$connections" --ramp 10 --duration 10 --source-addresses "$sources" --no-live "$@"

@@ -77,6 +77,7 @@ async Task<int> Execute(IReadOnlyList<RunPlan> plans, ParseResult parse, string 
             CpuPinning.PinThisProcess(clientCpus);
         }
 
+        MarketFeed.LoadTests.Clients.LoopbackConnector.SourceAddresses = parse.GetValue(CliOptions.SourceAddresses);
         CheckLoopback(settings.MarketFeedUrl);
         CheckLoopback(settings.SignalRUrl);
         string folder = Path.Combine(parse.GetValue(CliOptions.Reports) ?? "reports", folderName);
@@ -134,6 +135,8 @@ static ScenarioOptions Options(ParseResult p)
         ReplayDataset = p.GetValue(CliOptions.Dataset)!,
         ReplaySpeed = ParseSpeed(p.GetValue(CliOptions.ReplaySpeed)!),
         ReplayIterations = p.GetValue(CliOptions.ReplayIterations),
+        DownTime = TimeSpan.FromSeconds(p.GetValue(CliOptions.DownSeconds)),
+        ReconnectConflated = p.GetValue(CliOptions.ReconnectConflated),
     };
 }
 

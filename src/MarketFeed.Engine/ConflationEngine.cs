@@ -11,20 +11,28 @@ namespace MarketFeed.Engine;
 /// </summary>
 /// <remarks>
 /// <para>
+/// Per tick the writer does: sequence, apply to the symbol's state (seqlock), append to the journal,
+/// then wake (a) the symbol's conflated subscribers that are waiting for it — the symbol's
+/// <see cref="SymbolWakeLists">wake list</see>, which only holds subscribers that have caught up, so
+/// a tick of a symbol whose subscribers are all still dirty costs one load whatever their number —
+/// and (b) each full-mode reader of the symbol (one load when its wake is already set).
+/// </para>
+/// <para>
 /// Threading: <see cref="Publish"/> / <see cref="PublishSequenced"/> must be called by one thread
 /// at a time (the sequencer; single writer). They take no lock, never wait for a subscriber and
 /// do not allocate. Subscription changes (<see cref="CreateSubscriber"/>, <see cref="Subscriber"/>
-/// methods) may run on any thread concurrently with publishing; they take locks and swap
-/// copy-on-write subscriber arrays that the tick path reads with one volatile load.
+/// methods) may run on any thread concurrently with publishing; they take locks and swap the
+/// copy-on-write full-reader arrays that the tick path reads with one volatile load.
 /// </para>
 /// <para>
 /// Ordering: per tick the writer (1) stores the symbol state under its seqlock and appends the tick
-/// to the journal (release), (2) issues a full fence, (3) loads the symbol's subscriber array and
-/// marks each subscriber (conflated: the symbol's dirty bit; full: "the journal has a tick for you"). A subscriber joining (a)
-/// publishes the new array with an interlocked exchange (full fence) and then (b) reads the state.
-/// Either the writer's load (3) sees the new array, or the subscriber's read (b) sees the tick's
-/// state: a tick can never be missed by both, which is what keeps "latest value" and "gap-free or
-/// dropped" true across subscribe races.
+/// to the journal (release), (2) issues a full fence, (3) loads the symbol's conflated wake list and
+/// full-reader array and wakes what it finds (conflated: the slot's dirty bit; full: "the journal
+/// has a tick for you"). A conflated drain (a) pushes its node on the wake list (full fence) and
+/// then (b) reads the state; a full reader joining (a) publishes the new array with an interlocked
+/// exchange (full fence) and then (b) reads the state. Either the writer's load (3) sees the node or
+/// array, or the read (b) sees the tick's state: a tick can never be missed by both, which is what
+/// keeps "latest value" and "gap-free or dropped" true across subscribe races.
 /// </para>
 /// </remarks>
 public sealed partial class ConflationEngine
@@ -33,11 +41,13 @@ public sealed partial class ConflationEngine
     private readonly SymbolStateTable _states;
     private readonly TickSequencer _sequencer;
     private readonly TickJournal _journal;
-    private readonly SubscriberEntry[][] _entries;
+    private readonly SymbolWakeLists _waiting;
+    private readonly Subscriber[][] _fullReaders;
     private readonly object _subscriptionLock = new();
     private ITickObserver[] _observers = [];
     private PaddedLong _ticksIn;
     private PaddedLong _overflowDrops;
+    private PaddedLong _conflatedWakes;
 
     /// <summary>Creates an engine for a universe.</summary>
     /// <param name="universe">The symbols.</param>
@@ -57,8 +67,9 @@ public sealed partial class ConflationEngine
         _states = new SymbolStateTable(universe.Count);
         _sequencer = new TickSequencer(universe.Count);
         _journal = new TickJournal(Settings.JournalCapacity);
-        _entries = new SubscriberEntry[universe.Count][];
-        Array.Fill(_entries, []);
+        _waiting = new SymbolWakeLists(universe.Count);
+        _fullReaders = new Subscriber[universe.Count][];
+        Array.Fill(_fullReaders, []);
     }
 
     /// <summary>The symbols this engine serves.</summary>
@@ -92,8 +103,15 @@ public sealed partial class ConflationEngine
     /// <summary>Full-mode subscribers dropped because the journal lapped them.</summary>
     public long OverflowDrops => _overflowDrops.ReadVolatile();
 
+    /// <summary>
+    /// Conflated subscriptions the writer has woken so far (taken off a symbol's wake list). It grows
+    /// by one per subscription per delivery — a subscription still marked from an earlier tick is
+    /// not on the list — never by subscribers x ticks.
+    /// </summary>
+    public long ConflatedWakes => _conflatedWakes.ReadVolatile();
+
     /// <summary>Number of subscriptions (subscriber x symbol) on a symbol.</summary>
-    public int SubscriptionCount(int symbolId) => Volatile.Read(ref _entries[symbolId]).Length;
+    public int SubscriptionCount(int symbolId) => _waiting.Count(symbolId) + Volatile.Read(ref _fullReaders[symbolId]).Length;
 
     /// <summary>Adds an observer of sequenced ticks (e.g. a recorder).</summary>
     public void AddObserver(ITickObserver observer)
@@ -123,9 +141,9 @@ public sealed partial class ConflationEngine
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Publish(ref Tick tick)
     {
-        if ((uint)tick.SymbolId >= (uint)_entries.Length)
+        if ((uint)tick.SymbolId >= (uint)_fullReaders.Length)
         {
-            ThrowHelper.SymbolIdOutOfRange(tick.SymbolId, _entries.Length);
+            ThrowHelper.SymbolIdOutOfRange(tick.SymbolId, _fullReaders.Length);
         }
 
         _sequencer.Sequence(ref tick);
@@ -136,9 +154,9 @@ public sealed partial class ConflationEngine
     public void PublishSequenced(in Tick tick)
     {
         int id = tick.SymbolId;
-        if ((uint)id >= (uint)_entries.Length)
+        if ((uint)id >= (uint)_fullReaders.Length)
         {
-            ThrowHelper.SymbolIdOutOfRange(id, _entries.Length);
+            ThrowHelper.SymbolIdOutOfRange(id, _fullReaders.Length);
         }
 
         if (tick.Kind is not (TickKind.Quote or TickKind.Trade))
@@ -150,9 +168,10 @@ public sealed partial class ConflationEngine
         long position = _journal.Append(tick);
         _ticksIn.WriteVolatile(_ticksIn.Value + 1);
 
-        // StoreLoad: the state and journal entry above must be visible before we read the subscriber
-        // array and the full-mode readers' flags below. Pairs with the interlocked publish + state read
-        // in AddEntry's caller, and with the reader's interlocked clear + journal read (see remarks).
+        // StoreLoad: the state and journal entry above must be visible before we read the wake list,
+        // the full-reader array and the readers' flags below. Pairs with the conflated drain's push +
+        // state read, AddFullReader's publish + state read, and the full reader's interlocked clear +
+        // journal read (see remarks).
         Interlocked.MemoryBarrier();
 
         ITickObserver[] observers = _observers;
@@ -161,18 +180,17 @@ public sealed partial class ConflationEngine
             observers[i].OnTick(tick);
         }
 
-        SubscriberEntry[] entries = Volatile.Read(ref _entries[id]);
-        for (int i = 0; i < entries.Length; i++)
+        // Conflated: only the subscribers that have caught up with this symbol are on its list.
+        int woken = _waiting.WakeAll(id);
+        if (woken != 0)
         {
-            ref readonly SubscriberEntry entry = ref entries[i];
-            if (entry.Mode == DeliveryMode.Conflated)
-            {
-                entry.Subscriber.MarkDirty(entry.Slot);
-            }
-            else
-            {
-                entry.Subscriber.NotifyJournal(position);
-            }
+            _conflatedWakes.WriteVolatile(_conflatedWakes.Value + woken);
+        }
+
+        Subscriber[] fullReaders = Volatile.Read(ref _fullReaders[id]);
+        for (int i = 0; i < fullReaders.Length; i++)
+        {
+            fullReaders[i].NotifyJournal(position);
         }
     }
 
@@ -182,9 +200,9 @@ public sealed partial class ConflationEngine
     /// </summary>
     public void Seed(in MarketSnapshot state)
     {
-        if ((uint)state.SymbolId >= (uint)_entries.Length)
+        if ((uint)state.SymbolId >= (uint)_fullReaders.Length)
         {
-            ThrowHelper.SymbolIdOutOfRange(state.SymbolId, _entries.Length);
+            ThrowHelper.SymbolIdOutOfRange(state.SymbolId, _fullReaders.Length);
         }
 
         _states.Set(state);
@@ -193,44 +211,49 @@ public sealed partial class ConflationEngine
     /// <summary>Last sequence number assigned to a symbol by this engine's sequencer.</summary>
     public long LastSequence(int symbolId) => _sequencer.LastSequence(symbolId);
 
-    internal void AddEntry(int symbolId, in SubscriberEntry entry)
+    /// <summary>Drain: wake this conflated subscription at the symbol's next tick (full fence).</summary>
+    internal void Arm(ConflatedWaiter waiter) => _waiting.Arm(waiter);
+
+    internal void AddConflated(int symbolId)
     {
         lock (_subscriptionLock)
         {
-            SubscriberEntry[] old = _entries[symbolId];
-            var next = new SubscriberEntry[old.Length + 1];
-            old.CopyTo(next, 0);
-            next[^1] = entry;
-
-            // Full fence: publication happens before the caller's state read (see remarks).
-            Interlocked.Exchange(ref _entries[symbolId], next);
+            _waiting.Added(symbolId);
         }
     }
 
-    internal void RemoveEntry(int symbolId, Subscriber subscriber, int slot)
+    internal void RemoveConflated(ConflatedWaiter waiter)
     {
         lock (_subscriptionLock)
         {
-            SubscriberEntry[] old = _entries[symbolId];
-            int index = -1;
-            for (int i = 0; i < old.Length; i++)
-            {
-                if (ReferenceEquals(old[i].Subscriber, subscriber) && old[i].Slot == slot)
-                {
-                    index = i;
-                    break;
-                }
-            }
+            _waiting.Removed(waiter);
+        }
+    }
 
+    internal void AddFullReader(int symbolId, Subscriber subscriber)
+    {
+        lock (_subscriptionLock)
+        {
+            // Full fence: publication happens before the caller's state read (see remarks).
+            Interlocked.Exchange(ref _fullReaders[symbolId], [.. _fullReaders[symbolId], subscriber]);
+        }
+    }
+
+    internal void RemoveFullReader(int symbolId, Subscriber subscriber)
+    {
+        lock (_subscriptionLock)
+        {
+            Subscriber[] old = _fullReaders[symbolId];
+            int index = Array.IndexOf(old, subscriber);
             if (index < 0)
             {
                 return;
             }
 
-            var next = old.Length == 1 ? [] : new SubscriberEntry[old.Length - 1];
+            var next = old.Length == 1 ? [] : new Subscriber[old.Length - 1];
             Array.Copy(old, 0, next, 0, index);
             Array.Copy(old, index + 1, next, index, old.Length - index - 1);
-            Volatile.Write(ref _entries[symbolId], next);
+            Volatile.Write(ref _fullReaders[symbolId], next);
         }
     }
 

@@ -102,6 +102,9 @@ public sealed partial class Subscriber
                     continue;
                 }
 
+                // Caught up with this symbol from here: its next tick marks the slot again. Arm
+                // before reading the state (full fence; SymbolWakeLists: no missed tick).
+                _engine.Arm(s.Waiter!);
                 int sent = EmitLatest(ref sink, ref s);
                 if (sent > 0)
                 {

@@ -253,6 +253,14 @@ public sealed partial class Subscriber
             return false; // newer than anything sequenced here: another epoch
         }
 
+        if (after == stateSequence)
+        {
+            // The client holds the latest tick: nothing to look up (the walk below would scan the
+            // whole journal for a symbol that has not ticked since, which a mass reconnect of
+            // thousands of clients x quiet symbols turned into seconds of CPU).
+            return true;
+        }
+
         long oldest = journal.OldestPosition;
         bool sawNewer = false;
         for (long p = head - 1; p >= oldest; p--)

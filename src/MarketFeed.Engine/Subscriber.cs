@@ -11,7 +11,10 @@ namespace MarketFeed.Engine;
 /// <remarks>
 /// <para>
 /// Tick path (sequencer thread): <see cref="MarkDirty"/> sets a bit with <c>Interlocked.Or</c> and
-/// wakes the sender only when the bit flips from clear to set; <see cref="NotifyJournal"/> records
+/// wakes the sender only when the bit flips from clear to set. It is called for a conflated slot only
+/// when the slot is on its symbol's wake list, i.e. after a drain has caught up with the symbol
+/// (<see cref="SymbolWakeLists"/>), so the writer's work is per delivery, not per tick and
+/// subscriber. <see cref="NotifyJournal"/> records
 /// where the first unseen tick for this subscriber sits and wakes the sender, also only on a
 /// clear-to-set flip. Neither locks nor allocates, and neither copies the tick.
 /// </para>
@@ -152,13 +155,19 @@ public sealed partial class Subscriber : IDisposable
 
             if (mode == DeliveryMode.Full)
             {
-                // Before the entry is published and the state read: see Subscriber.Journal.cs.
+                // Before the reader is published and the state read: see Subscriber.Journal.cs.
                 AddFullSymbol(symbolId);
+                _engine.AddFullReader(symbolId, this);
+            }
+            else
+            {
+                // Not on the wake list yet: the slot is marked dirty below, and the drain that takes
+                // the bit arms the node before it reads the state (SymbolWakeLists).
+                s.Waiter = new ConflatedWaiter(this, symbolId, slot);
+                _engine.AddConflated(symbolId);
             }
 
-            _engine.AddEntry(symbolId, new SubscriberEntry(this, slot, mode));
-
-            // After publishing the entry (full fence): what the state does not hold reaches the subscriber.
+            // After publishing the reader (full fence): what the state does not hold reaches the subscriber.
             _engine.States.Read(symbolId, out MarketSnapshot state);
             if (resumeAfter >= 0)
             {
@@ -238,7 +247,7 @@ public sealed partial class Subscriber : IDisposable
             _disposed = true;
             foreach (var (symbolId, slot) in _slotBySymbol)
             {
-                _engine.RemoveEntry(symbolId, this, slot);
+                RemoveFromEngine(symbolId, ref _slots[slot]);
                 _slots[slot].SymbolId = -1;
                 _slots[slot].Generation++;
             }
@@ -288,9 +297,9 @@ public sealed partial class Subscriber : IDisposable
 
     private void ReleaseSlot(int symbolId, int slot)
     {
-        _engine.RemoveEntry(symbolId, this, slot);
-        _slotBySymbol.Remove(symbolId);
         ref Slot s = ref _slots[slot];
+        RemoveFromEngine(symbolId, ref s);
+        _slotBySymbol.Remove(symbolId);
         if (s.Mode == DeliveryMode.Full)
         {
             RemoveFullSymbol(symbolId);
@@ -302,8 +311,22 @@ public sealed partial class Subscriber : IDisposable
         _freeSlots.Push(slot);
     }
 
+    private void RemoveFromEngine(int symbolId, ref Slot s)
+    {
+        if (s.Waiter is { } waiter)
+        {
+            _engine.RemoveConflated(waiter);
+            s.Waiter = null;
+        }
+        else
+        {
+            _engine.RemoveFullReader(symbolId, this);
+        }
+    }
+
     private struct Slot
     {
+        public ConflatedWaiter? Waiter; // conflated mode: this slot's node for the symbol's wake list
         public int SymbolId;
         public int Generation;
         public DeliveryMode Mode;

@@ -83,6 +83,15 @@ public static class CliOptions
     /// <summary>--replay-iterations</summary>
     public static readonly Option<int> ReplayIterations = new("--replay-iterations") { Description = "Replay burst: replays per replay client, one after another", DefaultValueFactory = _ => 1000 };
 
+    /// <summary>--down-seconds</summary>
+    public static readonly Option<double> DownSeconds = new("--down-seconds") { Description = "Mass reconnect: seconds the clients stay away before resuming", DefaultValueFactory = _ => 5 };
+
+    /// <summary>--reconnect-conflated</summary>
+    public static readonly Option<bool> ReconnectConflated = new("--reconnect-conflated") { Description = "Mass reconnect: conflated clients instead of full mode" };
+
+    /// <summary>--source-addresses</summary>
+    public static readonly Option<int> SourceAddresses = new("--source-addresses") { Description = "Spread client sockets over this many loopback source addresses (127.0.0.2, 127.0.0.3, ...; 0 = the kernel's choice) to get past one address's ~28k ephemeral ports", DefaultValueFactory = _ => 0 };
+
     /// <summary>--max-failures</summary>
     public static readonly Option<int> MaxFailures = new("--max-failures") { Description = "Stop a run when more clients failed (-1 = scenario default)", DefaultValueFactory = _ => -1 };
 
@@ -116,7 +125,7 @@ public static class CliOptions
     [
         Target, MarketFeedUrl, SignalRUrl, ServerDll, SignalRDll, ServerArgs, Duration, Warmup, Ramp, Clients, Symbols, Rate, RateSteps,
         Zipf, Seed, FirehoseClients, Stallers, SlowReaders, SlowTimeoutMs, Connections, ChurnWorkers, ChurnIterations, MaxFailures,
-        ReplayClients, Dataset, ReplaySpeed, ReplayIterations,
+        ReplayClients, Dataset, ReplaySpeed, ReplayIterations, DownSeconds, ReconnectConflated, SourceAddresses,
         Threshold, ThresholdsFile, ThresholdsFor, AbortOnBreach, Reports, Name, NoLive, ServerCpus, ClientCpus,
     ];
 }

@@ -40,6 +40,7 @@ public static class SmokePlans
             new RunPlan(ScenarioRegistry.Find("slow")!, common with { Duration = TimeSpan.FromSeconds(4) }, [TargetKind.MarketFeed], ThresholdSet.Parse(["errors = 0; delivered > 0"], null), true),
             new RunPlan(ScenarioRegistry.Find("storm")!, common, [TargetKind.MarketFeed], ThresholdSet.Parse(["errors = 0; ack_p99 < 10s"], null), true),
             new RunPlan(ScenarioRegistry.Find("replay")!, common, [TargetKind.MarketFeed], ThresholdSet.Parse(["errors = 0; gaps = 0; delivered > 0; replay_errors = 0"], null), true),
+            new RunPlan(ScenarioRegistry.Find("reconnect")!, common with { Connections = 20, DownTime = TimeSpan.FromSeconds(1) }, [TargetKind.MarketFeed], ThresholdSet.Parse(["errors = 0; gaps = 0; reconnect_not_live = 0; recovered_share >= 1"], null), true),
         ];
     }
 }

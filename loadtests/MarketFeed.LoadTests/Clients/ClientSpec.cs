@@ -30,6 +30,16 @@ public sealed record ClientSpec
     /// <summary>Close after the subscribe ack (iteration workers).</summary>
     public bool CloseAfterAck { get; init; }
 
+    /// <summary>
+    /// Mass reconnect: run time at which the client aborts its connection (TCP reset, no close
+    /// handshake), or null to stay connected. It reconnects at <c>DropAt + DownFor</c> and subscribes
+    /// again with the server's epoch and its last sequence per symbol (protocol section 7.1).
+    /// </summary>
+    public TimeSpan? DropAt { get; init; }
+
+    /// <summary>Mass reconnect: how long the client stays away before it resumes.</summary>
+    public TimeSpan DownFor { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Replay clients: the replays to run instead of subscribing (role <see cref="ClientRole.Replayer"/>).</summary>
     public ReplaySpec? Replay { get; init; }
 }

@@ -47,6 +47,24 @@ public sealed class ClientStats
     /// <summary>Failure reason for the report.</summary>
     public string? Error;
 
+    /// <summary>Mass reconnect: run-relative time the client reconnected (after its drop and down time), or null.</summary>
+    public TimeSpan? ReconnectAt;
+
+    /// <summary>Mass reconnect: run-relative time the resume's ack arrived, or null.</summary>
+    public TimeSpan? ResumeAckAt;
+
+    /// <summary>
+    /// Mass reconnect: run-relative time of the first tick after the resume that the source produced
+    /// after the client reconnected (every missed tick delivered before it: live again), or null.
+    /// </summary>
+    public TimeSpan? LiveAt;
+
+    /// <summary>Mass reconnect: symbols sent in the resume.</summary>
+    public int ResumedSymbols;
+
+    /// <summary>Mass reconnect: symbols the ack reported recovered.</summary>
+    public int RecoveredSymbols;
+
     /// <summary>Replay clients: replayed quote/trade messages received (not counted in <see cref="Updates"/>).</summary>
     public long ReplayTicks;
 

@@ -12,6 +12,14 @@ public static class LoopbackConnector
     /// <summary>Receive buffer of a staller's socket.</summary>
     public const int StallerReceiveBufferBytes = 16 * 1024;
 
+    private static int _next;
+
+    /// <summary>
+    /// Loopback source addresses to spread sockets over (127.0.0.2 .. 127.0.0.(1 + n)); 0 = let the
+    /// kernel pick (one address: about 28k ephemeral ports towards one server port). Set once at start.
+    /// </summary>
+    public static int SourceAddresses { get; set; }
+
     /// <summary>Default sockets (kernel autotuning).</summary>
     public static HttpMessageInvoker Default { get; } = Create(null);
 
@@ -32,6 +40,12 @@ public static class LoopbackConnector
 
             try
             {
+                if (SourceAddresses > 0)
+                {
+                    int n = (int)((uint)Interlocked.Increment(ref _next) % (uint)SourceAddresses);
+                    socket.Bind(new System.Net.IPEndPoint(new System.Net.IPAddress([127, 0, (byte)((2 + n) >> 8), (byte)(2 + n)]), 0));
+                }
+
                 await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
                 return new NetworkStream(socket, ownsSocket: true);
             }

@@ -12,6 +12,9 @@ namespace MarketFeed.LoadTests.Clients;
 /// (full mode: seq = prev + 1 per symbol; conflated: no regression per symbol and kind; snapshots reset).
 /// A replay client (<see cref="ClientSpec.Replay"/>) sends full-mode replay requests instead of a subscribe,
 /// one after another, and checks each replay's per-symbol sequences and its tick count against replay end.
+/// A reconnecting client (<see cref="ClientSpec.DropAt"/>) aborts its connection at that time, stays away
+/// for <see cref="ClientSpec.DownFor"/>, then resumes with the welcome's epoch and its last sequences:
+/// its sequence checks run across the gap (a missed or repeated tick counts as a gap).
 /// </summary>
 public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext context) : VirtualClient(index, spec, context)
 {
@@ -26,13 +29,57 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
     private long[] _lastTradeSeq = [];
     private TimeSpan _scheduledStart;
     private TimeSpan _subscribeSentAt;
+    private long _epoch;
+    private long _reconnectUnixNanos;
+    private Dictionary<int, string>? _namesById;
 
     /// <inheritdoc />
     public override async Task RunAsync(TimeSpan scheduledStart, CancellationToken cancellationToken)
     {
-        _scheduledStart = scheduledStart;
         _lastSeq = NewSequenceArray(Context.SymbolCount);
         _lastTradeSeq = NewSequenceArray(Context.SymbolCount);
+        if (Spec.DropAt is not { } dropAt)
+        {
+            await RunSessionAsync(scheduledStart, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using (var untilDrop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            untilDrop.CancelAfter(Max(dropAt - Context.Clock.Elapsed, TimeSpan.Zero));
+            await RunSessionAsync(scheduledStart, null, untilDrop.Token).ConfigureAwait(false);
+        }
+
+        if (cancellationToken.IsCancellationRequested || Stats.Failed || _epoch == 0)
+        {
+            Stats.Failed |= !cancellationToken.IsCancellationRequested;
+            Stats.Error ??= _epoch == 0 ? "no epoch in the welcome: cannot resume" : null;
+            return;
+        }
+
+        await Task.Delay(Max(dropAt + Spec.DownFor - Context.Clock.Elapsed, TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
+        var resume = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (id, name) in _namesById ?? [])
+        {
+            long last = Math.Max(_lastSeq[id], _lastTradeSeq[id]); // conflated keeps quote and trade apart
+            if (last > 0)
+            {
+                resume[name] = last;
+            }
+        }
+
+        Stats.ResumedSymbols = resume.Count;
+        Stats.ReconnectAt = Context.Clock.Elapsed;
+        _reconnectUnixNanos = Now();
+        await RunSessionAsync(Stats.ReconnectAt.Value, resume, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>One connection: connect, subscribe (resuming <paramref name="resume"/> if given), read until cancelled or closed.</summary>
+    private async Task RunSessionAsync(TimeSpan scheduledStart, Dictionary<string, long>? resume, CancellationToken cancellationToken)
+    {
+        _scheduledStart = scheduledStart;
         using var ws = new ClientWebSocket();
         ws.Options.AddSubProtocol("marketfeed.v1");
         ws.Options.SetBuffer(Math.Max(Spec.ReceiveBufferBytes, 1024), 1024);
@@ -52,6 +99,8 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
                         Id = 1,
                         Symbols = Spec.Symbols,
                         Mode = Spec.FullMode ? DeliveryMode.Full : DeliveryMode.Conflated,
+                        Epoch = resume is null ? null : _epoch,
+                        Resume = resume,
                     });
                     _subscribeSentAt = Context.Clock.Elapsed;
                     await ws.SendAsync(subscribe, WebSocketMessageType.Binary, true, setup.Token).ConfigureAwait(false);
@@ -201,6 +250,10 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
                 updates++;
                 RecordLatency(now, tick.Timestamp);
                 CheckSequence(in tick);
+                if (_reconnectUnixNanos != 0 && Stats.LiveAt is null && Stats.ResumeAckAt is not null && tick.Timestamp >= _reconnectUnixNanos)
+                {
+                    Stats.LiveAt = Context.Clock.Elapsed;
+                }
             }
             else
             {
@@ -239,6 +292,17 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
         }
 
         last[id] = tick.Sequence;
+    }
+
+    private static Dictionary<int, string> NamesById(SubscribeAckMessage ack)
+    {
+        var names = new Dictionary<int, string>(ack.Symbols.Count);
+        foreach (var symbol in ack.Symbols)
+        {
+            names[symbol.SymbolId] = symbol.Symbol;
+        }
+
+        return names;
     }
 
     private async Task SendReplayAsync(ClientWebSocket ws, CancellationToken cancellationToken)
@@ -304,9 +368,22 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
                 Stats.ServerErrors++;
                 Stats.Error ??= $"replay request: error {error.Code} {error.CodeName}: {error.Message}";
                 return false;
-            case SubscribeAckMessage:
+            case SubscribeAckMessage ack:
                 AckedAt(_scheduledStart, _subscribeSentAt);
+                _namesById ??= NamesById(ack);
+                if (_reconnectUnixNanos != 0)
+                {
+                    Stats.ResumeAckAt = Context.Clock.Elapsed;
+                    foreach (bool recovered in ack.Recovered ?? [])
+                    {
+                        Stats.RecoveredSymbols += recovered ? 1 : 0;
+                    }
+                }
+
                 return true;
+            case StatusMessage { State: "welcome" } welcome:
+                _epoch = welcome.Details.TryGetValue("epoch", out object? epoch) ? Convert.ToInt64(epoch, System.Globalization.CultureInfo.InvariantCulture) : 0;
+                return false;
             case SnapshotMessage snapshot:
             {
                 int id = snapshot.State.SymbolId;

@@ -42,6 +42,10 @@ public static class SummaryTable
         Row("replayed ticks/s per client min/mean/max", r => r.ReplayClients == 0 ? "-" : $"{N(r.ReplayPerClient.Min)} / {N(r.ReplayPerClient.Mean)} / {N(r.ReplayPerClient.Max)}");
         Row("replay duration min/mean/max (ms)", r => r.ReplayDuration.TotalCount == 0 ? "-"
             : $"{Ms(r.ReplayDuration.GetValueAtPercentile(0) / 1000.0)} / {Ms(r.ReplayDuration.GetMean() / 1000.0)} / {Ms(r.ReplayDuration.GetMaxValue() / 1000.0)}");
+        Row("reconnect: clients / live again / all live after (s)", r => r.Reconnect is not { } rc ? "-" : $"{N(rc.Clients)} / {N(rc.Live)} / {F(rc.AllLiveSeconds, "0.00")}");
+        Row("reconnect: to live p50/p99 (ms)", r => r.Reconnect is not { } rc || rc.ToLive.TotalCount == 0 ? "-" : $"{Ms(RunResult.Ms(rc.ToLive, 50))} / {Ms(RunResult.Ms(rc.ToLive, 99))}");
+        Row("reconnect: symbols recovered / resumed", r => r.Reconnect is not { } rc ? "-" : $"{N(rc.RecoveredSymbols)} / {N(rc.ResumedSymbols)}");
+        Row("reconnect: server CPU in the window (s)", r => r.Reconnect is not { } rc ? "-" : F(rc.ServerCpuSeconds, "0.00"));
         Row("errors / gaps / server errors", r => $"{r.Errors} / {r.Gaps} / {r.ServerErrors}");
         Row("close codes", r => r.CloseCodes.Count == 0 ? "-" : string.Join(", ", r.CloseCodes.Select(kv => $"{kv.Key}x{kv.Value}")));
         Row("server RSS before/peak/end (MB)", r => $"{F(r.ServerMemoryBeforeMb, "0")} / {F(r.ServerMemoryPeakMb, "0")} / {F(r.ServerMemoryEndMb, "0")}");

@@ -149,6 +149,9 @@ public sealed class RunResult
     /// <summary>Per replay client ticks/s (its replayed ticks over its time in replays): min, mean, max.</summary>
     public (double Min, double Mean, double Max) ReplayPerClient { get; set; }
 
+    /// <summary>Mass reconnect outcome, or null when no client was dropped on purpose.</summary>
+    public ReconnectSummary? Reconnect { get; set; }
+
     /// <summary>Delivered updates per second.</summary>
     public double DeliveredPerSecond => MeasuredSeconds > 0 ? Updates / MeasuredSeconds : 0;
 
@@ -189,6 +192,10 @@ public sealed class RunResult
         "replay_runs" => ReplayRuns,
         "replay_tps" => ReplayTicksPerSecond,
         "replay_errors" => ReplayErrors,
+        "reconnect_all_live_s" => Reconnect is { AllLiveSeconds: var s } && !double.IsNaN(s) ? s : null,
+        "reconnect_not_live" => Reconnect is { } rc ? rc.Clients - rc.Live : null,
+        "recovered_share" => Reconnect is { ResumedSymbols: > 0 } rs ? rs.RecoveredSymbols / (double)rs.ResumedSymbols : null,
+        "reconnect_cpu_s" => Reconnect?.ServerCpuSeconds,
         _ => null,
     };
 

@@ -192,6 +192,63 @@ internal sealed class Sampler(
         result.ReplayPerClient = clients == 0 ? (0, 0, 0) : (min, sum / clients, max);
     }
 
+    /// <summary>
+    /// After the clients stopped: mass reconnect outcome (clients with a drop time): how many came
+    /// back live and when, symbols resumed and recovered, and the server CPU over the window from the
+    /// first reconnect to the last client live again (whole per-second samples overlapping it).
+    /// </summary>
+    public void CollectReconnects()
+    {
+        int clients = 0, live = 0, resumed = 0, recovered = 0;
+        TimeSpan first = TimeSpan.MaxValue, lastLive = TimeSpan.Zero;
+        var toLive = Measurements.LatencyRecorder.NewHistogram();
+        foreach (var c in pool.Snapshot())
+        {
+            if (c.Spec.DropAt is null)
+            {
+                continue;
+            }
+
+            clients++;
+            if (c.Stats.ResumeAckAt is not null)
+            {
+                // Only answered resumes: a client whose ack never came (run stopped, connect failed) says nothing about recovery.
+                resumed += c.Stats.ResumedSymbols;
+                recovered += c.Stats.RecoveredSymbols;
+            }
+            if (c.Stats.ReconnectAt is not { } at)
+            {
+                continue;
+            }
+
+            first = at < first ? at : first;
+            if (c.Stats.LiveAt is { } liveAt)
+            {
+                live++;
+                lastLive = liveAt > lastLive ? liveAt : lastLive;
+                toLive.RecordValue(Math.Clamp((long)(liveAt - at).TotalMicroseconds, 1, toLive.HighestTrackableValue));
+            }
+        }
+
+        if (clients == 0)
+        {
+            return;
+        }
+
+        double cpu = 0, previous = double.NaN;
+        foreach (var sample in result.Samples)
+        {
+            double start = double.IsNaN(previous) ? sample.T - 1 : previous;
+            previous = sample.T;
+            if (first != TimeSpan.MaxValue && sample.T > first.TotalSeconds && start < Math.Max(lastLive.TotalSeconds, first.TotalSeconds))
+            {
+                cpu += sample.ServerCpuPercent / 100 * (sample.T - start);
+            }
+        }
+
+        result.Reconnect = new ReconnectSummary(clients, live, resumed, recovered, first == TimeSpan.MaxValue || live == 0 ? double.NaN : (lastLive - first).TotalSeconds, toLive, cpu);
+    }
+
     /// <summary>After the clients stopped: close codes, staller outcomes, error samples.</summary>
     public void CollectCloses()
     {

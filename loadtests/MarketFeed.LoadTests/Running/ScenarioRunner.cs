@@ -65,6 +65,7 @@ public sealed class ScenarioRunner(RunnerSettings settings)
         await pool.DrainAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         sampler.CollectCloses();
         sampler.CollectReplays();
+        sampler.CollectReconnects();
         if (definition.Clean is { } clean)
         {
             await clean(scenarioContext).ConfigureAwait(false);

@@ -63,6 +63,12 @@ public sealed record ScenarioOptions
     /// <summary>Replay burst: replays per replay client, one after another (the run's end also stops them).</summary>
     public int ReplayIterations { get; init; } = 1000;
 
+    /// <summary>Mass reconnect: how long the dropped clients stay away before resuming.</summary>
+    public TimeSpan DownTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Mass reconnect: conflated clients instead of full mode.</summary>
+    public bool ReconnectConflated { get; init; }
+
     /// <summary>Stop a run when more than this many clients have failed (-1 = 10% of peak connections).</summary>
     public int MaxFailures { get; init; } = -1;
 }

@@ -11,6 +11,7 @@ public static class ScenarioRegistry
         new SlowConsumerScenario(),
         new ConnectionStormScenario(),
         new ReplayBurstScenario(),
+        new MassReconnectScenario(),
     ];
 
     /// <summary>Finds a scenario by name (case-insensitive).</summary>

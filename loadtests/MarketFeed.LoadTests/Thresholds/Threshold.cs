@@ -15,6 +15,7 @@ public sealed partial class Threshold
         "delivered", "bytes", "client_min", "client_mean", "client_max", "mem_per_conn_kb", "heap_per_conn_kb",
         "server_cpu", "client_cpu", "cpu_us_per_update", "cpu_us_per_frame", "server_mem_mb", "connect_p99", "ack_p99", "ready_p99",
         "replay_runs", "replay_tps", "replay_errors",
+        "reconnect_all_live_s", "reconnect_not_live", "recovered_share", "reconnect_cpu_s",
     };
 
     private Threshold(string text, string metric, string op, double value)
