@@ -36,7 +36,7 @@ public sealed class TickJournal
     private readonly Tick[] _entries;
     private readonly long _mask;
     private PaddedLong _published; // ticks appended so far = global sequence of the newest; writer only
-    private long _start; // position of the first entry ever appended (0, or where a replica started: StartAt)
+    private PaddedLong _start; // position of the first entry ever appended (0, or where a replica started: StartAt)
 
     /// <summary>Creates a journal holding <paramref name="capacity"/> ticks (rounded up to a power of two).</summary>
     public TickJournal(int capacity)
@@ -65,7 +65,7 @@ public sealed class TickJournal
         get
         {
             long published = GlobalSequence; // acquire: _start was stored before the count it came with
-            return Math.Max(Volatile.Read(ref _start), published - _entries.Length + 1);
+            return Math.Max(_start.ReadVolatile(), published - _entries.Length + 1);
         }
     }
 
@@ -77,12 +77,12 @@ public sealed class TickJournal
     public void StartAt(long lastGlobalSequence)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lastGlobalSequence);
-        if (_published.Value != 0 || _start != 0)
+        if (_published.Value != 0 || _start.Value != 0)
         {
             throw new InvalidOperationException("the journal has already started");
         }
 
-        Volatile.Write(ref _start, lastGlobalSequence);
+        _start.WriteVolatile(lastGlobalSequence);
         _published.WriteVolatile(lastGlobalSequence);
     }
 
