@@ -65,6 +65,15 @@ public sealed partial class MarketFeedClient
             socket.Options.AddSubProtocol(_options.SubProtocol);
         }
 
+        if (_options.RemoteCertificateValidation is { } validate)
+        {
+            socket.Options.RemoteCertificateValidationCallback = validate;
+        }
+        else if (_options.PinnedServerCertificateSha256 is { } pin)
+        {
+            socket.Options.RemoteCertificateValidationCallback = ServerCertificatePin.Callback(ServerCertificatePin.Parse(pin)!);
+        }
+
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _lifetime.Token);
         var connection = new FeedConnection(socket, _time, Interlocked.Increment(ref _generation));
@@ -203,7 +212,7 @@ public sealed partial class MarketFeedClient
     /// <summary>Sends one subscribe per (mode, throttle) group of the current subscriptions; acks and snapshots are handled by the receive loop.</summary>
     private async Task ResubscribeAllAsync(FeedConnection connection)
     {
-        List<(DeliveryMode Mode, int Throttle, List<string> Symbols)> groups = [];
+        List<(DeliveryMode Mode, int Throttle, IReadOnlyList<string>? Bars, List<string> Symbols)> groups = [];
         Dictionary<string, long>? resume = null;
         long epoch;
         lock (_stateLock)
@@ -218,10 +227,10 @@ public sealed partial class MarketFeedClient
                     (resume ??= new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase))[sub.Symbol] = state.ResumeAfter;
                 }
 
-                int index = groups.FindIndex(g => g.Mode == sub.Mode && g.Throttle == sub.Throttle);
+                int index = groups.FindIndex(g => g.Mode == sub.Mode && g.Throttle == sub.Throttle && SameBars(g.Bars, sub.Bars));
                 if (index < 0)
                 {
-                    groups.Add((sub.Mode, sub.Throttle, [sub.Symbol]));
+                    groups.Add((sub.Mode, sub.Throttle, sub.Bars, [sub.Symbol]));
                 }
                 else
                 {
@@ -230,7 +239,7 @@ public sealed partial class MarketFeedClient
             }
         }
 
-        foreach (var (mode, throttle, symbols) in groups)
+        foreach (var (mode, throttle, bars, symbols) in groups)
         {
             var request = new ControlRequest
             {
@@ -241,10 +250,24 @@ public sealed partial class MarketFeedClient
                 Throttle = throttle,
                 Epoch = resume is null ? null : epoch,
                 Resume = resume,
+                Bars = bars,
             };
+            NoteSubscribeBars(request.Id, bars);
             await SendAsync(connection, ControlRequestWriter.ToMessagePack(request), _lifetime.Token).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Remembers the bars a subscribe asked for until its ack (the ack does not repeat them).</summary>
+    private void NoteSubscribeBars(long requestId, IReadOnlyList<string>? bars)
+    {
+        if (bars is { Count: > 0 })
+        {
+            _subscribeBars[requestId] = bars;
+        }
+    }
+
+    private static bool SameBars(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
+        (a is null || a.Count == 0) ? (b is null || b.Count == 0) : (b is not null && a.SequenceEqual(b));
 
     private void FailPendingRequests(Exception error)
     {

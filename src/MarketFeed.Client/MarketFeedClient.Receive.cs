@@ -207,7 +207,19 @@ public sealed partial class MarketFeedClient
                 return true;
             case SubscribeAckMessage ack:
                 OnSubscribeAck(ack);
-                Complete(ack.RequestId, ack);
+                if (!_pending.TryGetValue(ack.RequestId, out var forAck) || forAck.Op != ControlRequest.Ops.Snapshot)
+                {
+                    Complete(ack.RequestId, ack); // a snapshot request completes with its basket, which follows
+                }
+
+                return true;
+            case BasketMessage basket:
+                foreach (MarketSnapshot state in basket.States)
+                {
+                    OnSnapshot(new SnapshotMessage(state));
+                }
+
+                Complete(basket.RequestId, basket);
                 return true;
             case ErrorMessage error:
                 OnError(error);
@@ -237,6 +249,11 @@ public sealed partial class MarketFeedClient
                 CompleteReplayControl(replayStatus.ReplayId, replayStatus.State, replayStatus, endOnly: false);
                 return true;
             case ReplayEndMessage end:
+                if (end.Reason == "live")
+                {
+                    OnReplayTurnsLive();
+                }
+
                 if (!Complete(end.RequestId, end))
                 {
                     CompleteReplayControl(end.ReplayId, null, end, endOnly: true);
@@ -297,7 +314,7 @@ public sealed partial class MarketFeedClient
             return;
         }
 
-        if (pending.Op == ControlRequest.Ops.Subscribe && error.Symbol is not null)
+        if (pending.Op is ControlRequest.Ops.Subscribe or ControlRequest.Ops.Snapshot && error.Symbol is not null)
         {
             // Per-symbol rejections (404, 403, 422) come alongside the ack; fail only if every symbol was rejected.
             // One error may reject several symbols (all unknown symbols of a request, in Symbols).
@@ -316,6 +333,7 @@ public sealed partial class MarketFeedClient
 
     private void OnSubscribeAck(SubscribeAckMessage ack)
     {
+        _subscribeBars.TryRemove(ack.RequestId, out IReadOnlyList<string>? bars);
         List<string>? recovered = ack.Recovered is null ? null : [];
         List<string>? notRecovered = ack.Recovered is null ? null : [];
         lock (_stateLock)
@@ -354,7 +372,7 @@ public sealed partial class MarketFeedClient
 
                 state.ResumeAfter = -1;
                 _byId[symbol.SymbolId] = state;
-                _subscriptions[symbol.Symbol] = new Subscription(symbol.Symbol, ack.Mode, ack.Throttle);
+                _subscriptions[symbol.Symbol] = new Subscription(symbol.Symbol, ack.Mode, ack.Throttle, bars);
             }
         }
 
@@ -397,6 +415,32 @@ public sealed partial class MarketFeedClient
                 }
 
                 _subscriptions.Remove(symbol);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A replay continues live (protocol 6.1): the live subscribe ack that follows says per symbol
+    /// whether the live sequence continues right after the replay's; mark where each symbol stands.
+    /// </summary>
+    private void OnReplayTurnsLive()
+    {
+        lock (_stateLock)
+        {
+            foreach (SymbolState replay in _byId.Values)
+            {
+                if (!replay.IsReplay || !replay.HasBaseline)
+                {
+                    continue;
+                }
+
+                if (!_liveByName.TryGetValue(replay.Reference.Symbol, out SymbolState? live))
+                {
+                    live = new SymbolState(replay.Reference, replay.Mode, replay.Throttle, isReplay: false);
+                    _liveByName[replay.Reference.Symbol] = live;
+                }
+
+                live.ResumeAfter = replay.LastSequence;
             }
         }
     }

@@ -19,7 +19,19 @@ public sealed partial class MarketFeedClient
     /// <exception cref="MarketFeedRequestException">The server rejected the request, or every symbol.</exception>
     /// <exception cref="MarketFeedConnectionException">Not connected, or the connection dropped before the ack.</exception>
     /// <exception cref="TimeoutException">No ack within <see cref="MarketFeedClientOptions.RequestTimeout"/>.</exception>
-    public async Task<SubscribeAckMessage> SubscribeAsync(IReadOnlyList<string> symbols, DeliveryMode mode = DeliveryMode.Conflated, int throttle = 0, CancellationToken cancellationToken = default)
+    public async Task<SubscribeAckMessage> SubscribeAsync(IReadOnlyList<string> symbols, DeliveryMode mode = DeliveryMode.Conflated, int throttle = 0, CancellationToken cancellationToken = default) =>
+        await SubscribeAsync(symbols, mode, throttle, bars: null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Subscribes as <see cref="SubscribeAsync(IReadOnlyList{string}, DeliveryMode, int, CancellationToken)"/>, with live bar updates.</summary>
+    /// <param name="symbols">Symbol names.</param>
+    /// <param name="mode">Conflated (latest state) or full (every tick).</param>
+    /// <param name="throttle">Max updates per second per symbol, conflated only; 0 = unthrottled.</param>
+    /// <param name="bars">
+    /// Bar intervals (e.g. <c>["1m"]</c>, kept by the server's <c>Bars:Intervals</c>) whose live bar updates
+    /// (<see cref="BarUpdateMessage"/>) follow the symbols' updates; null or empty = none. Kept across reconnects.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for the ack (the request may still take effect).</param>
+    public async Task<SubscribeAckMessage> SubscribeAsync(IReadOnlyList<string> symbols, DeliveryMode mode, int throttle, IReadOnlyList<string>? bars, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         if (symbols.Count == 0)
@@ -29,8 +41,34 @@ public sealed partial class MarketFeedClient
 
         ArgumentOutOfRangeException.ThrowIfNegative(throttle);
         long id = NextRequestId();
-        var request = new ControlRequest { Op = ControlRequest.Ops.Subscribe, Id = id, Symbols = symbols, Mode = mode, Throttle = throttle };
+        bars = bars is { Count: > 0 } ? [.. bars] : null;
+        var request = new ControlRequest { Op = ControlRequest.Ops.Subscribe, Id = id, Symbols = symbols, Mode = mode, Throttle = throttle, Bars = bars };
+        NoteSubscribeBars(id, bars);
         return (SubscribeAckMessage)await RequestAsync(request, new PendingRequest(id, request.Op, symbols.Count), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Basket snapshot (docs/protocol.md section 5.1): subscribes <paramref name="symbols"/> (<c>["*"]</c> = every symbol
+    /// this connection may see) and returns their states as of one global sequence of the feed, in the order of the ack.
+    /// Every update that follows on <see cref="ReadAllAsync"/> is later than that sequence (full mode: gap-free from the
+    /// basket's <c>seq</c>). Unknown or forbidden symbols are left out and reported as error messages on the stream, as
+    /// for <see cref="SubscribeAsync"/>; the symbols stay subscribed (and are resubscribed after a reconnect).
+    /// </summary>
+    /// <exception cref="MarketFeedRequestException">The server rejected the request, or every symbol.</exception>
+    /// <exception cref="MarketFeedConnectionException">Not connected, or the connection dropped before the reply.</exception>
+    /// <exception cref="TimeoutException">No reply within <see cref="MarketFeedClientOptions.RequestTimeout"/>.</exception>
+    public async Task<BasketMessage> SnapshotAsync(IReadOnlyList<string> symbols, DeliveryMode mode = DeliveryMode.Conflated, int throttle = 0, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        if (symbols.Count == 0)
+        {
+            throw new ArgumentException("at least one symbol (or \"*\") is required", nameof(symbols));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(throttle);
+        long id = NextRequestId();
+        var request = new ControlRequest { Op = ControlRequest.Ops.Snapshot, Id = id, Symbols = symbols, Mode = mode, Throttle = throttle };
+        return (BasketMessage)await RequestAsync(request, new PendingRequest(id, request.Op, symbols.Count), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Unsubscribes <paramref name="symbols"/> (<c>["*"]</c> = all) and returns the ack.</summary>
@@ -104,6 +142,8 @@ public sealed partial class MarketFeedClient
             Mode = replay.Mode,
             Throttle = replay.Throttle,
             SkipDamage = replay.SkipDamage,
+            ContinueLive = replay.ContinueLive,
+            Bars = replay.Bars is { Count: > 0 } bars ? bars : null,
         };
         return (ReplayStartMessage)await RequestAsync(request, new PendingRequest(id, request.Op), cancellationToken).ConfigureAwait(false);
     }

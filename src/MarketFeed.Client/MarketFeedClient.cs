@@ -27,6 +27,7 @@ public sealed partial class MarketFeedClient : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _stateLock = new();
     private readonly ConcurrentDictionary<long, PendingRequest> _pending = new();
+    private readonly ConcurrentDictionary<long, IReadOnlyList<string>> _subscribeBars = new(); // bars asked for by subscribes not yet acked
 
     // Guarded by _stateLock.
     private readonly Dictionary<string, SymbolState> _liveByName = new(StringComparer.OrdinalIgnoreCase);

@@ -1,3 +1,5 @@
+using System.Net.Security;
+
 namespace MarketFeed.Client;
 
 /// <summary>Settings of a <see cref="MarketFeedClient"/>. Read once when the client is created.</summary>
@@ -77,6 +79,20 @@ public sealed class MarketFeedClientOptions
     /// <summary>Clock for timeouts, heartbeat checks, backoff delays and receive timestamps (tests use a fake one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// wss:// only: trust exactly the server certificate whose SHA-256 fingerprint (hex, colons and
+    /// spaces allowed: <c>openssl x509 -noout -fingerprint -sha256</c>) is given, e.g. a self-signed
+    /// one. Chain and host-name errors are ignored for that certificate; any other certificate is
+    /// refused, even one a public CA signed (pinning). Null (default): the system's normal validation.
+    /// </summary>
+    public string? PinnedServerCertificateSha256 { get; set; }
+
+    /// <summary>
+    /// wss:// only: a custom server-certificate check (e.g. a private CA); it replaces the system's
+    /// validation and <see cref="PinnedServerCertificateSha256"/>. Null (default): not used.
+    /// </summary>
+    public RemoteCertificateValidationCallback? RemoteCertificateValidation { get; set; }
+
     /// <summary>Initial size of the receive buffer; it grows to the largest frame seen.</summary>
     public int ReceiveBufferSize { get; set; } = 64 * 1024;
 
@@ -110,5 +126,9 @@ public sealed class MarketFeedClientOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (PinnedServerCertificateSha256 is not null && ServerCertificatePin.Parse(PinnedServerCertificateSha256) is null)
+        {
+            throw new ArgumentException("PinnedServerCertificateSha256 must be 64 hex digits (32 bytes; colons and spaces allowed)", nameof(PinnedServerCertificateSha256));
+        }
     }
 }

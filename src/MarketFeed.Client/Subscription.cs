@@ -6,4 +6,5 @@ namespace MarketFeed.Client;
 /// <param name="Symbol">Symbol name as the server acknowledged it.</param>
 /// <param name="Mode">Delivery mode.</param>
 /// <param name="Throttle">Max updates per second per symbol (0 = unthrottled).</param>
-public sealed record Subscription(string Symbol, DeliveryMode Mode, int Throttle);
+/// <param name="Bars">Bar intervals with live bar updates (docs/protocol.md 4.12), or null.</param>
+public sealed record Subscription(string Symbol, DeliveryMode Mode, int Throttle, IReadOnlyList<string>? Bars = null);

@@ -25,7 +25,7 @@ namespace MarketFeed.Engine;
 /// copy-on-write full-reader arrays that the tick path reads with one volatile load.
 /// </para>
 /// <para>
-/// Ordering: per tick the writer (1) stores the symbol state under its seqlock and appends the tick
+/// Ordering: per tick the writer (0) calls the observers, (1) stores the symbol state under its seqlock and appends the tick
 /// to the journal (release), (2) issues a full fence, (3) loads the symbol's conflated wake list and
 /// full-reader array and wakes what it finds (conflated: the slot's dirty bit; full: "the journal
 /// has a tick for you"). A conflated drain (a) pushes its node on the wake list (full fence) and
@@ -45,6 +45,7 @@ public sealed partial class ConflationEngine
     private readonly Subscriber[][] _fullReaders;
     private readonly object _subscriptionLock = new();
     private ITickObserver[] _observers = [];
+    private ITickHistory? _history;
     private PaddedLong _ticksIn;
     private PaddedLong _overflowDrops;
     private PaddedLong _conflatedWakes;
@@ -58,6 +59,25 @@ public sealed partial class ConflationEngine
     /// clock (microseconds since the Unix epoch at construction).
     /// </param>
     public ConflationEngine(SymbolUniverse universe, EngineSettings? settings = null, TimeProvider? time = null, long epoch = 0)
+        : this(universe, settings, time, epoch, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates an engine that continues a sequence space: same epoch, each symbol's <c>seq</c>,
+    /// accumulator and latest state, and the global sequence, as captured by
+    /// <see cref="CaptureSequenceState"/> (e.g. before a clean shutdown). Null = a new sequence space.
+    /// </summary>
+    /// <param name="universe">The symbols; <see cref="SequenceState.Symbols"/> is indexed by its ids.</param>
+    /// <param name="settings">Limits (defaults if null).</param>
+    /// <param name="time">Clock for throttles and a new epoch (system clock if null).</param>
+    /// <param name="restore">Where to continue from, or null.</param>
+    public ConflationEngine(SymbolUniverse universe, EngineSettings? settings, TimeProvider? time, SequenceState? restore)
+        : this(universe, settings, time, restore?.Epoch ?? 0, restore)
+    {
+    }
+
+    private ConflationEngine(SymbolUniverse universe, EngineSettings? settings, TimeProvider? time, long epoch, SequenceState? restore)
     {
         _universe = universe;
         Settings = (settings ?? EngineSettings.Default).Validate();
@@ -66,10 +86,25 @@ public sealed partial class ConflationEngine
         Epoch = epoch != 0 ? epoch : Math.Max(1, UnixTime.NowNanos(Time) / 1000);
         _states = new SymbolStateTable(universe.Count);
         _sequencer = new TickSequencer(universe.Count);
-        _journal = new TickJournal(Settings.JournalCapacity);
+        _journal = new TickJournal(Settings.JournalCapacity, restore?.GlobalSequence ?? 0);
         _waiting = new SymbolWakeLists(universe.Count);
         _fullReaders = new Subscriber[universe.Count][];
         Array.Fill(_fullReaders, []);
+        if (restore is not null)
+        {
+            if (restore.Symbols.Length != universe.Count)
+            {
+                throw new ArgumentException($"the state holds {restore.Symbols.Length} symbols, the universe {universe.Count}", nameof(restore));
+            }
+
+            for (int id = 0; id < restore.Symbols.Length; id++)
+            {
+                MarketSnapshot state = restore.Symbols[id];
+                state.SymbolId = id;
+                _states.Set(state);
+                _sequencer.Restore(id, state.Sequence, state.CumulativeVolume, state.TradeCount);
+            }
+        }
     }
 
     /// <summary>The symbols this engine serves.</summary>
@@ -164,7 +199,17 @@ public sealed partial class ConflationEngine
             ThrowHelper.InvalidTickKind((byte)tick.Kind);
         }
 
-        _states.Apply(tick);
+        // Observers first: what they derive from the tick (e.g. the bar store) is written before the
+        // state and the journal entry are published (release), so a drain that hands this tick on
+        // finds it there too.
+        ITickObserver[] observers = _observers;
+        for (int i = 0; i < observers.Length; i++)
+        {
+            observers[i].OnTick(tick);
+        }
+
+        // The state keeps the tick's global sequence (its position + 1): a basket snapshot needs it.
+        _states.Apply(tick, _journal.NextPosition + 1);
         long position = _journal.Append(tick);
         _ticksIn.WriteVolatile(_ticksIn.Value + 1);
 
@@ -173,12 +218,6 @@ public sealed partial class ConflationEngine
         // state read, AddFullReader's publish + state read, and the full reader's interlocked clear +
         // journal read (see remarks).
         Interlocked.MemoryBarrier();
-
-        ITickObserver[] observers = _observers;
-        for (int i = 0; i < observers.Length; i++)
-        {
-            observers[i].OnTick(tick);
-        }
 
         // Conflated: only the subscribers that have caught up with this symbol are on its list.
         int woken = _waiting.WakeAll(id);
@@ -206,6 +245,32 @@ public sealed partial class ConflationEngine
         }
 
         _states.Set(state);
+    }
+
+    /// <summary>
+    /// Durable history used by a full-mode resume that reaches further back than the journal (the
+    /// recording on disk), or null. Set before clients connect.
+    /// </summary>
+    public ITickHistory? History
+    {
+        get => Volatile.Read(ref _history);
+        set => Volatile.Write(ref _history, value);
+    }
+
+    /// <summary>
+    /// Where this engine's sequence space stands now: epoch, global sequence and every symbol's
+    /// latest state. Consistent only while nothing is published (e.g. after the source stopped);
+    /// an engine created from it continues exactly there.
+    /// </summary>
+    public SequenceState CaptureSequenceState()
+    {
+        var symbols = new MarketSnapshot[_universe.Count];
+        for (int id = 0; id < symbols.Length; id++)
+        {
+            _states.Read(id, out symbols[id]);
+        }
+
+        return new SequenceState(Epoch, GlobalSequence, symbols);
     }
 
     /// <summary>Last sequence number assigned to a symbol by this engine's sequencer.</summary>

@@ -5,14 +5,30 @@ namespace MarketFeed.Engine;
 
 public sealed partial class Subscriber
 {
+    /// <summary>While both kinds of work are pending, one drain in this many serves conflated symbols before the journal.</summary>
+    internal const int ConflatedFirstEvery = 4;
+
+    private int _conflatedFrom; // drain only: the slot the next conflated pass starts at (round-robin)
+    private int _drains;        // drain only: counts drains, for the conflated share
+
     /// <summary>
     /// Hands pending updates to <paramref name="sink"/> until it has no room: pending snapshots,
-    /// then the latest state of each dirty conflated symbol (honouring throttles), then the
-    /// full-mode symbols' ticks from the journal, in order. Call again while <see cref="DrainResult.HasMore"/>.
+    /// then the full-mode symbols' ticks from the journal, in order, then the latest state of each
+    /// dirty conflated symbol (honouring throttles). Call again while <see cref="DrainResult.HasMore"/>.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// Called by the owner's sender loop only (one thread at a time). Takes the subscriber's lock
     /// (never contended by the tick path). Does not allocate.
+    /// </para>
+    /// <para>
+    /// Fairness: the full-mode stream goes first (it cannot be conflated, and a reader the journal
+    /// laps is dropped), so many busy conflated symbols never push it out while the socket carries
+    /// it; one drain in <see cref="ConflatedFirstEvery"/> serves the conflated symbols first, so they
+    /// are never starved by a backlogged journal either. Conflated symbols are served round-robin:
+    /// a pass that runs out of room resumes at the first symbol it could not send, so with more
+    /// dirty symbols than one frame carries every symbol gets its turn (low slots are not favoured).
+    /// </para>
     /// </remarks>
     public DrainResult Drain<TSink>(ref TSink sink, long now)
         where TSink : IUpdateSink, allows ref struct
@@ -31,9 +47,12 @@ public sealed partial class Subscriber
 
             int updates = 0;
             long nextDue = long.MaxValue;
+            bool conflatedFirst = ++_drains % ConflatedFirstEvery == 0;
             bool more = DrainFullSnapshots(ref sink, ref updates)
-                || DrainConflated(ref sink, now, ref updates, ref nextDue)
-                || DrainJournal(ref sink, ref updates);
+                || DrainBackfills(ref sink, ref updates)
+                || (conflatedFirst
+                    ? DrainConflated(ref sink, now, ref updates, ref nextDue) || DrainJournal(ref sink, ref updates)
+                    : DrainJournal(ref sink, ref updates) || DrainConflated(ref sink, now, ref updates, ref nextDue));
             return new DrainResult(updates, more, nextDue, IsOverflowed);
         }
     }
@@ -69,15 +88,27 @@ public sealed partial class Subscriber
     private bool DrainConflated<TSink>(ref TSink sink, long now, ref int updates, ref long nextDue)
         where TSink : IUpdateSink, allows ref struct
     {
-        int words = (_slotsUsed + 63) >> 6;
-        for (int w = 0; w < words; w++)
+        int slots = _slotsUsed;
+        if (slots == 0)
         {
-            if (Volatile.Read(ref _dirty[w]) == 0)
+            return false;
+        }
+
+        // Round-robin: from the slot the last pass could not send, to the end, then from 0 back to it.
+        int words = (slots + 63) >> 6;
+        int start = _conflatedFrom < slots ? _conflatedFrom : 0;
+        int startWord = start >> 6;
+        long fromStart = -1L << (start & 63); // the start word's bits at and after the start slot
+        for (int i = 0; i <= words; i++)
+        {
+            int w = startWord + i < words ? startWord + i : startWord + i - words;
+            long select = i == 0 ? fromStart : i == words ? ~fromStart : -1L;
+            if ((Volatile.Read(ref _dirty[w]) & select) == 0)
             {
                 continue;
             }
 
-            long bits = Interlocked.Exchange(ref _dirty[w], 0);
+            long bits = Interlocked.And(ref _dirty[w], ~select) & select;
             while (bits != 0)
             {
                 int bit = BitOperations.TrailingZeroCount(bits);
@@ -85,6 +116,7 @@ public sealed partial class Subscriber
                 if (!sink.HasRoom)
                 {
                     Interlocked.Or(ref _dirty[w], bits); // put back what we could not send
+                    _conflatedFrom = (w << 6) + bit;     // and start there next time
                     return true;
                 }
 

@@ -64,27 +64,32 @@ public sealed partial class Subscriber : IDisposable
     /// <summary>True once the journal lapped this subscriber's full-mode reader; the owner must drop it (4001).</summary>
     public bool IsOverflowed => Volatile.Read(ref _overflowed) != 0;
 
-    /// <summary>True while anything is waiting to be drained (dirty symbols, queued ticks or snapshots).</summary>
+    /// <summary>
+    /// True while anything is waiting to be drained (dirty symbols, journal ticks or snapshots).
+    /// Exact with respect to drains: it takes the drain's lock, so it never looks while a drain has
+    /// taken dirty bits it may still put back (an end-of-replay message queued on a false "nothing
+    /// pending" would overtake the data). Control path only; the tick path never calls it.
+    /// </summary>
     public bool HasPendingWork
     {
         get
         {
-            if (HasJournalWork)
+            lock (_gate)
             {
-                return true;
-            }
-
-            for (int i = 0; i < _dirty.Length; i++)
-            {
-                if (Volatile.Read(ref _dirty[i]) != 0)
+                if (_pendingFullSnapshots.Count > 0 || _backfills.Count > 0 || HasJournalWork)
                 {
                     return true;
                 }
-            }
 
-            lock (_gate)
-            {
-                return _pendingFullSnapshots.Count > 0;
+                for (int i = 0; i < _dirty.Length; i++)
+                {
+                    if (Volatile.Read(ref _dirty[i]) != 0)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
             }
         }
     }
@@ -112,7 +117,8 @@ public sealed partial class Subscriber : IDisposable
     /// <param name="resumeAfter">
     /// The last sequence number of this symbol the client holds (from this engine's epoch), or -1.
     /// If the engine can continue right after it, the outcome is <see cref="SubscribeOutcome.Recovered"/>
-    /// and no snapshot is sent: in full mode every tick after it (from the journal) and then live, in
+    /// and no snapshot is sent: in full mode every tick after it (from the journal, or from the
+    /// engine's <see cref="ConflationEngine.History"/> where the journal no longer reaches) and then live, in
     /// conflated mode the latest quote and/or trade newer than it. Otherwise a snapshot is sent
     /// (whatever <paramref name="snapshot"/> says) and the outcome is <see cref="SubscribeOutcome.Subscribed"/>.
     /// </param>
@@ -184,6 +190,12 @@ public sealed partial class Subscriber : IDisposable
                     return SubscribeOutcome.Recovered;
                 }
 
+                if (resumeAfter >= 0 && TryResumeFromHistory(ref s, slot, symbolId, resumeAfter, state.Sequence))
+                {
+                    _signal.Set();
+                    return SubscribeOutcome.Recovered;
+                }
+
                 s.Baseline = state.Sequence;
                 if (snapshot)
                 {
@@ -234,6 +246,22 @@ public sealed partial class Subscriber : IDisposable
         }
     }
 
+    /// <summary>Symbol ids currently held with their delivery mode (a copy, for diagnostics).</summary>
+    public (int SymbolId, DeliveryMode Mode)[] Subscriptions()
+    {
+        lock (_gate)
+        {
+            var list = new (int SymbolId, DeliveryMode Mode)[_slotBySymbol.Count];
+            int i = 0;
+            foreach (var (symbolId, slot) in _slotBySymbol)
+            {
+                list[i++] = (symbolId, _slots[slot].Mode);
+            }
+
+            return list;
+        }
+    }
+
     /// <summary>Removes every subscription from the engine. Idempotent.</summary>
     public void Dispose()
     {
@@ -255,6 +283,7 @@ public sealed partial class Subscriber : IDisposable
             ClearFullSymbols();
             _slotBySymbol.Clear();
             _pendingFullSnapshots.Clear();
+            _backfills.Clear();
         }
     }
 

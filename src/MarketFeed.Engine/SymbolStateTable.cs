@@ -10,7 +10,7 @@ namespace MarketFeed.Engine;
 /// retry if the version was odd or changed.
 /// </summary>
 /// <remarks>
-/// <see cref="Apply"/> must only be called by the single sequencer thread. <see cref="Read"/> may be
+/// <see cref="Apply(in Tick, long)"/> must only be called by the single sequencer thread. <see cref="Read(int, out MarketSnapshot, out long)"/> may be
 /// called by any thread at any time and never blocks the writer. Fences and orderings follow the
 /// project's one <see cref="Seqlock"/> convention.
 /// </remarks>
@@ -33,11 +33,19 @@ public sealed class SymbolStateTable
 
     /// <summary>Applies a sequenced tick. Sequencer thread only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Apply(in Tick tick)
+    public void Apply(in Tick tick) => Apply(tick, 0);
+
+    /// <summary>
+    /// Applies a sequenced tick that has <paramref name="globalSequence"/> in the engine's journal
+    /// (kept with the state, see <see cref="Read(int, out MarketSnapshot, out long)"/>). Sequencer thread only.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Apply(in Tick tick, long globalSequence)
     {
         ref Cell cell = ref _cells[tick.SymbolId];
         long version = Seqlock.BeginWrite(ref cell.Version);
         cell.State.Apply(tick);
+        cell.GlobalSequence = globalSequence;
         Seqlock.EndWrite(ref cell.Version, version);
     }
 
@@ -51,7 +59,13 @@ public sealed class SymbolStateTable
     }
 
     /// <summary>Copies the latest state of a symbol; consistent (never torn). Any thread.</summary>
-    public void Read(int symbolId, out MarketSnapshot snapshot)
+    public void Read(int symbolId, out MarketSnapshot snapshot) => Read(symbolId, out snapshot, out _);
+
+    /// <summary>
+    /// Copies the latest state of a symbol and the global sequence of the last tick applied to it
+    /// (0 if none, or if it was applied without one); consistent (never torn). Any thread.
+    /// </summary>
+    public void Read(int symbolId, out MarketSnapshot snapshot, out long globalSequence)
     {
         ref Cell cell = ref _cells[symbolId];
         var spinner = default(SpinWait);
@@ -61,6 +75,7 @@ public sealed class SymbolStateTable
             if ((before & 1) == 0)
             {
                 snapshot = cell.State;
+                globalSequence = cell.GlobalSequence;
                 if (Seqlock.Validate(ref cell.Version, before))
                 {
                     return;
@@ -77,6 +92,7 @@ public sealed class SymbolStateTable
     private struct Cell
     {
         public long Version;
+        public long GlobalSequence;
         public MarketSnapshot State;
     }
 }

@@ -36,15 +36,26 @@ public sealed class TickJournal
     private readonly Tick[] _entries;
     private readonly long _mask;
     private PaddedLong _published; // ticks appended so far = global sequence of the newest; writer only
-    private PaddedLong _start; // position of the first entry ever appended (0, or where a replica started: StartAt)
+    private PaddedLong _start; // position of the first entry ever appended (0, a restored stream's, or a replica's: StartAt)
 
     /// <summary>Creates a journal holding <paramref name="capacity"/> ticks (rounded up to a power of two).</summary>
-    public TickJournal(int capacity)
+    /// <param name="capacity">Ticks held.</param>
+    /// <param name="startSequence">
+    /// Global sequence of the tick before the first one appended here (0 for a new sequence space;
+    /// a restored engine continues its stream). Positions below it were never in this journal.
+    /// </param>
+    public TickJournal(int capacity, long startSequence = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(startSequence);
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity));
         _entries = new Tick[size];
         _mask = size - 1;
+        _start.Value = startSequence;
+        _published.Value = startSequence;
     }
+
+    /// <summary>Global sequence the journal started after (positions below it were never held here).</summary>
+    public long StartSequence => _start.ReadVolatile();
 
     /// <summary>Ticks held (a power of two).</summary>
     public int Capacity => _entries.Length;
@@ -57,6 +68,13 @@ public sealed class TickJournal
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => _published.ReadVolatile();
+    }
+
+    /// <summary>Position the next <see cref="Append"/> writes to. Writer (sequencer thread) only.</summary>
+    public long NextPosition
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _published.Value;
     }
 
     /// <summary>Position (0-based) of the oldest entry that is still intact.</summary>
@@ -124,7 +142,7 @@ public sealed class TickJournal
     /// </summary>
     public bool TryRead(long position, out Tick tick)
     {
-        if (position < 0 || position >= GlobalSequence)
+        if (position < _start.ReadVolatile() || position >= GlobalSequence)
         {
             tick = default;
             return false;

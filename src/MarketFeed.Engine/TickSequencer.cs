@@ -36,6 +36,17 @@ public sealed class TickSequencer
         }
     }
 
+    /// <summary>
+    /// Continues a symbol's numbering from a restored state: the next tick gets
+    /// <paramref name="lastSequence"/> + 1 and trades add to the accumulator. Before the first tick only.
+    /// </summary>
+    public void Restore(int symbolId, long lastSequence, long cumulativeVolume, long tradeCount)
+    {
+        _sequence[symbolId] = lastSequence;
+        _volume[symbolId] = cumulativeVolume;
+        _trades[symbolId] = tradeCount;
+    }
+
     /// <summary>Last sequence number assigned to a symbol (0 if none).</summary>
     public long LastSequence(int symbolId) => _sequence[symbolId];
 }

@@ -13,8 +13,18 @@ namespace MarketFeed.Protocol;
 /// </param>
 /// <param name="ReadableTicks">Ticks in blocks that pass their checksums (= <paramref name="TickCount"/> unless damaged).</param>
 /// <param name="Damage">Damaged: the number of damaged parts and the first one (kind, offset, description); else null.</param>
-public sealed record CatalogEntry(string Dataset, IReadOnlyList<string> Symbols, long From, long To, long TickCount, string State = CatalogEntry.Intact, long ReadableTicks = -1, string? Damage = null)
+/// <param name="FlagCounts">
+/// How many readable ticks carry each tick flag, by flag name (<see cref="FlagSuspicious"/>, <see cref="FlagSizeUnknown"/>;
+/// every flag the server knows is listed, 0 included); null from a server that does not send them.
+/// </param>
+public sealed record CatalogEntry(string Dataset, IReadOnlyList<string> Symbols, long From, long To, long TickCount, string State = CatalogEntry.Intact, long ReadableTicks = -1, string? Damage = null, IReadOnlyDictionary<string, long>? FlagCounts = null)
 {
+    /// <summary>Flag-count key of ticks the vendor flagged as suspicious (tick flag bit 0).</summary>
+    public const string FlagSuspicious = "suspicious";
+
+    /// <summary>Flag-count key of ticks whose sizes the source does not give (tick flag bit 1).</summary>
+    public const string FlagSizeUnknown = "sizeUnknown";
+
     /// <summary>State of a cleanly closed, fully readable dataset.</summary>
     public const string Intact = "intact";
 

@@ -54,6 +54,12 @@ public sealed class ControlRequest
     /// <summary>Replay: go on past damaged parts of the dataset (end reason <c>damage-skipped</c>) instead of ending at the first (<c>damaged</c>).</summary>
     public bool SkipDamage { get; init; }
 
+    /// <summary>
+    /// Replay: at the end of the range, continue live on the replay's symbols (replay end reason
+    /// <c>live</c>, then a subscribe ack with the replay request's id; docs/protocol.md section 6.1).
+    /// </summary>
+    public bool ContinueLive { get; init; }
+
     /// <summary>Replay session id (replay.* controls).</summary>
     public long? ReplayId { get; init; }
 
@@ -65,6 +71,9 @@ public sealed class ControlRequest
 
     /// <summary>Only the newest this many bars (bars).</summary>
     public int? Last { get; init; }
+
+    /// <summary>Bar intervals whose live bar updates a subscription (or replay) asks for, e.g. ["1m"]; null if absent.</summary>
+    public IReadOnlyList<string>? Bars { get; init; }
 
     /// <summary>Operation names the server understands.</summary>
     public static class Ops
@@ -104,6 +113,9 @@ public sealed class ControlRequest
 
         /// <summary>bars</summary>
         public const string Bars = "bars";
+
+        /// <summary>snapshot (a basket of symbols at one global sequence, then live)</summary>
+        public const string Snapshot = "snapshot";
     }
 }
 

@@ -206,10 +206,12 @@ public static class ControlRequestParser
                 Speed = Speed(f),
                 ReplayId = OptionalLong(f, "replayId"),
                 SkipDamage = f.TryGetValue("skipDamage", out object? skip) && skip is not null && (skip is bool sd ? sd : throw Bad("'skipDamage' must be a boolean")),
+                ContinueLive = f.TryGetValue("continueLive", out object? live) && live is not null && (live is bool cl ? cl : throw Bad("'continueLive' must be a boolean")),
                 Epoch = OptionalLong(f, "epoch"),
                 Resume = Resume(f),
                 Symbol = OptionalString(f, "symbol"),
                 Interval = OptionalString(f, "interval"),
+                Bars = BarIntervals(f),
                 Last = OptionalLong(f, "last") is { } last ? (last is >= 1 and <= int.MaxValue ? (int)last : throw Bad("'last' must be a positive integer")) : null,
             };
         }
@@ -244,6 +246,33 @@ public static class ControlRequestParser
             if (item is not string s || s.Length == 0 || s.Length > 64)
             {
                 throw Bad("'symbols' must be an array of non-empty strings of at most 64 characters");
+            }
+
+            result.Add(s);
+        }
+
+        return result;
+    }
+
+    private static List<string>? BarIntervals(Dictionary<string, object?> f)
+    {
+        if (!f.TryGetValue("bars", out object? value) || value is null)
+        {
+            return null;
+        }
+
+        const string Shape = "'bars' must be an array of at most 8 bar intervals (e.g. [\"1m\"])";
+        if (value is not List<object?> { Count: <= 8 } list)
+        {
+            throw Bad(Shape);
+        }
+
+        var result = new List<string>(list.Count);
+        foreach (object? item in list)
+        {
+            if (item is not string s || s.Length is 0 or > 16)
+            {
+                throw Bad(Shape);
             }
 
             result.Add(s);

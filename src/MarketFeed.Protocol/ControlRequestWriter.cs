@@ -52,9 +52,18 @@ public static class ControlRequestWriter
             fields.Add(("skipDamage", true));
         }
 
+        if (request.ContinueLive)
+        {
+            fields.Add(("continueLive", true));
+        }
+
         AddString(fields, "symbol", request.Symbol);
         AddString(fields, "interval", request.Interval);
         AddLong(fields, "last", request.Last);
+        if (request.Bars is not null)
+        {
+            fields.Add(("bars", request.Bars));
+        }
         if (request.Speed is { } speed)
         {
             fields.Add(("speed", double.IsPositiveInfinity(speed) ? "max" : speed));

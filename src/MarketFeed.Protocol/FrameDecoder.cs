@@ -170,6 +170,28 @@ public static class FrameDecoder
                 break;
             }
 
+            case MessageKind.Basket:
+            {
+                long id = reader.ReadInt64();
+                long global = reader.ReadInt64();
+                long epoch = reader.ReadInt64();
+                int n = reader.ReadArrayHeader();
+                var states = new List<MarketSnapshot>(n);
+                for (int i = 0; i < n; i++)
+                {
+                    if (ReadMessage(ref reader) is not SnapshotMessage entry)
+                    {
+                        throw new MessagePackSerializationException("a basket entry is not a snapshot");
+                    }
+
+                    states.Add(entry.State);
+                }
+
+                message = new BasketMessage(id, global, epoch, states);
+                used = 5;
+                break;
+            }
+
             case MessageKind.Error:
             {
                 long id = reader.ReadInt64();
@@ -204,6 +226,13 @@ public static class FrameDecoder
             case MessageKind.ReplayEnd:
                 message = new ReplayEndMessage(reader.ReadInt64(), reader.ReadInt64(), reader.ReadString() ?? string.Empty, reader.ReadInt64());
                 used = 5;
+                if (fields >= 6)
+                {
+                    // Appended (issue 10): where the damage the replay met lies, or nil.
+                    message = (ReplayEndMessage)message with { Damage = ReadReplayDamage(ref reader) };
+                    used = 6;
+                }
+
                 break;
             case MessageKind.Status:
             {
@@ -275,8 +304,14 @@ public static class FrameDecoder
                         entry = entry with { State = reader.ReadString() ?? CatalogEntry.Intact, ReadableTicks = reader.ReadInt64(), Damage = reader.ReadString() };
                     }
 
+                    if (f >= 9)
+                    {
+                        // Appended later (flag counts): a map of flag name to tick count, or nil.
+                        entry = entry with { FlagCounts = ReadFlagCounts(ref reader) };
+                    }
+
                     list.Add(entry);
-                    SkipExtra(ref reader, f - (f >= 8 ? 8 : 5));
+                    SkipExtra(ref reader, f - (f >= 9 ? 9 : f >= 8 ? 8 : 5));
                 }
 
                 message = new CatalogMessage(id, list);
@@ -302,6 +337,16 @@ public static class FrameDecoder
 
                 message = new BarsMessage(id, symbol, interval, priceDecimals, sizeDecimals, bars, reader.ReadBoolean());
                 used = 8;
+                break;
+            }
+
+            case MessageKind.BarUpdate:
+            {
+                int symbolId = reader.ReadInt32();
+                string interval = reader.ReadString() ?? string.Empty;
+                var bar = new BarEntry(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), (Core.Bars.BarBasis)reader.ReadInt32(), reader.ReadBoolean());
+                message = new BarUpdateMessage(symbolId, interval, bar);
+                used = 12;
                 break;
             }
 
@@ -338,6 +383,43 @@ public static class FrameDecoder
         }
 
         return list;
+    }
+
+    private static List<ReplayDamage>? ReadReplayDamage(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        int n = reader.ReadArrayHeader();
+        var list = new List<ReplayDamage>(n);
+        for (int i = 0; i < n; i++)
+        {
+            int f = reader.ReadArrayHeader();
+            list.Add(new ReplayDamage(reader.ReadString() ?? string.Empty, reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadString() ?? string.Empty));
+            SkipExtra(ref reader, f - 6);
+        }
+
+        return list;
+    }
+
+    private static Dictionary<string, long>? ReadFlagCounts(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        int n = reader.ReadMapHeader();
+        var counts = new Dictionary<string, long>(n, StringComparer.Ordinal);
+        for (int i = 0; i < n; i++)
+        {
+            string key = reader.ReadString() ?? string.Empty;
+            counts[key] = reader.ReadInt64();
+        }
+
+        return counts;
     }
 
     private static List<string> ReadStrings(ref MessagePackReader reader)

@@ -78,6 +78,24 @@ public static class MessageEncoder
         writer.Write(s.TradeCount);
     }
 
+    /// <summary>
+    /// Writes a basket (the reply to <c>snapshot</c>): <c>[16, requestId, globalSequence, epoch,
+    /// [snapshot, ...]]</c>, each entry a complete snapshot message (kind 4).
+    /// </summary>
+    public static void WriteBasket(ref MessagePackWriter writer, long requestId, long globalSequence, long epoch, ReadOnlySpan<MarketSnapshot> states)
+    {
+        writer.WriteArrayHeader(5);
+        writer.Write((int)MessageKind.Basket);
+        writer.Write(requestId);
+        writer.Write(globalSequence);
+        writer.Write(epoch);
+        writer.WriteArrayHeader(states.Length);
+        foreach (ref readonly MarketSnapshot state in states)
+        {
+            WriteSnapshot(ref writer, state);
+        }
+    }
+
     /// <summary>Writes a heartbeat.</summary>
     public static void WriteHeartbeat(ref MessagePackWriter writer, long serverTime)
     {
@@ -212,15 +230,37 @@ public static class MessageEncoder
         WriteSymbolRefs(ref writer, symbols);
     }
 
-    /// <summary>Writes a replay end.</summary>
-    public static void WriteReplayEnd(ref MessagePackWriter writer, long requestId, long replayId, string reason, long ticksSent)
+    /// <summary>
+    /// Writes a replay end: <c>[8, requestId, replayId, reason, ticksSent, damage]</c>, <c>damage</c> nil or the first
+    /// <see cref="ReplayDamage.MaxEntries"/> of <paramref name="damage"/> as <c>[kind, offset, length, afterTime, beforeTime, description]</c>.
+    /// </summary>
+    public static void WriteReplayEnd(ref MessagePackWriter writer, long requestId, long replayId, string reason, long ticksSent, IReadOnlyList<ReplayDamage>? damage = null)
     {
-        writer.WriteArrayHeader(5);
+        writer.WriteArrayHeader(6);
         writer.Write((int)MessageKind.ReplayEnd);
         writer.Write(requestId);
         writer.Write(replayId);
         writer.Write(reason);
         writer.Write(ticksSent);
+        if (damage is null || damage.Count == 0)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        int n = Math.Min(damage.Count, ReplayDamage.MaxEntries);
+        writer.WriteArrayHeader(n);
+        for (int i = 0; i < n; i++)
+        {
+            var d = damage[i];
+            writer.WriteArrayHeader(6);
+            writer.Write(d.Kind);
+            writer.Write(d.Offset);
+            writer.Write(d.Length);
+            writer.Write(d.AfterTimestamp);
+            writer.Write(d.BeforeTimestamp);
+            writer.Write(d.Description);
+        }
     }
 
     /// <summary>Writes a replay status.</summary>
@@ -244,7 +284,7 @@ public static class MessageEncoder
         writer.WriteArrayHeader(datasets.Count);
         foreach (var d in datasets)
         {
-            writer.WriteArrayHeader(8);
+            writer.WriteArrayHeader(d.FlagCounts is null ? 8 : 9);
             writer.Write(d.Dataset);
             writer.WriteArrayHeader(d.Symbols.Count);
             foreach (string s in d.Symbols)
@@ -258,6 +298,15 @@ public static class MessageEncoder
             writer.Write(d.State);
             writer.Write(d.Readable);
             writer.Write(d.Damage);
+            if (d.FlagCounts is not null)
+            {
+                writer.WriteMapHeader(d.FlagCounts.Count);
+                foreach (var (flag, count) in d.FlagCounts)
+                {
+                    writer.Write(flag);
+                    writer.Write(count);
+                }
+            }
         }
     }
 
@@ -291,6 +340,27 @@ public static class MessageEncoder
         }
 
         writer.Write(complete);
+    }
+
+    /// <summary>
+    /// Writes a live bar update: <c>[16, symbolId, interval, start, open, high, low, close, volume, count, basis, closed]</c>
+    /// (docs/protocol.md 4.12). Allocates nothing.
+    /// </summary>
+    public static void WriteBarUpdate(ref MessagePackWriter writer, int symbolId, string interval, in Core.Bars.Bar bar, bool closed)
+    {
+        writer.WriteArrayHeader(12);
+        writer.Write((int)MessageKind.BarUpdate);
+        writer.Write(symbolId);
+        writer.Write(interval);
+        writer.Write(bar.Start);
+        writer.Write(bar.Open);
+        writer.Write(bar.High);
+        writer.Write(bar.Low);
+        writer.Write(bar.Close);
+        writer.Write(bar.Volume);
+        writer.Write(bar.Count);
+        writer.Write((int)bar.Basis);
+        writer.Write(closed);
     }
 
     private static void WriteSymbolRefs(ref MessagePackWriter writer, IReadOnlyList<SymbolInfo> symbols)

@@ -47,4 +47,9 @@ public enum MessageKind
 
     /// <summary>Reply to bars: OHLCV bars of one symbol and interval.</summary>
     Bars = 15,
+
+    /// <summary>Live bar update: the current state of one bar of a subscribed symbol.</summary>
+    BarUpdate = 16,
+    /// <summary>Reply to snapshot: the states of a basket of symbols as of one global sequence.</summary>
+    Basket = 17,
 }

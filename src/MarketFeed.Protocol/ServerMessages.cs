@@ -32,6 +32,12 @@ public sealed record SubscribeAckMessage(long RequestId, DeliveryMode Mode, int 
 /// <summary>Snapshot (4).</summary>
 public sealed record SnapshotMessage(MarketSnapshot State) : ServerMessage(MessageKind.Snapshot);
 
+/// <summary>
+/// Basket (16), the reply to <c>snapshot</c>: the state of each symbol (in the order of the ack that
+/// precedes it) as of global sequence <see cref="GlobalSequence"/> of epoch <see cref="Epoch"/>.
+/// </summary>
+public sealed record BasketMessage(long RequestId, long GlobalSequence, long Epoch, IReadOnlyList<MarketSnapshot> States) : ServerMessage(MessageKind.Basket);
+
 /// <summary>Error (5). <paramref name="Symbols"/>: every symbol one error rejects (e.g. all unknown symbols of a subscribe), or null.</summary>
 public sealed record ErrorMessage(long RequestId, int Code, string CodeName, string Message, string? Symbol, IReadOnlyList<string>? Symbols = null) : ServerMessage(MessageKind.Error);
 
@@ -41,8 +47,8 @@ public sealed record HeartbeatMessage(long ServerTime) : ServerMessage(MessageKi
 /// <summary>Replay start (7).</summary>
 public sealed record ReplayStartMessage(long RequestId, long ReplayId, string Dataset, long From, long To, string Speed, DeliveryMode Mode, IReadOnlyList<SymbolRef> Symbols) : ServerMessage(MessageKind.ReplayStart);
 
-/// <summary>Replay end (8).</summary>
-public sealed record ReplayEndMessage(long RequestId, long ReplayId, string Reason, long TicksSent) : ServerMessage(MessageKind.ReplayEnd);
+/// <summary>Replay end (8). <paramref name="Damage"/>: the damaged parts the replay met (reason <c>damaged</c>: the one it ended at; <c>damage-skipped</c>: each one skipped, first 100), or null.</summary>
+public sealed record ReplayEndMessage(long RequestId, long ReplayId, string Reason, long TicksSent, IReadOnlyList<ReplayDamage>? Damage = null) : ServerMessage(MessageKind.ReplayEnd);
 
 /// <summary>Status (9).</summary>
 public sealed record StatusMessage(string State, IReadOnlyDictionary<string, object?> Details) : ServerMessage(MessageKind.Status);
@@ -70,3 +76,9 @@ public sealed record BarEntry(long Start, long Open, long High, long Low, long C
 
 /// <summary>Reply to bars.</summary>
 public sealed record BarsMessage(long RequestId, string Symbol, string Interval, int PriceDecimals, int SizeDecimals, IReadOnlyList<BarEntry> Bars, bool Complete) : ServerMessage(MessageKind.Bars);
+
+/// <summary>
+/// Live bar update (16): the latest state of one bar of a symbol a subscription (or replay) asked
+/// bars for. <see cref="BarEntry.Closed"/> is true once a later bar has begun (the final state).
+/// </summary>
+public sealed record BarUpdateMessage(int SymbolId, string Interval, BarEntry Bar) : ServerMessage(MessageKind.BarUpdate);

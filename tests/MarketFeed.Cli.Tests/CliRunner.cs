@@ -33,7 +33,7 @@ public static class CliRunner
             AnsiConsole.Console = console;
             var config = new System.CommandLine.InvocationConfiguration { Output = stdout, Error = stderr };
             using var timeout = new CancellationTokenSource(cancelAfter);
-            int exit = await CliApp.CreateRootCommand().Parse(args).InvokeAsync(config, timeout.Token);
+            int exit = await CliApp.RunAsync(args, config, timeout.Token);
             return new CliResult(exit, stdout.ToString(), stderr.ToString());
         }
         finally

@@ -50,6 +50,25 @@ public sealed class NetworkCommandTests : IDisposable
                 });
                 await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 7, "completed", 3)));
                 break;
+            case ControlRequest.Ops.Replay when request.Dataset == "to-live" && request.ContinueLive:
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteReplayStart(ref w, id, 11, "to-live", T0, T0 + 2_000_000, "max", DeliveryMode.Full, [Ibm with { Id = Ibm.Id + (1 << 20) }])));
+                await send(b =>
+                {
+                    var q = Tick.NewQuote(Ibm.Id + (1 << 20), T0, 1_815_000, 100, 1_815_200, 200);
+                    q.Sequence = 41;
+                    b.AddTick(q);
+                });
+                await send(b => b.Add(0, static (ref MessagePackWriter w, int _) => MessageEncoder.WriteReplayEnd(ref w, 0, 11, "live", 1)));
+                await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
+                    MessageEncoder.WriteSubscribeAck(ref w, id, DeliveryMode.Full, 0, [Ibm], [true])));
+                await send(b =>
+                {
+                    var live = Tick.NewTrade(Ibm.Id, T0 + 5_000_000, 1_815_300, 700, TradeSide.Sell);
+                    live.Sequence = 42;
+                    b.AddTick(live);
+                });
+                break;
             case ControlRequest.Ops.Replay when request.Dataset == "empty-window":
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
                     MessageEncoder.WriteReplayStart(ref w, id, 9, "empty-window", T0 + 2_000_000, T0, "max", DeliveryMode.Full, [Ibm])));
@@ -59,7 +78,8 @@ public sealed class NetworkCommandTests : IDisposable
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
                     MessageEncoder.WriteReplayStart(ref w, id, 8, "torn", T0, T0 + 2_000_000, "max", DeliveryMode.Full, [Ibm])));
                 string reason = request.SkipDamage ? "damage-skipped" : "damaged";
-                await send(b => b.Add(reason, static (ref MessagePackWriter w, string r) => MessageEncoder.WriteReplayEnd(ref w, 0, 8, r, 0)));
+                await send(b => b.Add(reason, static (ref MessagePackWriter w, string r) => MessageEncoder.WriteReplayEnd(
+                    ref w, 0, 8, r, 0, [new ReplayDamage("truncated_block", 4_194_304, 1_234, T0 + 1_000_000, 0, "block 31: block extends past the end of the file")])));
                 break;
             case ControlRequest.Ops.Replay:
                 await send(b => b.Add(request.Id, static (ref MessagePackWriter w, long id) =>
@@ -70,9 +90,24 @@ public sealed class NetworkCommandTests : IDisposable
                     MessageEncoder.WriteCatalog(ref w, id, [
                         new CatalogEntry("ibm-20131007", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360),
                         new CatalogEntry("empty-window", ["IBM"], T0, T0 + 2_000_000, 3),
-                        new CatalogEntry("torn", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360, CatalogEntry.Damaged, 131_072, "1 damaged part(s); first: TruncatedBlock at offset 99")])));
+                        new CatalogEntry("torn", ["IBM"], T0, T0 + 3_600_000_000_000, 133_360, CatalogEntry.Damaged, 131_072, "1 damaged part(s); first: TruncatedBlock at offset 99",
+                            new Dictionary<string, long> { [CatalogEntry.FlagSuspicious] = 1_204, [CatalogEntry.FlagSizeUnknown] = 0 })])));
                 break;
         }
+    }
+
+    [Fact]
+    public async Task Replay_ContinueLive_PrintsTheLiveTicksAfterTheReplayUntilCancelled()
+    {
+        await using var server = await FakeReplayServer.StartAsync(AnswerReplayAsync);
+        string csv = _dir.File("to-live.csv");
+        var result = await CliRunner.RunAsync(TimeSpan.FromSeconds(8), "replay", "--url", server.Uri.ToString(), "-d", "to-live", "--speed", "max", "--continue-live", "-o", csv);
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr); // ended by the cancellation (Ctrl+C) while live
+        Assert.Contains(server.Requests, r => r.Op == ControlRequest.Ops.Replay && r.ContinueLive);
+        Assert.Contains("continuing live", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        string[] rows = File.ReadAllLines(csv);
+        Assert.Contains(rows, l => l.Contains("IBM", StringComparison.Ordinal) && l.Contains(",41,", StringComparison.Ordinal));
+        Assert.Contains(rows, l => l.Contains("IBM", StringComparison.Ordinal) && l.Contains(",42,", StringComparison.Ordinal)); // the live tick, by its live id
     }
 
     [Fact]
@@ -83,6 +118,8 @@ public sealed class NetworkCommandTests : IDisposable
         var damaged = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet");
         Assert.True(damaged.ExitCode == 3, damaged.ToString());
         Assert.Contains("replay damaged", damaged.Stdout);
+        Assert.Contains("DAMAGE truncated_block at offset 4,194,304 (1,234 bytes), ticks written between 2013-10-07T13:30:00.001", damaged.Stderr);
+        Assert.Contains("and the end: block 31: block extends past the end of the file", damaged.Stderr);
 
         var skipped = await CliRunner.RunAsync("replay", "--url", server.Uri.ToString(), "-d", "torn", "--quiet", "--skip-damage");
         Assert.True(skipped.ExitCode == 3, skipped.ToString());
@@ -97,7 +134,7 @@ public sealed class NetworkCommandTests : IDisposable
     public async Task Replay_AmbiguousOrUnknownTime_IsAUsageError_ShowingWhatIsAccepted(string from, string why)
     {
         var result = await CliRunner.RunAsync("replay", "--url", "ws://127.0.0.1:9/ws/v1", "-d", "ibm-20131007", "--from", from);
-        Assert.NotEqual(0, result.ExitCode); // a parse error (System.CommandLine's exit code 1); no connection is attempted
+        Assert.True(result.ExitCode == 64, result.ToString()); // a parse error is a usage error; no connection is attempted
         string all = result.Stdout + result.Stderr;
         Assert.DoesNotContain("connect", result.Stderr);
         Assert.Contains(why, all);
@@ -124,6 +161,7 @@ public sealed class NetworkCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("damaged: 131,072 readable", result.Stdout);
         Assert.Contains("DAMAGED torn: 1 damaged part(s); first: TruncatedBlock at offset 99", result.Stdout);
+        Assert.Contains("suspicious 1,204, sizeUnknown 0", result.Stdout);
     }
 
     [Fact]
@@ -226,8 +264,8 @@ public sealed class NetworkCommandTests : IDisposable
     [Fact]
     public async Task Replay_BadArguments_AreRejectedBeforeConnecting()
     {
-        Assert.NotEqual(0, (await CliRunner.RunAsync("replay", "--dataset", "x", "--speed", "fast")).ExitCode);
-        Assert.NotEqual(0, (await CliRunner.RunAsync("replay", "--dataset", "x", "--from", "yesterday-ish")).ExitCode);
+        Assert.Equal(64, (await CliRunner.RunAsync("replay", "--dataset", "x", "--speed", "fast")).ExitCode);
+        Assert.Equal(64, (await CliRunner.RunAsync("replay", "--dataset", "x", "--from", "yesterday-ish")).ExitCode);
         Assert.Equal(64, (await CliRunner.RunAsync("replay", "--dataset", "x", "--output", "x.txt")).ExitCode);
     }
 

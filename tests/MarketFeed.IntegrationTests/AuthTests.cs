@@ -95,14 +95,13 @@ public sealed class AuthTests
         string self = server.BaseUri.GetLeftPart(UriPartial.Authority);
         var (own, status) = await TryConnectAsync(uri, o => { o.SetRequestHeader("X-Api-Key", AliceKey); o.SetRequestHeader("Origin", self); });
         Assert.Equal(HttpStatusCode.SwitchingProtocols, status);
-        own.Dispose();
 
-        // The identity's connection limit (2): the third is refused with 403.
+        // The identity's connection limit (2): the own-origin connection above is still open (closing
+        // it would race the server's release of its place), so one more fits and the next is refused.
         var (a, sa) = await TryConnectAsync(uri, o => o.SetRequestHeader("X-Api-Key", AliceKey));
         var (b, sb) = await TryConnectAsync(uri, o => o.SetRequestHeader("X-Api-Key", AliceKey));
-        var (c, sc) = await TryConnectAsync(uri, o => o.SetRequestHeader("X-Api-Key", AliceKey));
-        Assert.Equal((HttpStatusCode.SwitchingProtocols, HttpStatusCode.SwitchingProtocols, HttpStatusCode.Forbidden), (sa, sb, sc));
-        foreach (var s in new[] { a, b, c })
+        Assert.Equal((HttpStatusCode.SwitchingProtocols, HttpStatusCode.Forbidden), (sa, sb));
+        foreach (var s in new[] { own, a, b })
         {
             s.Dispose();
         }

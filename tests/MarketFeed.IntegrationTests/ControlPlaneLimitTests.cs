@@ -75,6 +75,14 @@ public sealed class ControlPlaneLimitTests
         string[] all = [.. server.Get<MarketFeed.Gateway.Hosting.FeedRuntime>().Universe.Symbols.Select(s => s.Name)];
 
         await using var attacker = await RawFeedClient.ConnectAsync(server.WebSocketUri, receiveBufferBytes: 4096);
+
+        // The client's handshake completes before the server's handler registers the connection:
+        // wait for it (bounded) instead of racing it (seen failing under two busy loops).
+        for (int i = 0; i < 500 && registry.Count == 0; i++)
+        {
+            await Task.Delay(10, ct);
+        }
+
         Connection connection = registry.Connections.Single();
 
         // Full-mode resubscribes of every symbol: each queues an ack and a snapshot per symbol. The
@@ -87,8 +95,15 @@ public sealed class ControlPlaneLimitTests
             peak = Math.Max(peak, connection.QueuedBytes());
         }
 
-        Assert.Equal(CloseCodes.PolicyViolation, connection.CloseCode);
-        Assert.True(sent < 2000, "the ceiling never closed the connection");
+        // The subscribes may still sit in the socket buffers (SendAsync completes when the kernel
+        // takes them; seen under two busy loops): wait, bounded, for the server to reach the ceiling.
+        for (int i = 0; i < 3000 && connection.CloseCode == 0; i++)
+        {
+            await Task.Delay(10, ct);
+            peak = Math.Max(peak, connection.QueuedBytes());
+        }
+
+        Assert.True(connection.CloseCode == CloseCodes.PolicyViolation, $"close code {connection.CloseCode} after {sent} subscribes: the ceiling never closed the connection");
 
         // Replies and snapshots were freed at once (the full-mode queue is a fixed-size ring; a few
         // ticks may sit in it). A ceiling check runs after every message, so at most one message's
@@ -100,7 +115,9 @@ public sealed class ControlPlaneLimitTests
         var seen = new List<ServerMessage>();
         Assert.Null(await attacker.ReceiveUntilAsync(_ => false, ct, seen));
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, attacker.CloseStatus);
-        Assert.Contains(seen.OfType<ErrorMessage>(), e => e.Code == 422 && e.Message.Contains("queued", StringComparison.Ordinal));
+        Assert.True(
+            seen.OfType<ErrorMessage>().Any(e => e.Code == 422 && e.Message.Contains("queued", StringComparison.Ordinal)),
+            $"no 422 among {seen.Count} messages; last: {string.Join(" | ", seen.TakeLast(5))}; errors: {string.Join(" | ", seen.OfType<ErrorMessage>())}");
     }
 
     [Fact]

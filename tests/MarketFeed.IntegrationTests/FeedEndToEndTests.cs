@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json;
+using MarketFeed.Testing;
 using MarketFeed.Core;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
@@ -236,8 +237,8 @@ public sealed class FeedEndToEndTests
             Assert.Equal(server.Get<FeedRuntime>().Universe.Count, health.RootElement.GetProperty("symbols").GetInt32());
         }
 
-        // Parse the exposition: every sample is "name{labels} value", each family has HELP and TYPE.
-        var before = ParseExposition(await http.GetStringAsync("/metrics"));
+        // Parse the exposition strictly: every sample is "name{labels} value" after its family's TYPE.
+        var before = PrometheusText.Parse(await http.GetStringAsync("/metrics"));
         Assert.Equal(0, before["marketfeed_connections"]);
         Assert.Equal(0, before["marketfeed_drops_total{reason=\"overflow\"}"]);
 
@@ -250,14 +251,14 @@ public sealed class FeedEndToEndTests
             int quotes = 0;
             await client.ReceiveUntilAsync(m => m is QuoteMessage && ++quotes >= 3, ct);
 
-            var during = ParseExposition(await http.GetStringAsync("/metrics"));
+            var during = PrometheusText.Parse(await http.GetStringAsync("/metrics"));
             Assert.Equal(1, during["marketfeed_connections"]);
             Assert.Equal(before["marketfeed_connections_opened_total"] + 1, during["marketfeed_connections_opened_total"]);
             Assert.Equal(before["marketfeed_control_messages_total"] + 2, during["marketfeed_control_messages_total"]);
             Assert.True(during["marketfeed_ticks_in_total"] > before["marketfeed_ticks_in_total"]);
             Assert.True(during["marketfeed_updates_out_total"] >= before["marketfeed_updates_out_total"] + 3);
             Assert.True(during["marketfeed_frames_out_total"] > before["marketfeed_frames_out_total"]);
-            Assert.True(during["marketfeed_bytes_out_total"] > before["marketfeed_bytes_out_total"]);
+            Assert.True(during["marketfeed_bytes_out_bytes_total"] > before["marketfeed_bytes_out_bytes_total"]);
         }
 
         using (var symbols = JsonDocument.Parse(await http.GetStringAsync("/api/symbols")))
@@ -269,36 +270,5 @@ public sealed class FeedEndToEndTests
 
         var plain = await http.GetAsync("/ws/v1");
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, plain.StatusCode);
-    }
-
-    private static Dictionary<string, double> ParseExposition(string text)
-    {
-        var samples = new Dictionary<string, double>(StringComparer.Ordinal);
-        var typed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
-            {
-                string[] parts = line.Split(' ');
-                Assert.True(parts[3] is "counter" or "gauge", "unknown metric type: " + line);
-                typed.Add(parts[2]);
-                continue;
-            }
-
-            if (line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            int space = line.LastIndexOf(' ');
-            Assert.True(space > 0, "sample without a value: " + line);
-            string key = line[..space];
-            string family = key.Split('{')[0];
-            Assert.Contains(family, typed); // TYPE comes before the family's samples
-            Assert.True(double.TryParse(line[(space + 1)..], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value), "bad value: " + line);
-            Assert.True(samples.TryAdd(key, value), "duplicate sample " + key);
-        }
-
-        return samples;
     }
 }

@@ -13,7 +13,7 @@ public sealed class FeedServer : IAsyncDisposable
     {
         _app = app;
         BaseUri = baseUri;
-        WebSocketUri = new Uri(baseUri.ToString().Replace("http://", "ws://", StringComparison.Ordinal).TrimEnd('/') + "/ws/v1");
+        WebSocketUri = new Uri(baseUri.ToString().Replace("https://", "wss://", StringComparison.Ordinal).Replace("http://", "ws://", StringComparison.Ordinal).TrimEnd('/') + "/ws/v1");
     }
 
     /// <summary>http://127.0.0.1:PORT/</summary>

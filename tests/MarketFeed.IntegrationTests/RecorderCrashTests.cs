@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using MarketFeed.Protocol;
 using MarketFeed.Sources.TickLog;
@@ -117,14 +116,8 @@ public sealed partial class RecorderCrashTests
 
     private static async Task<(long Recorded, long Flushes)> RecorderCountsAsync(HttpClient http, CancellationToken ct)
     {
-        string metrics = await http.GetStringAsync("/metrics", ct);
-        return (Value(metrics, "marketfeed_recorder_recorded_ticks_total"), Value(metrics, "marketfeed_recorder_flushes_total"));
-
-        static long Value(string text, string name)
-        {
-            var m = Regex.Match(text, "^" + name + " ([0-9]+)", RegexOptions.Multiline);
-            return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
-        }
+        var metrics = PrometheusText.Parse(await http.GetStringAsync("/metrics", ct));
+        return ((long)metrics.GetValueOrDefault("marketfeed_recorder_recorded_ticks_total"), (long)metrics.GetValueOrDefault("marketfeed_recorder_flushes_total"));
     }
 
     [GeneratedRegex(@"MarketFeed listening on (http://\S+)")]

@@ -54,12 +54,26 @@ public sealed class ReplayDamageTests : IDisposable
         Assert.InRange(stopped.End.TicksSent, 1, IbmTicks - 1);
         Assert.Equal(stopped.End.TicksSent, stopped.Ticks);
 
+        // The end says where: the torn block's offset in the file, after the last tick received, nothing readable after it.
+        long tornOffset;
+        using (var reader = TickLogReader.Open(Path.Combine(_data, "ibm-torn.mflog")))
+        {
+            tornOffset = reader.Blocks.Count > 0 ? reader.Blocks[^1].End : reader.DataOffset;
+        }
+
+        var damage = Assert.Single(stopped.End.Damage!);
+        Assert.Equal(("truncated_block", tornOffset, 0L), (damage.Kind, damage.Offset, damage.BeforeTimestamp));
+        Assert.Equal(stopped.LastTimestamp, damage.AfterTimestamp);
+        Assert.True(damage.Length > 0);
+
         var skipped = await ReplayToEndAsync(server, new ControlRequest { Op = "replay", Id = 2, Dataset = "ibm-torn", Speed = double.PositiveInfinity, SkipDamage = true });
         Assert.Equal("damage-skipped", skipped.End.Reason);
         Assert.Equal(stopped.End.TicksSent, skipped.End.TicksSent); // the damage is the tail: nothing after it
+        Assert.Equal(damage, Assert.Single(skipped.End.Damage!));
 
         var clean = await ReplayToEndAsync(server, new ControlRequest { Op = "replay", Id = 3, Dataset = "ibm", Speed = double.PositiveInfinity });
         Assert.Equal(("completed", IbmTicks), (clean.End.Reason, clean.End.TicksSent));
+        Assert.Null(clean.End.Damage);
     }
 
     [Fact]
@@ -77,8 +91,21 @@ public sealed class ReplayDamageTests : IDisposable
         Assert.InRange(torn.Readable, 1, IbmTicks - 1);
         Assert.Contains("TruncatedBlock", torn.Damage);
 
+        // Flag counts: how many readable ticks carry each flag, as a plain read of the file counts them.
+        long suspicious;
+        using (var reader = TickLogReader.Open(Path.Combine(_data, "ibm.mflog")))
+        {
+            suspicious = reader.ReadAllTicks().Count(t => (t.Flags & Core.TickFlags.Suspicious) != 0);
+        }
+
+        Assert.True(suspicious > 0, "the default Lean import keeps vendor-flagged rows");
+        Assert.Equal(suspicious, ibm.FlagCounts![CatalogEntry.FlagSuspicious]);
+        Assert.Equal(0, ibm.FlagCounts[CatalogEntry.FlagSizeUnknown]);
+        Assert.InRange(torn.FlagCounts![CatalogEntry.FlagSuspicious], 0, suspicious);
+
         using var http = new HttpClient { BaseAddress = server.BaseUri };
         string json = await http.GetStringAsync("/api/catalog", cts.Token);
+        Assert.Contains("\"flagCounts\":{\"suspicious\":" + suspicious + ",\"sizeUnknown\":0}", json, StringComparison.Ordinal);
         Assert.Contains("\"state\":\"damaged\"", json, StringComparison.Ordinal);
         Assert.Contains("\"state\":\"intact\"", json, StringComparison.Ordinal);
         Assert.Contains("\"readableTicks\":" + torn.Readable, json, StringComparison.Ordinal);
@@ -123,23 +150,30 @@ public sealed class ReplayDamageTests : IDisposable
         Assert.Contains("TruncatedBlock", logged);
     }
 
-    private static async Task<(ReplayEndMessage End, long Ticks)> ReplayToEndAsync(FeedServer server, ControlRequest request)
+    private static async Task<(ReplayEndMessage End, long Ticks, long LastTimestamp)> ReplayToEndAsync(FeedServer server, ControlRequest request)
     {
         await using var client = await RawFeedClient.ConnectAsync(server.WebSocketUri);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await client.SendAsync(request, cts.Token);
         long ticks = 0;
+        long last = 0;
         var end = await client.ReceiveUntilAsync(
             m =>
             {
-                if (m is QuoteMessage or TradeMessage)
+                if (m is QuoteMessage q)
                 {
                     ticks++;
+                    last = Math.Max(last, q.Timestamp);
+                }
+                else if (m is TradeMessage t)
+                {
+                    ticks++;
+                    last = Math.Max(last, t.Timestamp);
                 }
 
                 return m is ReplayEndMessage or ErrorMessage;
             },
             cts.Token);
-        return (Assert.IsType<ReplayEndMessage>(end), ticks);
+        return (Assert.IsType<ReplayEndMessage>(end), ticks, last);
     }
 }

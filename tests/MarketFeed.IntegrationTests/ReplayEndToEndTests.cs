@@ -136,8 +136,11 @@ public sealed class ReplayEndToEndTests(ReplayDataFixture data, ITestOutputHelpe
         var seen = new List<ServerMessage>();
         var catalog = Assert.IsType<CatalogMessage>(await client.ReceiveUntilAsync(m => m is CatalogMessage, ct, seen));
         Assert.Contains(seen.OfType<ErrorMessage>(), e => e.RequestId == 1 && e.Code == 410);
-        // A symbol the dataset lacks (MSFT is live, NOPE is nowhere): one 404 naming each, and no replay.
-        Assert.Equal(["MSFT", "NOPE"], seen.OfType<ErrorMessage>().Where(e => e.RequestId == 2).Select(e => (e.Code, e.Symbol)).Select(x => x.Code == 404 ? x.Symbol : "code " + x.Code));
+        // Symbols the dataset lacks (MSFT is live, NOPE is nowhere): one 404 listing them all, as subscribe does, and no replay.
+        var missing = Assert.Single(seen.OfType<ErrorMessage>(), e => e.RequestId == 2);
+        Assert.Equal((404, "MSFT"), (missing.Code, missing.Symbol));
+        Assert.Equal(["MSFT", "NOPE"], missing.Symbols!);
+        Assert.Contains("lacks 2 of the requested symbols", missing.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(seen, m => m is ReplayStartMessage);
         Assert.Contains(seen.OfType<ErrorMessage>(), e => e.RequestId == 3 && e.Code == 409);
         var ibm = Assert.Single(catalog.Datasets, d => d.Dataset == "ibm-20131007");

@@ -1,3 +1,4 @@
+using MarketFeed.Core;
 using MarketFeed.Sources.Datasets;
 using MarketFeed.Sources.TickLog;
 
@@ -89,13 +90,111 @@ public sealed class DatasetCatalogTests : IDisposable
             fs.WriteByte((byte)(b ^ 1));
         }
 
-        var entries = new DatasetCatalog(_dir.Path).List().Select(d => d.ToCatalogEntry()).ToList();
+        var entries = new DatasetCatalog(_dir.Path).List();
         Assert.Equal(
             [("a-clean", "intact", 300L), ("b-unclosed", "unclosed", 300L), ("c-torn", "damaged", 200L), ("d-flipped", "damaged", 200L)],
-            entries.Select(e => (e.Dataset, e.State, e.Readable)));
-        Assert.Null(entries[0].Damage);
-        Assert.Contains("TruncatedBlock", entries[2].Damage);
-        Assert.Contains("ChecksumMismatch", entries[3].Damage);
+            entries.Select(e => (e.Name, e.State, e.ReadableTicks)));
+        Assert.Null(entries[0].DamageSummary);
+        Assert.Contains("TruncatedBlock", entries[2].DamageSummary);
+        Assert.Contains("ChecksumMismatch", entries[3].DamageSummary);
         Assert.Equal(300, entries[3].TickCount);
+    }
+
+    [Fact]
+    public void FlagCounts_CountEveryReadableFlaggedTick()
+    {
+        var ticks = SyntheticTicks.Make(300);
+        for (int i = 0; i < ticks.Length; i += 7)
+        {
+            ticks[i].Flags |= TickFlags.SizeUnknown;
+        }
+
+        SyntheticTicks.Write(_dir.File("flags.mflog"), ticks);
+        var info = Assert.Single(new DatasetCatalog(_dir.Path).List());
+
+        Assert.Equal(ticks.Count(t => (t.Flags & TickFlags.Suspicious) != 0), info.SuspiciousTicks);
+        Assert.Equal(ticks.Count(t => (t.Flags & TickFlags.SizeUnknown) != 0), info.SizeUnknownTicks);
+        Assert.Equal(300 / 11 + 1, info.SuspiciousTicks); // every 11th tick of SyntheticTicks
+        Assert.Equal(300 / 7 + 1, info.SizeUnknownTicks);
+    }
+
+    [Fact]
+    public void FlagCounts_LeaveOutDamagedBlocks()
+    {
+        string path = _dir.File("flipped.mflog");
+        var ticks = SyntheticTicks.Make(300);
+        SyntheticTicks.Write(path, ticks);
+        long offset;
+        using (var reader = TickLogReader.Open(path))
+        {
+            offset = reader.Blocks[1].Offset + TickLogFormat.BlockHeaderSize + 3;
+        }
+
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+        {
+            fs.Position = offset;
+            int b = fs.ReadByte();
+            fs.Position = offset;
+            fs.WriteByte((byte)(b ^ 1));
+        }
+
+        var info = Assert.Single(new DatasetCatalog(_dir.Path).List());
+        var readable = ticks.Take(100).Concat(ticks.Skip(200)).ToList();
+        Assert.Equal(readable.Count(t => (t.Flags & TickFlags.Suspicious) != 0), info.SuspiciousTicks);
+        Assert.NotEqual(ticks.Count(t => (t.Flags & TickFlags.Suspicious) != 0), info.SuspiciousTicks);
+    }
+
+    [Fact]
+    public void Damage_SaysBetweenWhichTickTimesItLies()
+    {
+        var ticks = SyntheticTicks.Make(300);
+
+        // A flipped payload byte in block 1 (ticks 100..199): the lost ticks lie between ticks 99 and 200.
+        string flipped = _dir.File("flipped.mflog");
+        SyntheticTicks.Write(flipped, ticks);
+        using (var reader = TickLogReader.Open(flipped))
+        {
+            long offset = reader.Blocks[1].Offset + TickLogFormat.BlockHeaderSize + 3;
+            using var fs = new FileStream(flipped, FileMode.Open, FileAccess.ReadWrite);
+            fs.Position = offset;
+            int b = fs.ReadByte();
+            fs.Position = offset;
+            fs.WriteByte((byte)(b ^ 1));
+        }
+
+        var checksum = Assert.Single(Assert.Single(new DatasetCatalog(_dir.Path).List(), d => d.Name == "flipped").Damage);
+        Assert.Equal(TickLogDamageKind.ChecksumMismatch, checksum.Kind);
+        Assert.Equal(ticks[99].Timestamp, checksum.AfterTimestamp);
+        Assert.Equal(ticks[200].Timestamp, checksum.BeforeTimestamp);
+
+        // Garbage over block 1's header (found by the scan of an unclosed log): between the same ticks.
+        string garbled = _dir.File("garbled.mflog");
+        SyntheticTicks.Write(garbled, ticks);
+        SyntheticTicks.StripFooter(garbled);
+        using (var reader = TickLogReader.Open(garbled))
+        {
+            using var fs = new FileStream(garbled, FileMode.Open, FileAccess.ReadWrite);
+            fs.Position = reader.Blocks[1].Offset;
+            fs.Write(new byte[8]);
+        }
+
+        var corrupt = Assert.Single(Assert.Single(new DatasetCatalog(_dir.Path).List(), d => d.Name == "garbled").Damage);
+        Assert.Equal(TickLogDamageKind.CorruptRegion, corrupt.Kind);
+        Assert.Equal(ticks[99].Timestamp, corrupt.AfterTimestamp);
+        Assert.Equal(ticks[200].Timestamp, corrupt.BeforeTimestamp);
+
+        // A torn tail: after the last readable tick, nothing after it (0).
+        string torn = _dir.File("torn.mflog");
+        SyntheticTicks.Write(torn, ticks);
+        long end = SyntheticTicks.StripFooter(torn);
+        using (var fs = new FileStream(torn, FileMode.Open, FileAccess.Write))
+        {
+            fs.SetLength(end - 30);
+        }
+
+        var tail = Assert.Single(Assert.Single(new DatasetCatalog(_dir.Path).List(), d => d.Name == "torn").Damage);
+        Assert.Equal(TickLogDamageKind.TruncatedBlock, tail.Kind);
+        Assert.Equal(ticks[199].Timestamp, tail.AfterTimestamp);
+        Assert.Equal(0, tail.BeforeTimestamp);
     }
 }

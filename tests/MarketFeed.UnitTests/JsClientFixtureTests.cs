@@ -92,6 +92,9 @@ public sealed class JsClientFixtureTests
         ["catalog"] = f => f.Add(0, static (ref w, _) => MessageEncoder.WriteCatalog(ref w, 6,
             [new CatalogEntry("ibm-20131007", ["IBM"], Time, Time + 23_400_000_000_000, 1_234_567)])),
         ["replay-status"] = f => f.Add(0, static (ref w, _) => MessageEncoder.WriteReplayStatus(ref w, 3, "playing", "10x", Time + 900_000_000_000, 12)),
+        ["bar-update"] = f => f.Add(0, static (ref w, _) => MessageEncoder.WriteBarUpdate(ref w, 1 << 20, "1m",
+            new MarketFeed.Core.Bars.Bar { Start = Time - 123_456_789, Open = 1_815_200, High = 1_816_000, Low = 1_814_900, Close = 1_815_500, Volume = 5_000_000_000, Count = 321, Basis = MarketFeed.Core.Bars.BarBasis.Trades },
+            closed: true)),
         ["batch"] = f =>
         {
             f.AddSnapshot(Snapshot());

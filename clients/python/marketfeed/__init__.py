@@ -14,6 +14,7 @@ from .errors import CloseCode, ErrorCode, MarketFeedConnectionError, MarketFeedE
 from .fixed_point import format_ns, from_decimal, to_decimal, to_ns
 from .messages import (
     Bar, Bars, Catalog, CatalogEntry, Disconnected, ErrorMessage, Heartbeat, Pong, Quote, Reconnected, ReplayEnd, ReplayStart,
+    Resumed,
     ReplayStatus, SequenceGap, Snapshot, Status, SubscribeAck, SymbolInfo, SymbolRef, Trade, UnknownMessage,
     UnsubscribeAck,
 )
@@ -33,7 +34,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_URL", "SUBPROTOCOL", "MarketFeedClient", "CloseCode", "ErrorCode", "MarketFeedConnectionError",
     "MarketFeedError", "format_ns", "from_decimal", "to_decimal", "to_ns", "Bar", "Bars", "Catalog", "CatalogEntry", "Disconnected",
-    "ErrorMessage", "Heartbeat", "Pong", "Quote", "Reconnected", "ReplayEnd", "ReplayStart", "ReplayStatus",
+    "ErrorMessage", "Heartbeat", "Pong", "Quote", "Reconnected", "ReplayEnd", "ReplayStart", "ReplayStatus", "Resumed",
     "SequenceGap", "Snapshot", "Status", "SubscribeAck", "SymbolInfo", "SymbolRef", "Trade", "UnknownMessage",
     "UnsubscribeAck", "SequenceTracker", "replay_to_dataframe", "capture_to_dataframe", "ticks_to_dataframe",
     "scale_values", "bars_to_dataframe",

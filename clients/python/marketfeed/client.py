@@ -13,7 +13,7 @@ from . import messages as k
 from .errors import CloseCode, MarketFeedConnectionError, MarketFeedError
 from .fixed_point import to_ns
 from .messages import (
-    Disconnected, ErrorMessage, Quote, Reconnected, ReplayEnd, ReplayStart, SequenceGap, Snapshot, Status,
+    Disconnected, ErrorMessage, Quote, Reconnected, ReplayEnd, ReplayStart, Resumed, SequenceGap, Snapshot, Status,
     SubscribeAck, SymbolRef, Trade,
 )
 from .sequence import SequenceTracker
@@ -65,6 +65,7 @@ class MarketFeedClient:
         backoff_jitter: float = 0.2,
         queue_size: int = 10_000,
         resubscribe_on_gap: bool = True,
+        resume: bool = True,
     ):
         self.url = url
         self.reconnect = reconnect
@@ -75,6 +76,9 @@ class MarketFeedClient:
         self.backoff_max = backoff_max
         self.backoff_jitter = backoff_jitter
         self.resubscribe_on_gap = resubscribe_on_gap
+        #: Resume on reconnect (protocol 7.1): the resubscribe carries the lost connection's epoch and each symbol's
+        #: last seq; a :class:`Resumed` event (before the ack) says which symbols continued without a snapshot.
+        self.resume = resume
         #: Details of the last welcome status (connectionId, heartbeatMs, limits); None before the first.
         self.welcome: dict[str, Any] | None = None
         #: "idle", "connecting", "connected", "reconnecting", "closed".
@@ -100,6 +104,8 @@ class MarketFeedClient:
         self._heartbeat_lost = False
         self._blocked = False  # the reader waits for the application to make room in the stream
         self._event_tasks: set[asyncio.Task] = set()  # fire-and-forget sends (gap repairs), kept from the GC
+        self._resumable: dict[str, SequenceTracker] = {}  # live symbol -> its tracker when the connection was lost
+        self._resume_epoch: int | None = None  # the epoch those seqs come from
 
     # ---- connection ----
 
@@ -214,6 +220,16 @@ class MarketFeedClient:
                                                      close_code, reason))
         if self._closing:
             return
+        # Where each live symbol stands, for the resume on reconnect (kept across failed attempts).
+        if self.resume and self._ids:
+            epoch = (self.welcome or {}).get("epoch")
+            if epoch != self._resume_epoch:
+                self._resumable = {}
+            self._resume_epoch = epoch
+            for sid, ref in self._ids.items():
+                tracker = self._trackers.get(sid)
+                if sid < 1 << 20 and tracker is not None and tracker.last_seq > 0 and ref.symbol not in self._repairing:
+                    self._resumable[ref.symbol] = tracker
         for replay_id in list(self._replays):  # a replay lives on its connection only
             self._put_nowait(ReplayEnd(0, replay_id, "connection_lost", None))
         self._replays.clear()
@@ -245,15 +261,21 @@ class MarketFeedClient:
             delay = self.backoff_initial  # lost again while restoring: start over
 
     async def _restore_subscriptions(self) -> None:
-        # One subscribe per (mode, throttle) group of what the application holds; snapshots rebuild the state.
-        # Resume (the journal, issue 9) goes here: send each symbol's last seq and the welcome's epoch with the
-        # subscribe and report which symbols were recovered, once the server documents it.
+        # One subscribe per (mode, throttle) group of what the application holds. With resume (protocol 7.1) it
+        # carries the lost connection's epoch and each symbol's last seq: recovered symbols continue without a
+        # snapshot (the ack's `recovered`, reported as a Resumed event); the others are rebuilt from snapshots.
         groups: dict[tuple[str, int], list[str]] = {}
         for symbol, sub in self._subs.items():
             groups.setdefault((sub.mode, sub.throttle), []).append(symbol)
         for (mode, throttle), symbols in groups.items():
+            extra: dict[str, Any] = {}
+            if self.resume and self._resume_epoch:
+                pairs = [[s, self._resumable[s].last_seq] for s in symbols
+                         if s in self._resumable and self._resumable[s].mode == mode]
+                if pairs:
+                    extra = {"epoch": self._resume_epoch, "resume": pairs}
             try:
-                await self._subscribe(symbols, mode, throttle, True)
+                await self._subscribe(symbols, mode, throttle, True, extra)
             except (MarketFeedError, MarketFeedConnectionError, asyncio.TimeoutError) as e:
                 await self._emit(ErrorMessage(0, getattr(e, "code", 0), getattr(e, "code_name", "resubscribe"),
                                                    f"resubscribe failed: {e}", None))
@@ -373,19 +395,40 @@ class MarketFeedClient:
             if self._welcome_event is not None:
                 self._welcome_event.set()
         elif kind == k.SUBSCRIBE_ACK:
-            for ref in msg.symbols:
+            recovered: list[str] = []
+            not_recovered: list[str] = []
+            for i, ref in enumerate(msg.symbols):
                 # Held from the ack on (not when the caller resumes): updates right behind it may need a repair.
                 self._subs[ref.symbol] = _Subscription(msg.mode, msg.throttle)
                 self._ids[ref.symbol_id] = ref
-                self._trackers[ref.symbol_id] = SequenceTracker(msg.mode)
+                held = self._resumable.pop(ref.symbol, None) if msg.recovered is not None else None
+                if msg.recovered is not None and i < len(msg.recovered) and msg.recovered[i] and held is not None:
+                    # Recovered: no snapshot comes; the sequence check carries on right after what we hold.
+                    tracker = SequenceTracker(msg.mode)
+                    tracker.reset(held.last_seq, held.last_quote_seq, held.last_trade_seq)
+                    self._trackers[ref.symbol_id] = tracker
+                    recovered.append(ref.symbol)
+                else:
+                    self._trackers[ref.symbol_id] = SequenceTracker(msg.mode)
+                    if msg.recovered is not None:
+                        not_recovered.append(ref.symbol)
                 self._repairing.discard(ref.symbol)
+            if msg.recovered is not None:
+                await self._emit(Resumed(recovered, not_recovered))
         elif kind == k.REPLAY_START:
             self._replays[msg.replay_id] = msg
             for ref in msg.symbols:
                 self._ids[ref.symbol_id] = ref
                 self._trackers[ref.symbol_id] = SequenceTracker(msg.mode)
         elif kind == k.REPLAY_END:
-            self._replays.pop(msg.replay_id, None)
+            start = self._replays.pop(msg.replay_id, None)
+            if start is not None and msg.reason == "live":
+                # The replay continues live (protocol 6.1): the live ack that follows carries each symbol's
+                # sequence on from where the replay left it.
+                for ref in start.symbols:
+                    tracker = self._trackers.get(ref.symbol_id)
+                    if tracker is not None:
+                        self._resumable[ref.symbol] = tracker
         elif kind == k.UNSUBSCRIBE_ACK:
             removed = set(msg.symbols)
             for sid in [sid for sid, ref in self._ids.items() if ref.symbol in removed and sid < 1 << 20]:
@@ -470,9 +513,10 @@ class MarketFeedClient:
         symbols = [symbols] if isinstance(symbols, str) else list(symbols)
         return await self._subscribe(symbols, mode, throttle, snapshot)
 
-    async def _subscribe(self, symbols: list[str], mode: str, throttle: int, snapshot: bool) -> SubscribeAck:
+    async def _subscribe(self, symbols: list[str], mode: str, throttle: int, snapshot: bool,
+                         extra: dict[str, Any] | None = None) -> SubscribeAck:
         return await self.request({"op": "subscribe", "symbols": symbols, "mode": mode, "throttle": throttle,
-                                   "snapshot": snapshot}, collect_errors=True)
+                                   "snapshot": snapshot, **(extra or {})}, collect_errors=True)
 
     async def unsubscribe(self, symbols: Iterable[str]) -> list[str]:
         """Unsubscribes (``["*"]`` = all); returns the symbols actually removed."""
@@ -519,10 +563,15 @@ class MarketFeedClient:
         return await self.request(message)
 
     async def replay(self, dataset: str, symbols: Iterable[str] | None = None, from_=None, to=None,
-                     speed: float | str = 1, mode: str = "full", throttle: int | None = None) -> ReplayStart:
+                     speed: float | str = 1, mode: str = "full", throttle: int | None = None,
+                     continue_live: bool = False) -> ReplayStart:
         """Starts a replay (protocol section 6). ``from_``/``to``: int ns, ISO-8601 text, datetime or pandas
-        Timestamp; ``speed``: a multiplier or "max". The ticks and the :class:`ReplayEnd` follow in the stream."""
+        Timestamp; ``speed``: a multiplier or "max". The ticks and the :class:`ReplayEnd` follow in the stream.
+        ``continue_live``: at the end the replay's symbols continue live (protocol 6.1: reason "live", then a
+        :class:`Resumed` event and the live ack; today's live recording joins without a gap)."""
         message: dict[str, Any] = {"op": "replay", "dataset": dataset, "speed": speed, "mode": mode}
+        if continue_live:
+            message["continueLive"] = True
         if symbols is not None:
             message["symbols"] = [symbols] if isinstance(symbols, str) else list(symbols)
         if from_ is not None:

@@ -34,15 +34,18 @@ class CloseCode:
 
 
 class MarketFeedError(Exception):
-    """An error message from the server: ``code`` and ``code_name`` as documented, ``symbol`` or None."""
+    """An error message from the server: ``code`` and ``code_name`` as documented, ``symbol`` or None, and
+    ``symbols``: every symbol the error rejects (one 404 lists all unknown symbols of a request; else ``[symbol]``)."""
 
-    def __init__(self, code: int, code_name: str, message: str, symbol: str | None = None, request_id: int = 0):
+    def __init__(self, code: int, code_name: str, message: str, symbol: str | None = None, request_id: int = 0,
+                 symbols: list[str] | None = None):
         super().__init__(f"{code} {code_name}: {message}" + (f" ({symbol})" if symbol else ""))
         self.code = code
         self.code_name = code_name
         self.message = message
         self.symbol = symbol
         self.request_id = request_id
+        self.symbols = list(symbols) if symbols is not None else ([symbol] if symbol else [])
 
 
 class MarketFeedConnectionError(Exception):

@@ -131,6 +131,9 @@ class SubscribeAck:
     throttle: int
     symbols: list[SymbolRef]
     errors: list[MarketFeedError] = field(default_factory=list)
+    #: For a subscribe that asked to resume (protocol 7.1): per entry of ``symbols``, whether it continues without a
+    #: snapshot; None otherwise.
+    recovered: list[bool] | None = None
 
 
 @dataclass(slots=True)
@@ -148,10 +151,12 @@ class ErrorMessage:
     code_name: str
     message: str
     symbol: str | None
+    symbols: list[str] | None = None
+    """Every symbol this one error rejects (e.g. all unknown symbols of a subscribe or replay), or None."""
 
     @property
     def error(self) -> MarketFeedError:
-        return MarketFeedError(self.code, self.code_name, self.message, self.symbol, self.request_id)
+        return MarketFeedError(self.code, self.code_name, self.message, self.symbol, self.request_id, self.symbols)
 
 
 @dataclass(slots=True)
@@ -303,6 +308,16 @@ class Disconnected:
 
 
 @dataclass(slots=True)
+class Resumed:
+    """After a reconnect (or a replay that continued live), just before the subscribe ack: which symbols continue
+    right after the last ``seq`` the client held (``recovered``: no snapshot; in full mode exactly the missed ticks
+    follow) and which got a fresh snapshot instead (``not_recovered``: epoch changed, too far behind)."""
+
+    recovered: list[str]
+    not_recovered: list[str]
+
+
+@dataclass(slots=True)
 class Reconnected:
     """Connected again after ``attempts`` tries; subscriptions are being restored (acks and snapshots follow)."""
 
@@ -318,9 +333,11 @@ def decode_control(m: list) -> Any:
     """Decodes every kind except quote/trade/snapshot (which need the symbol table)."""
     kind = m[0]
     if kind == SUBSCRIBE_ACK:
-        return SubscribeAck(m[1], m[2], m[3], symbol_refs(m[4]))
+        return SubscribeAck(m[1], m[2], m[3], symbol_refs(m[4]),
+                            recovered=[bool(x) for x in m[5]] if len(m) > 5 and isinstance(m[5], list) else None)
     if kind == ERROR:
-        return ErrorMessage(m[1], m[2], m[3], m[4], m[5] if len(m) > 5 else None)
+        return ErrorMessage(m[1], m[2], m[3], m[4], m[5] if len(m) > 5 else None,
+                            list(m[6]) if len(m) > 6 and m[6] is not None else None)
     if kind == HEARTBEAT:
         return Heartbeat(m[1])
     if kind == REPLAY_START:

@@ -81,3 +81,15 @@ def test_connect_to_nothing_raises_connection_error():
             await mf.MarketFeedClient(f"ws://127.0.0.1:{free_port()}/ws/v1", connect_timeout=5).connect()
 
     run(body())
+
+
+def test_replay_of_symbols_the_dataset_lacks_is_one_404_listing_them(server):
+    async def body():
+        async with mf.MarketFeedClient(server.url) as client:
+            with pytest.raises(mf.MarketFeedError) as raised:
+                await client.replay("sample-equities", ["AAPL", "NOPE1", "NOPE2"], speed="max")
+            error = raised.value
+            assert (error.code, error.code_name, error.symbol, error.symbols) == (404, "unknown_symbol", "NOPE1", ["NOPE1", "NOPE2"])
+            assert await client.ping() >= 0
+
+    run(body())

@@ -67,7 +67,10 @@ public sealed class ServerProbe(HttpClient http, Uri baseUri, int? pid)
         }
     }
 
-    /// <summary>Parses Prometheus text exposition format into name{labels} -> value.</summary>
+    /// <summary>
+    /// Parses Prometheus text exposition format into name{labels} -> value; a sample without labels
+    /// is keyed by its bare name (the OpenTelemetry exporter writes <c>name{} value</c>).
+    /// </summary>
     public static Dictionary<string, double> ParsePrometheus(string text)
     {
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -82,7 +85,8 @@ public sealed class ServerProbe(HttpClient http, Uri baseUri, int? pid)
             int space = line.LastIndexOf(' ');
             if (space > 0 && double.TryParse(line[(space + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
             {
-                result[line[..space]] = v;
+                string key = line[..space];
+                result[key.EndsWith("{}", StringComparison.Ordinal) ? key[..^2] : key] = v;
             }
         }
 

@@ -36,7 +36,7 @@ internal static class CatalogCommand
         ConsoleWidth.AvoidWrapping();
         var inv = CultureInfo.InvariantCulture;
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("Dataset", "Symbols", "From (UTC)", "To (UTC)", "Span", "Ticks", "State");
+        table.AddColumns("Dataset", "Symbols", "From (UTC)", "To (UTC)", "Span", "Ticks", "State", "Flagged");
         foreach (var d in datasets)
         {
             string symbols = d.Symbols.Count <= 8
@@ -54,7 +54,8 @@ internal static class CatalogCommand
                     CatalogEntry.Intact => "intact",
                     CatalogEntry.Damaged => string.Create(inv, $"[red]damaged[/]: {d.Readable:N0} readable"),
                     _ => "[yellow]" + Markup.Escape(d.State) + "[/]",
-                });
+                },
+                FlagText(d, inv));
         }
 
         AnsiConsole.Write(table);
@@ -68,5 +69,22 @@ internal static class CatalogCommand
 
         AnsiConsole.MarkupLine($"[grey]{datasets.Count.ToString(inv)} datasets[/]");
         return ExitCodes.Success;
+    }
+
+    /// <summary>How many ticks carry each tick flag (e.g. <c>suspicious 12, sizeUnknown 0</c>); <c>?</c> from a server that does not say.</summary>
+    private static string FlagText(CatalogEntry d, CultureInfo inv)
+    {
+        if (d.FlagCounts is null)
+        {
+            return "?";
+        }
+
+        var parts = new List<string>(d.FlagCounts.Count);
+        foreach (var (flag, count) in d.FlagCounts)
+        {
+            parts.Add(string.Create(inv, $"{flag} {count:N0}"));
+        }
+
+        return Markup.Escape(string.Join(", ", parts));
     }
 }

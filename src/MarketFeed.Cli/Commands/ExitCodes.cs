@@ -18,6 +18,6 @@ internal static class ExitCodes
     /// <summary>A local file operation failed: import aborted on a bad row, unreadable input or output, bad mapping.</summary>
     public const int Failed = 4;
 
-    /// <summary>Bad command-line input.</summary>
+    /// <summary>Bad command-line input, found by the parser (returned by <see cref="CliApp.RunAsync(string[], System.CommandLine.InvocationConfiguration?, CancellationToken)"/>) or by a command.</summary>
     public const int Usage = 64;
 }

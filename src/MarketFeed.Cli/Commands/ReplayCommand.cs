@@ -31,10 +31,11 @@ internal static class ReplayCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Do not print updates (progress bar and summary only)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object per line" };
         var skipDamage = new Option<bool>("--skip-damage") { Description = "Go on past damaged parts of the dataset (default: the replay ends at the first, exit 3)" };
+        var continueLive = new Option<bool>("--continue-live") { Description = "At the end of the range continue live on the replay's symbols until Ctrl+C (the live recording joins without a gap; other datasets switch with a snapshot)" };
 
         var command = new Command("replay", "Replay a dataset window at a chosen speed and print or save the ticks")
         {
-            url, dataset, symbols, from, to, speed, mode, throttle, output, quiet, json, skipDamage,
+            url, dataset, symbols, from, to, speed, mode, throttle, output, quiet, json, skipDamage, continueLive,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -47,6 +48,7 @@ internal static class ReplayCommand
                 Mode = parseResult.GetValue(mode) == "conflated" ? DeliveryMode.Conflated : DeliveryMode.Full,
                 Throttle = parseResult.GetValue(throttle) is > 0 and int t ? t : null,
                 SkipDamage = parseResult.GetValue(skipDamage),
+                ContinueLive = parseResult.GetValue(continueLive),
             };
             return RunAsync(parseResult.GetValue(url)!, request, parseResult.GetValue(output), parseResult.GetValue(quiet), parseResult.GetValue(json), cancellationToken);
         });
@@ -219,6 +221,14 @@ internal static class ReplayCommand
         else
         {
             AnsiConsole.WriteLine(text);
+        }
+
+        foreach (var d in outcome.Damage ?? [])
+        {
+            // Where the data is missing: the offset in the dataset's file and the time range the lost ticks lie in.
+            string after = d.AfterTimestamp == 0 ? "the start" : UnixTime.Format(d.AfterTimestamp);
+            string before = d.BeforeTimestamp == 0 ? "the end" : UnixTime.Format(d.BeforeTimestamp);
+            Console.Error.WriteLine(string.Create(inv, $"DAMAGE {d.Kind} at offset {d.Offset:N0} ({d.Length:N0} bytes), ticks written between {after} and {before}: {d.Description}"));
         }
     }
 }

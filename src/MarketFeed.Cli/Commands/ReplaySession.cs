@@ -19,6 +19,7 @@ internal sealed class ReplaySession
     private readonly ReplayStartMessage _start;
     private readonly FeedPrinter? _printer;
     private long _lastFlush;
+    private bool _live;
 
     /// <summary>Creates the loop for the replay <paramref name="start"/> announced.</summary>
     public ReplaySession(MarketFeedClient client, ReplayStartMessage start, IUpdateSink? sink, FeedPrinter? printer)
@@ -52,6 +53,11 @@ internal sealed class ReplaySession
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            if (_live)
+            {
+                return new Outcome("live", null, Stopwatch.GetElapsedTime(started), ExitCodes.Success); // Ctrl+C ends the live part
+            }
+
             return await StopAsync(report, started);
         }
 
@@ -76,9 +82,15 @@ internal sealed class ReplaySession
             case ReplayStatusMessage status when status.ReplayId == _start.ReplayId:
                 report(Fraction(status.Position));
                 break;
+            case ReplayEndMessage { Reason: "live" } end when end.ReplayId == _start.ReplayId:
+                // Continues live (protocol 6.1): the live ack and live ticks follow, until Ctrl+C.
+                report(1);
+                _live = true;
+                Console.Error.WriteLine($"replay {end.ReplayId} played its range ({end.TicksSent} ticks); continuing live (Ctrl+C to stop)");
+                break;
             case ReplayEndMessage end when end.ReplayId == _start.ReplayId:
                 report(1);
-                return new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason));
+                return new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason), end.Damage);
             case ErrorMessage error when _printer is null:
                 CommonOptions.Error($"server error {error.Code} {error.CodeName}: {error.Message}");
                 break;
@@ -142,7 +154,7 @@ internal sealed class ReplaySession
         try
         {
             var end = await stop;
-            outcome ??= new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason));
+            outcome ??= new Outcome(end.Reason, end.TicksSent, Stopwatch.GetElapsedTime(started), ExitCodeFor(end.Reason), end.Damage);
         }
         catch (Exception ex) when (ex is MarketFeedRequestException or MarketFeedConnectionException or TimeoutException or OperationCanceledException)
         {
@@ -161,9 +173,10 @@ internal sealed class ReplaySession
     };
 
     /// <summary>How the replay ended.</summary>
-    /// <param name="Reason">Server reason (completed, stopped, damaged, damage-skipped, error) or a local one (connection lost, interrupted).</param>
+    /// <param name="Reason">Server reason (completed, stopped, damaged, damage-skipped, error), <c>live</c> (continued live until Ctrl+C) or a local one (connection lost, interrupted).</param>
     /// <param name="ServerTicksSent">Ticks the server says it sent (from the replay end).</param>
     /// <param name="Elapsed">Wall time from the replay start to its end.</param>
     /// <param name="ExitCode">Process exit code.</param>
-    public sealed record Outcome(string Reason, long? ServerTicksSent, TimeSpan Elapsed, int ExitCode);
+    /// <param name="Damage">Where the damage met lies (file offset, time range), from the replay end; null if none or not sent.</param>
+    public sealed record Outcome(string Reason, long? ServerTicksSent, TimeSpan Elapsed, int ExitCode, IReadOnlyList<ReplayDamage>? Damage = null);
 }

@@ -5,17 +5,27 @@ namespace MarketFeed.Core.Bars;
 /// <see cref="Capacity"/> (the oldest go first). See <see cref="Bar"/> for the rules.
 /// </summary>
 /// <remarks>
-/// Not thread-safe: one writer, and readers that hold the same lock (see the live bar store).
+/// <para>
+/// One writer. A tick inside the newest bar changes only that bar, in place; only a tick that opens
+/// a new bar changes the ring's structure (<see cref="NeedsNewBar"/> says which, before applying),
+/// so a concurrent owner can let readers copy older bars under a lock taken only on that rarer path
+/// and read the newest through a seqlock (see the live bar store). Per tick: one comparison with the
+/// newest bar's end, no division or modulo (the bar start is computed once per new bar), no allocation.
+/// </para>
+/// <para>
 /// Storage grows by doubling up to <see cref="Capacity"/>, so a symbol costs memory for the bars
 /// it has, and <see cref="Apply"/> allocates only on those O(log capacity) growth steps.
 /// Ticks are taken in the order they come: one stamped before the last bar's start (late or out of
 /// order) counts in the last bar.
+/// </para>
 /// </remarks>
 public sealed class BarSeries
 {
     private Bar[] _bars;
     private int _head;
     private int _count;
+    private int _last;       // index of the newest bar in _bars (valid when _count > 0)
+    private long _lastEnd;   // end (exclusive) of the newest bar; long.MinValue when empty
 
     /// <summary>Creates an empty series.</summary>
     public BarSeries(BarInterval interval, int capacity)
@@ -24,6 +34,7 @@ public sealed class BarSeries
         Interval = interval;
         Capacity = capacity;
         _bars = new Bar[Math.Min(capacity, 16)];
+        _lastEnd = long.MinValue;
     }
 
     /// <summary>The interval.</summary>
@@ -39,15 +50,25 @@ public sealed class BarSeries
     public long StorageBytes => (long)_bars.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<Bar>();
 
     /// <summary>The <paramref name="index"/>-th bar held, oldest first.</summary>
-    public ref readonly Bar this[int index] => ref _bars[(_head + index) % _bars.Length];
+    public ref readonly Bar this[int index]
+    {
+        get
+        {
+            Bar[] bars = _bars;
+            int i = _head + index;
+            return ref bars[i >= bars.Length ? i - bars.Length : i];
+        }
+    }
+
+    /// <summary>True when a tick stamped <paramref name="timestamp"/> would open a new bar (change the ring, not just the newest bar).</summary>
+    public bool NeedsNewBar(long timestamp) => timestamp >= _lastEnd;
 
     /// <summary>Applies one sequenced quote or trade; returns true when a bar changed.</summary>
     public bool Apply(in Tick tick)
     {
-        long start = Interval.BarStart(tick.Timestamp);
         if (tick.Kind == TickKind.Trade)
         {
-            ApplyPrice(start, tick.Price, tick.Size, isTrade: true);
+            ApplyPrice(tick.Timestamp, tick.Price, tick.Size, isTrade: true);
             return true;
         }
 
@@ -57,7 +78,42 @@ public sealed class BarSeries
         }
 
         long mid = (tick.BidPrice / 2) + (tick.AskPrice / 2) + ((tick.BidPrice % 2) + (tick.AskPrice % 2)) / 2;
-        return ApplyPrice(start, mid, 0, isTrade: false);
+        return ApplyPrice(tick.Timestamp, mid, 0, isTrade: false);
+    }
+
+    /// <summary>
+    /// Copies the newest bar and the one before it, if held. Safe against a concurrent writer in the
+    /// sense that it never indexes out of range; the caller validates the copy (e.g. with a seqlock).
+    /// </summary>
+    public int CopyNewest(out Bar newest, out Bar previous)
+    {
+        Bar[] bars = _bars;
+        int count = Math.Min(_count, bars.Length);
+        int last = _last;
+        newest = default;
+        previous = default;
+        if (count == 0 || (uint)last >= (uint)bars.Length)
+        {
+            return 0;
+        }
+
+        newest = bars[last];
+        if (count == 1)
+        {
+            return 1;
+        }
+
+        previous = bars[last == 0 ? bars.Length - 1 : last - 1];
+        return 2;
+    }
+
+    /// <summary>Forgets every bar (keeps the storage).</summary>
+    public void Clear()
+    {
+        _head = 0;
+        _count = 0;
+        _last = 0;
+        _lastEnd = long.MinValue;
     }
 
     /// <summary>
@@ -93,15 +149,17 @@ public sealed class BarSeries
         return take == end - first;
     }
 
-    private bool ApplyPrice(long start, long price, long size, bool isTrade)
+    private bool ApplyPrice(long timestamp, long price, long size, bool isTrade)
     {
-        if (_count == 0 || start > Last().Start)
+        if (timestamp >= _lastEnd)
         {
+            long start = Interval.BarStart(timestamp); // the only division: once per new bar
             Append(start, price, size, isTrade);
+            _lastEnd = start + Interval.Nanos;
             return true;
         }
 
-        ref Bar bar = ref Last();
+        ref Bar bar = ref _bars[_last];
         if (isTrade && bar.Basis == BarBasis.QuoteMid)
         {
             // The first trade of a bar that so far had only quotes: trades rule from here.
@@ -114,8 +172,16 @@ public sealed class BarSeries
             return false;
         }
 
-        bar.High = Math.Max(bar.High, price);
-        bar.Low = Math.Min(bar.Low, price);
+        if (price > bar.High)
+        {
+            bar.High = price;
+        }
+
+        if (price < bar.Low)
+        {
+            bar.Low = price;
+        }
+
         bar.Close = price;
         if (isTrade)
         {
@@ -138,20 +204,21 @@ public sealed class BarSeries
 
             _bars = grown;
             _head = 0;
+            _last = _count - 1;
         }
 
+        int next = _count == 0 ? _head : (_last + 1 == _bars.Length ? 0 : _last + 1);
+        _bars[next] = NewBar(start, price, size, isTrade);
+        _last = next;
         if (_count == _bars.Length)
         {
-            _bars[_head] = NewBar(start, price, size, isTrade); // full: the oldest goes
-            _head = (_head + 1) % _bars.Length;
-            return;
+            _head = _head + 1 == _bars.Length ? 0 : _head + 1; // full: the oldest went
         }
-
-        _bars[(_head + _count) % _bars.Length] = NewBar(start, price, size, isTrade);
-        _count++;
+        else
+        {
+            _count++;
+        }
     }
-
-    private ref Bar Last() => ref _bars[(_head + _count - 1) % _bars.Length];
 
     private static Bar NewBar(long start, long price, long size, bool isTrade) => new()
     {

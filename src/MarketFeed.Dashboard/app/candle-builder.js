@@ -1,4 +1,5 @@
-// Builds OHLC + volume bars from trades (live or replayed) for one symbol and interval.
+// OHLC + volume bars of one symbol and interval: the server's live bar updates when the
+// subscription carries them (docs/protocol.md 4.12), else built here from trades.
 
 /**
  * @typedef {{time: number, open: number, high: number, low: number, close: number, volume: number}|{time: number, gap: true}} Bar
@@ -21,13 +22,41 @@ export class CandleBuilder {
     this.maxBars = maxBars;
   }
 
+  /** True once a server bar update arrived: from then on the server's bars rule and trades are not counted. */
+  live = false;
+
   /**
-   * Adds a trade. Trades older than the current bar are ignored (charts append only).
+   * Applies a live bar update from the server (the bar's latest state): replaces the bar with the
+   * same start, or appends it after a gap entry when intervals were skipped. An update older than
+   * every bar held is ignored.
+   * @param {{time: number, open: number, high: number, low: number, close: number, volume: number}} update
+   */
+  applyBar(update) {
+    this.live = true;
+    const bar = { time: update.time, open: update.open, high: update.high, low: update.low, close: update.close, volume: update.volume };
+    const last = this.bars[this.bars.length - 1];
+    if (!last || bar.time > last.time) {
+      if (last && bar.time > last.time + this.intervalSec) this.#push({ time: last.time + this.intervalSec, gap: true });
+      this.#push(bar);
+      return;
+    }
+    for (let i = this.bars.length - 1; i >= 0 && this.bars[i].time >= bar.time; i--) {
+      if (this.bars[i].time === bar.time) {
+        this.bars[i] = bar;
+        this.#markChanged(i);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Adds a trade (only while no server bar update arrived). Trades older than the current bar are ignored (charts append only).
    * @param {number} timeMs trade time, ms since the epoch
    * @param {number} price
    * @param {number} volume traded size this trade stands for (conflated: volume delta)
    */
   addTrade(timeMs, price, volume) {
+    if (this.live) return;
     const time = Math.floor(timeMs / 1000 / this.intervalSec) * this.intervalSec;
     const last = this.bars[this.bars.length - 1];
     if (last && !last.gap && time > last.time + this.intervalSec) this.#push({ time: last.time + this.intervalSec, gap: true });

@@ -49,7 +49,11 @@ client.on('state', (e) => { health.onState(e); loop.request(); });
 client.on('close', (e) => { health.onClose(e); loop.request(); });
 client.on('status', (e) => {
   health.onStatus(e);
-  if (e.state === 'welcome') { loadDirectory(); replay.load(); loadHistory(store.selected); }
+  if (e.state === 'welcome') {
+    // A (re)connect: every chart refetches its history when shown (the bars missed while away).
+    for (const c of candles.values()) for (const b of Object.values(c)) b.seeded = false;
+    loadDirectory(); replay.load(); loadHistory(store.selected);
+  }
   loop.request();
 });
 client.on('ack', (e) => { health.setMode(e.mode, e.throttle); loop.request(); });
@@ -76,9 +80,19 @@ client.on('trade', (e) => {
   if (e.replayId !== null) return;
   board.applyTrade(e);
   const c = candlesOf(e.symbol);
-  c['1s'].addTrade(e.timeMs, e.price, e.volumeDelta);
+  c['1s'].addTrade(e.timeMs, e.price, e.volumeDelta); // ignored once the server's bar updates arrive
   c['1m'].addTrade(e.timeMs, e.price, e.volumeDelta);
   if (e.symbol === store.selected) chartHeadDirty = true;
+  loop.request();
+});
+// The server's live bars (subscribed with `bars`): the chart's newest bar is the server's bar.
+let liveBarUpdates = 0;
+client.on('bar', (e) => {
+  if (e.replayId !== null || !store.symbols.includes(e.symbol)) return;
+  const builder = candlesOf(e.symbol)[e.interval];
+  if (!builder) return;
+  builder.applyBar(e);
+  $('chart').dataset.liveUpdates = String(++liveBarUpdates);
   loop.request();
 });
 
@@ -149,7 +163,7 @@ function candlesOf(symbol) {
 }
 
 function subscribeOptions() {
-  return { mode: 'conflated', throttle: Number(store.data.throttle) || 0 };
+  return { mode: 'conflated', throttle: Number(store.data.throttle) || 0, bars: Object.keys(INTERVALS) };
 }
 
 async function loadDirectory() {
@@ -199,4 +213,4 @@ client.connect().catch(() => {});
 if (store.symbols.length) client.subscribe(store.symbols, subscribeOptions()).catch(() => {});
 
 // For debugging from the console and for tests.
-globalThis.marketfeed = { client, board, store };
+globalThis.marketfeed = { client, board, store, candles };

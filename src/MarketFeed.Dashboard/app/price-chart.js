@@ -44,15 +44,24 @@ export class PriceChart {
     this.chart.timeScale().applyOptions({ secondsVisible: builder.intervalSec < 60 });
     this.candles.setData(builder.bars.map(candle));
     this.volume.setData(builder.bars.map(volumeBar));
+    this.#lastTime = builder.bars.at(-1)?.time ?? -Infinity;
     this.#publishCount();
   }
+
+  #lastTime = -Infinity;
 
   /** Applies new/changed bars. Called by the FrameLoop. */
   render() {
     const changed = this.#builder?.takeChanged() ?? [];
+    if (changed.length && changed[0].time < this.#lastTime) {
+      // A bar older than the newest drawn changed (e.g. a closed bar behind a newer one): redraw all.
+      this.show(this.#builder, this.candles.options().priceFormat.precision);
+      return false;
+    }
     for (const bar of changed) {
       this.candles.update(candle(bar));
       this.volume.update(volumeBar(bar));
+      this.#lastTime = bar.time;
     }
     if (changed.length) this.#publishCount();
     return false;
@@ -64,6 +73,8 @@ export class PriceChart {
     this.container.dataset.gaps = String(this.#builder?.bars.filter((b) => b.gap).length ?? 0);
     this.container.dataset.history = this.#builder?.seeded ? 'loaded' : 'none';
     this.container.dataset.first = String(this.#builder?.bars.find((b) => !b.gap)?.time ?? 0); // oldest bar, s since the epoch
+    this.container.dataset.last = String(this.#builder?.bars.findLast((b) => !b.gap)?.time ?? 0); // newest bar
+    this.container.dataset.source = this.#builder?.live ? 'bars' : 'trades'; // live bar updates, or built from trades
   }
 }
 

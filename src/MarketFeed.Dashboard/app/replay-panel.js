@@ -27,7 +27,7 @@ export class ReplayPanel {
     const $ = (sel) => root.querySelector(sel);
     this.el = {
       root, dataset: $('#replay-dataset'), symbols: $('#replay-symbols'), from: $('#replay-from'), to: $('#replay-to'),
-      speed: $('#replay-speed'), play: $('#replay-play'), pause: $('#replay-pause'), stop: $('#replay-stop'),
+      speed: $('#replay-speed'), live: $('#replay-live'), play: $('#replay-play'), pause: $('#replay-pause'), stop: $('#replay-stop'),
       bar: $('#replay-bar'), progress: $('#replay-progress'), status: $('#replay-status'), ticker: $('#replay-ticker'),
     };
     this.el.dataset.addEventListener('change', () => this.#fillDataset());
@@ -84,7 +84,7 @@ export class ReplayPanel {
     return this.client.replay({
       dataset: this.el.dataset.value, symbols: symbols.length ? symbols : undefined,
       from: fromInput(this.el.from.value), to: fromInput(this.el.to.value),
-      speed: parseSpeed(this.el.speed.value), mode: 'full',
+      speed: parseSpeed(this.el.speed.value), mode: 'full', continueLive: Boolean(this.el.live?.checked),
     });
   }
 
@@ -111,7 +111,10 @@ export class ReplayPanel {
     if (!this.#active || e.replayId !== this.#active.replayId) return;
     if (e.reason === 'completed') this.#progress = 1;
     this.#state = e.reason;
-    this.#message = `Replay ${e.reason}: ${e.ticksSent.toLocaleString('en-US')} ticks sent.`;
+    this.#message = e.reason === 'live'
+      ? `Replay caught up (${e.ticksSent.toLocaleString('en-US')} ticks): its symbols continue live.`
+      : `Replay ${e.reason}: ${e.ticksSent.toLocaleString('en-US')} ticks sent.`;
+    if (e.reason === 'live') this.#progress = 1;
     this.#active = null;
     this.#touch();
   }

@@ -108,6 +108,17 @@ export function decodeMessage(m) {
         })),
         complete: m[7] !== false,
       };
+    case MessageKind.BAR_UPDATE:
+      return {
+        kind: 'barUpdate', symbolId: num(m[1]), interval: m[2],
+        bar: {
+          start: nanos(m[3]), open: num(m[4]), high: num(m[5]), low: num(m[6]), close: num(m[7]),
+          volume: num(m[8]), count: num(m[9]), basis: num(m[10]) === 1 ? 'mid' : 'trades', closed: m[11] === true,
+        },
+      };
+    case MessageKind.BASKET:
+      // Reply to `snapshot` (section 4.13): every entry is a complete snapshot message (kind 4).
+      return { kind: 'basket', requestId: num(m[1]), globalSequence: num(m[2]), epoch: num(m[3]), states: (m[4] ?? []).map(decodeMessage) };
     case MessageKind.REPLAY_STATUS:
       return { kind: 'replayStatus', replayId: num(m[1]), state: m[2], speed: m[3], position: nanos(m[4]), requestId: m.length > 5 ? num(m[5]) : 0 };
     default:

@@ -21,7 +21,7 @@ export { backoffDelay } from './backoff.js';
 export class MarketFeedError extends Error {
   /**
    * @param {string} message
-   * @param {{code?: number, codeName?: string, symbol?: string|null, requestId?: number}} [info]
+   * @param {{code?: number, codeName?: string, symbol?: string|null, symbols?: string[], requestId?: number}} [info]
    */
   constructor(message, info = {}) {
     super(message);
@@ -31,6 +31,8 @@ export class MarketFeedError extends Error {
     /** Protocol error name, e.g. 'unknown_symbol'; 'disconnected' or 'timeout' client-side. */
     this.codeName = info.codeName ?? '';
     this.symbol = info.symbol ?? null;
+    /** Every symbol this error rejects (one unknown_symbol error lists all of a request's; else [symbol] or []). */
+    this.symbols = info.symbols ?? (this.symbol != null ? [this.symbol] : []);
     this.requestId = info.requestId ?? 0;
   }
 }
@@ -59,8 +61,8 @@ export class MarketFeedError extends Error {
 /**
  * A MarketFeed connection: subscriptions survive reconnects; events carry scaled numbers.
  *
- * Events (`client.on(name, fn)`): `state`, `status`, `quote`, `trade`, `snapshot`, `ack`,
- * `unsubscribed`, `error`, `gap`, `heartbeat`, `pong`, `close`, `frame`, `replay-start`,
+ * Events (`client.on(name, fn)`): `state`, `status`, `quote`, `trade`, `snapshot`, `ack`, `basket`,
+ * `unsubscribed`, `error`, `gap`, `heartbeat`, `pong`, `close`, `frame`, `bar`, `replay-start`,
  * `replay-status`, `replay-end`, `message`. See docs/js-client.md for payloads.
  */
 export class MarketFeedClient extends Emitter {
@@ -156,7 +158,8 @@ export class MarketFeedClient extends Emitter {
   /**
    * Subscribes to live symbols. The subscription is remembered and renewed after every reconnect.
    * @param {string|string[]} symbols
-   * @param {{mode?: 'conflated'|'full', throttle?: number, snapshot?: boolean}} [options]
+   * @param {{mode?: 'conflated'|'full', throttle?: number, snapshot?: boolean, bars?: string[]}} [options]
+   *   `bars`: intervals the server keeps (e.g. ['1m']) whose live bar updates arrive as `bar` events
    * @returns {Promise<{mode: string, throttle: number, symbols: object[], errors: MarketFeedError[]}>}
    *   the ack: subscribed symbols with ids and decimals, and per-symbol errors (e.g. 404 unknown)
    */
@@ -164,13 +167,33 @@ export class MarketFeedClient extends Emitter {
     const list = toList(symbols);
     const mode = options.mode ?? 'conflated';
     const throttle = options.throttle ?? 0;
-    for (const s of list) this.#wanted.set(s, { mode, throttle });
+    const bars = options.bars?.length ? [...options.bars] : undefined;
+    for (const s of list) this.#wanted.set(s, bars ? { mode, throttle, bars } : { mode, throttle });
     if (this.#state !== 'live') {
       // Sent below once live; keep the reconnect's resubscribe from sending them twice.
       for (const s of list) this.#deferred.add(s);
       try { await this.connect(); } finally { for (const s of list) this.#deferred.delete(s); }
     }
-    return this.#request('subscribe', { symbols: list, mode, throttle, snapshot: options.snapshot ?? true });
+    return this.#request('subscribe', { symbols: list, mode, throttle, snapshot: options.snapshot ?? true, bars });
+  }
+
+  /**
+   * Basket snapshot (docs/protocol.md section 5.1): subscribes the symbols (`'*'` = every symbol this
+   * connection may see) and resolves with their states as of one global sequence of the feed. Every
+   * update that follows is later than it (full mode: gap-free from each basket `seq`). The symbols
+   * stay subscribed and are renewed (with a plain subscribe) after reconnects. Each state is also
+   * emitted as a `snapshot` event, then the whole reply as a `basket` event.
+   * @param {string|string[]} symbols
+   * @param {{mode?: 'conflated'|'full', throttle?: number}} [options]
+   * @returns {Promise<{requestId: number, globalSequence: number, epoch: number, mode: string, throttle: number,
+   *   symbols: object[], states: object[], errors: MarketFeedError[]}>} `states` are the books (real units), in the order of `symbols`
+   */
+  async snapshot(symbols, options = {}) {
+    const list = toList(symbols);
+    const mode = options.mode ?? 'conflated';
+    const throttle = options.throttle ?? 0;
+    if (this.#state !== 'live') await this.connect();
+    return this.#request('snapshot', { symbols: list, mode, throttle });
   }
 
   /**
@@ -256,8 +279,12 @@ export class MarketFeedClient extends Emitter {
    * Starts a replay on this connection. Its ticks arrive as `quote`/`trade` events with `replayId` set.
    * Times: bigint = ns since the epoch, number = ms since the epoch, Date, or ISO-8601 text.
    * A replay does not survive a reconnect (`replay-end` with reason `disconnected`).
+   * With `continueLive` the replay ends with reason `live` and its symbols continue as live subscriptions
+   * (docs/protocol.md 6.1): for today's live recording the sequence check runs on across the switch (a
+   * `resumed` event lists them as recovered); other datasets start again from live snapshots.
    * @param {{dataset: string, symbols?: string[], from?: bigint|number|Date|string, to?: bigint|number|Date|string,
-   *   speed?: number|'max', mode?: 'full'|'conflated', throttle?: number}} request
+   *   speed?: number|'max', mode?: 'full'|'conflated', throttle?: number, continueLive?: boolean, bars?: string[]}} request
+   *   `bars`: intervals (any, e.g. ['1m']) whose bar updates, computed from the replayed ticks, arrive as `bar` events
    * @returns {Promise<{replayId: number, dataset: string, from: bigint, to: bigint, fromMs: number, toMs: number,
    *   speed: string, mode: string, symbols: object[]}>}
    */
@@ -266,6 +293,8 @@ export class MarketFeedClient extends Emitter {
     const fields = {
       dataset: request.dataset, symbols: request.symbols, from: wireTime(request.from), to: wireTime(request.to),
       speed: request.speed, mode: request.mode, throttle: request.throttle,
+      continueLive: request.continueLive ? true : undefined,
+      bars: request.bars?.length ? request.bars : undefined,
     };
     const start = await this.#request('replay', fields);
     return this.#replays.get(start.replayId) ?? replayInfo(start);
@@ -439,7 +468,7 @@ export class MarketFeedClient extends Emitter {
     const groups = new Map();
     for (const [symbol, s] of this.#wanted) {
       if (this.#deferred.has(symbol)) continue;
-      const key = `${s.mode}/${s.throttle}`;
+      const key = `${s.mode}/${s.throttle}/${(s.bars ?? []).join(',')}`;
       if (!groups.has(key)) groups.set(key, { ...s, symbols: [], resume: [] });
       const g = groups.get(key);
       g.symbols.push(symbol);
@@ -450,7 +479,7 @@ export class MarketFeedClient extends Emitter {
       }
     }
     for (const g of groups.values()) {
-      const request = { symbols: g.symbols, mode: g.mode, throttle: g.throttle, snapshot: true };
+      const request = { symbols: g.symbols, mode: g.mode, throttle: g.throttle, snapshot: true, bars: g.bars };
       if (g.resume.length > 0) Object.assign(request, { epoch: resumeEpoch, resume: g.resume });
       this.#request('subscribe', request).catch((err) => this.emit('error', err));
     }
@@ -555,6 +584,8 @@ export class MarketFeedClient extends Emitter {
       case 'symbolDirectory': return this.#settle(m.requestId, m);
       case 'catalog': return this.#settle(m.requestId, m);
       case 'bars': return this.#settle(m.requestId, m);
+      case 'barUpdate': return this.#onBarUpdate(m);
+      case 'basket': return this.#onBasket(m);
       case 'replayStart': return this.#onReplayStart(m);
       case 'replayStatus': return this.#onReplayStatus(m);
       case 'replayEnd': return this.#onReplayEnd(m);
@@ -588,10 +619,24 @@ export class MarketFeedClient extends Emitter {
     });
     if (this.#opts.resubscribeOnGap && stream.replayId === null && !this.#repairing.has(stream.symbol)) {
       this.#repairing.add(stream.symbol);
-      this.#request('subscribe', { symbols: [stream.symbol], mode: stream.mode, throttle: stream.throttle, snapshot: true })
+      this.#request('subscribe', { symbols: [stream.symbol], mode: stream.mode, throttle: stream.throttle, snapshot: true, bars: this.#wanted.get(stream.symbol)?.bars })
         .catch((err) => this.emit('error', err))
         .finally(() => this.#repairing.delete(stream.symbol));
     }
+  }
+
+  /** A live bar update (protocol 4.12): scaled like the `bars` reply, as a `bar` event. */
+  #onBarUpdate(m) {
+    const stream = this.#streams.get(m.symbolId);
+    if (!stream) { this.stats.unknownSymbolMessages++; return; }
+    const p = stream.priceDecimals;
+    const b = m.bar;
+    this.emit('bar', {
+      symbol: stream.symbol, symbolId: stream.symbolId, replayId: stream.replayId, interval: m.interval,
+      start: b.start, time: Number(b.start / 1_000_000_000n),
+      open: fromFixed(b.open, p), high: fromFixed(b.high, p), low: fromFixed(b.low, p), close: fromFixed(b.close, p),
+      volume: fromFixed(b.volume, stream.sizeDecimals), count: b.count, basis: b.basis, closed: b.closed,
+    });
   }
 
   #onSnapshot(m) {
@@ -623,8 +668,29 @@ export class MarketFeedClient extends Emitter {
     if (m.recovered) this.emit('resumed', { requestId: m.requestId, recovered, notRecovered });
     const p = this.#pending.get(m.requestId);
     const result = { requestId: m.requestId, mode: m.mode, throttle: m.throttle, symbols: m.symbols, errors: p ? p.errors : [] };
-    this.#settle(m.requestId, result);
+    if (p && p.op === 'snapshot') {
+      // A basket snapshot resolves with the basket that follows; renew its symbols after reconnects.
+      p.ack = result;
+      for (const ref of m.symbols) this.#wanted.set(ref.symbol, { mode: m.mode, throttle: m.throttle });
+    } else {
+      this.#settle(m.requestId, result);
+    }
     this.emit('ack', result);
+  }
+
+  #onBasket(m) {
+    const books = [];
+    for (const state of m.states) {
+      const stream = this.#streams.get(state.symbolId);
+      if (!stream) { this.stats.unknownSymbolMessages++; continue; }
+      this.emit('snapshot', stream.applySnapshot(state));
+      books.push({ ...stream.book });
+    }
+    const p = this.#pending.get(m.requestId);
+    const ack = p && p.ack ? p.ack : { mode: null, throttle: 0, symbols: [], errors: p ? p.errors : [] };
+    const result = { ...ack, requestId: m.requestId, globalSequence: m.globalSequence, epoch: m.epoch, states: books };
+    this.#settle(m.requestId, result);
+    this.emit('basket', result);
   }
 
   #onUnsubscribeAck(m) {
@@ -643,7 +709,7 @@ export class MarketFeedClient extends Emitter {
     const err = new MarketFeedError(m.message || m.codeName, m);
     const p = this.#pending.get(m.requestId);
     if (p) {
-      const perSymbol = p.op === 'subscribe' && (m.code === ErrorCode.UNKNOWN_SYMBOL || m.code === ErrorCode.LIMIT_EXCEEDED || m.code === ErrorCode.FORBIDDEN) && m.symbol;
+      const perSymbol = (p.op === 'subscribe' || p.op === 'snapshot') && (m.code === ErrorCode.UNKNOWN_SYMBOL || m.code === ErrorCode.LIMIT_EXCEEDED || m.code === ErrorCode.FORBIDDEN) && m.symbol;
       if (perSymbol) {
         p.errors.push(err); // the ack follows and carries the symbols that did subscribe
       } else {
@@ -693,6 +759,15 @@ export class MarketFeedClient extends Emitter {
 
   #onReplayEnd(m) {
     const info = this.#replays.get(m.replayId);
+    if (info && m.reason === 'live') {
+      // The replay continues live (protocol 6.1): the live ack that follows carries on each symbol's
+      // sequence where the replay left it, and the symbols are live subscriptions from now on.
+      for (const ref of info.symbols) {
+        const stream = this.#streams.get(ref.symbolId);
+        if (stream) this.#resumable.set(ref.symbol, stream);
+        this.#wanted.set(ref.symbol, { mode: info.mode, throttle: 0 });
+      }
+    }
     if (info) for (const ref of info.symbols) this.#streams.delete(ref.symbolId);
     this.#replays.delete(m.replayId);
     const event = { requestId: m.requestId, replayId: m.replayId, reason: m.reason, ticksSent: m.ticksSent };

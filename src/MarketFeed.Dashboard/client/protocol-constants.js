@@ -23,6 +23,8 @@ export const MessageKind = Object.freeze({
   CATALOG: 13,
   REPLAY_STATUS: 14,
   BARS: 15,
+  BAR_UPDATE: 16,
+  BASKET: 17,
 });
 
 /** Trade aggressor side by wire value. */

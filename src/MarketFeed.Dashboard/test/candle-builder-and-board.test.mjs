@@ -46,6 +46,23 @@ test('candles: server history replaces bars up to its newest; later live bars st
   assert.equal(b.bars.at(-1).volume, 3);
 });
 
+test('candles: live bar updates replace the bar of their start, skipped intervals become gaps, trades no longer count', () => {
+  const b = new CandleBuilder(60);
+  b.addTrade(60_000, 5, 1); // built from a trade until the server's bars arrive
+  b.applyBar({ time: 60, open: 4, high: 6, low: 3, close: 5, volume: 9, count: 3, closed: false });
+  assert.deepEqual(b.bars, [{ time: 60, open: 4, high: 6, low: 3, close: 5, volume: 9 }]);
+  b.takeChanged();
+  b.addTrade(61_000, 100, 50); // ignored: the server's bar is exact
+  assert.equal(b.bars[0].high, 6);
+  assert.deepEqual(b.takeChanged(), []);
+  b.applyBar({ time: 60, open: 4, high: 7, low: 3, close: 7, volume: 10, closed: true });
+  b.applyBar({ time: 240, open: 8, high: 8, low: 8, close: 8, volume: 1, closed: false }); // 2 quiet minutes
+  assert.deepEqual(b.bars.map((x) => (x.gap ? `gap@${x.time}` : `${x.time}:${x.close}:${x.volume}`)), ['60:7:10', 'gap@120', '240:8:1']);
+  assert.deepEqual(b.takeChanged().map((x) => x.time), [60, 120, 240]);
+  b.applyBar({ time: 0, open: 1, high: 1, low: 1, close: 1, volume: 1 }); // older than all held: ignored
+  assert.equal(b.bars.length, 3);
+});
+
 test('candles: the oldest bars are dropped past maxBars', () => {
   const b = new CandleBuilder(1, 3);
   for (let s = 0; s < 5; s++) b.addTrade(s * 1000, s, 1);

@@ -76,6 +76,33 @@ test('server drop: reconnects with backoff and resubscribes what it held', async
   client.close();
 });
 
+test('bars: subscribe asks for them, bar events come scaled, and a reconnect asks for them again', async () => {
+  const client = newClient();
+  await client.connect();
+  const controlsBefore = server.controls.length;
+  const bar = nextEvent(client, 'bar', (e) => e.symbol === 'BTCUSDT' && e.interval === '1m');
+  await client.subscribe('BTCUSDT', { mode: 'conflated', bars: ['1m'] });
+  const sub = server.controls.slice(controlsBefore).find((c) => c.message.op === 'subscribe').message;
+  assert.deepEqual(sub.bars, ['1m']);
+  const e = await bar;
+  assert.ok(e.close > 60000 && e.close < 80000, 'prices scaled to real units');
+  assert.ok(e.high >= e.close && e.low <= e.close && e.volume > 0 && e.count >= 1);
+  assert.equal(typeof e.start, 'bigint');
+  assert.equal(e.time, Number(e.start / 1_000_000_000n));
+  assert.equal(e.time % 60, 0, 'a 1 m bar starts on a whole UTC minute');
+  assert.equal(e.closed, false);
+  assert.deepEqual(client.subscriptions(), [{ symbol: 'BTCUSDT', mode: 'conflated', throttle: 0, bars: ['1m'] }]);
+
+  const dropped = server.controls.length;
+  server.dropAll(1011);
+  await nextEvent(client, 'state', (x) => x.state === 'live');
+  const isResub = (c) => c.message.op === 'subscribe' && c.message.symbols.includes('BTCUSDT');
+  await until(server, 'control', () => server.controls.slice(dropped).some(isResub), 2000, 'resubscribe');
+  assert.deepEqual(server.controls.slice(dropped).find(isResub).message.bars, ['1m']);
+  await nextEvent(client, 'bar', (x) => x.symbol === 'BTCUSDT');
+  client.close();
+});
+
 test('server down: retry delays grow exponentially, then live again when it is back', async () => {
   const client = newClient({ backoff: { initialDelayMs: 20, maxDelayMs: 10_000, random: () => 1 } });
   await client.connect();
@@ -255,4 +282,31 @@ test('reconnect to a server with another epoch: not recovered, snapshot', async 
     server.epoch = 1;
     client.close();
   }
+});
+
+test('snapshot: one basket at a global sequence, unknown symbols reported, then gap-free updates', async () => {
+  const client = newClient();
+  await client.connect();
+  const seqs = [];
+  const gaps = [];
+  client.on('trade', (e) => { if (e.symbol === 'TSLA') seqs.push(Number(e.seq)); });
+  client.on('quote', (e) => { if (e.symbol === 'TSLA') seqs.push(Number(e.seq)); });
+  client.on('gap', (g) => gaps.push(g));
+  const basketEvent = nextEvent(client, 'basket');
+  const basket = await client.snapshot(['TSLA', 'NOPE', 'NVDA'], { mode: 'full' });
+  assert.equal(basket.mode, 'full');
+  assert.ok(basket.globalSequence >= 0);
+  assert.equal(basket.epoch, 1);
+  assert.deepEqual(basket.symbols.map((s) => s.symbol), ['TSLA', 'NVDA']);
+  assert.deepEqual(basket.states.map((s) => s.symbol), ['TSLA', 'NVDA']);
+  assert.deepEqual(basket.errors.map((e) => [e.code, e.symbols]), [[404, ['NOPE']]]);
+  assert.equal((await basketEvent).globalSequence, basket.globalSequence);
+  const start = basket.states[0].seq;
+  await until(client, 'quote', () => seqs.length >= 5, 5000, 'updates after the basket');
+  assert.equal(seqs[0], start + 1, 'the first update follows the basket');
+  assert.deepEqual(gaps, []);
+  assert.deepEqual(client.subscriptions().map((s) => s.symbol).sort(), ['NVDA', 'TSLA']);
+  const none = await client.snapshot(['NOPE2']); // as subscribe: resolves, with the error and nothing subscribed
+  assert.deepEqual([none.states.length, none.errors.map((e) => e.code)], [0, [404]]);
+  client.close();
 });

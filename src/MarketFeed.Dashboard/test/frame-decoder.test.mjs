@@ -118,3 +118,13 @@ test('unknown kinds and extra trailing fields are tolerated', async () => {
   assert.equal(quote.askSize, 2);
   assert.equal(quote.time, 5n);
 });
+
+test('bar update (16): a replay id, the interval name, int64 start and volume exact', () => {
+  assert.deepEqual(one('bar-update'), {
+    kind: 'barUpdate', symbolId: 1_048_576, interval: '1m',
+    bar: {
+      start: TIME - 123_456_789n, open: 1_815_200, high: 1_816_000, low: 1_814_900, close: 1_815_500,
+      volume: 5_000_000_000, count: 321, basis: 'trades', closed: true,
+    },
+  });
+});

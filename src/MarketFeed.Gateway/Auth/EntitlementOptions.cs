@@ -31,6 +31,12 @@ public sealed class EntitlementOptions
     /// <summary>Symbols one connection may hold (0 = the server's MaxSymbolsPerConnection).</summary>
     public int MaxSubscriptions { get; set; }
 
+    /// <summary>
+    /// May read the admin endpoints (<c>/api/admin/*</c>: every connection's identity, address and
+    /// subscriptions). Off by default; grant it to an operator's key or token profile only.
+    /// </summary>
+    public bool Admin { get; set; }
+
     /// <summary>Throws with the key name if a value is out of range.</summary>
     public void Validate(string key)
     {

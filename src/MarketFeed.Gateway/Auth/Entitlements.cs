@@ -16,6 +16,7 @@ internal sealed class Entitlements
         Replay = options.Replay;
         MaxConnections = options.MaxConnections;
         MaxSubscriptions = options.MaxSubscriptions;
+        Admin = options.Admin;
     }
 
     /// <summary>Everything (anonymous access with auth off).</summary>
@@ -30,6 +31,9 @@ internal sealed class Entitlements
     public int MaxConnections { get; }
 
     public int MaxSubscriptions { get; }
+
+    /// <summary>May read <c>/api/admin/*</c>.</summary>
+    public bool Admin { get; }
 
     private Patterns? Narrowed { get; }
 

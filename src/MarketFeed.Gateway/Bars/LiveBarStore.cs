@@ -1,32 +1,65 @@
 using MarketFeed.Core;
 using MarketFeed.Core.Bars;
+using MarketFeed.Core.Concurrency;
 
 namespace MarketFeed.Gateway.Bars;
 
 /// <summary>
-/// OHLCV bars of the live feed, per symbol and configured interval, built from every sequenced tick.
+/// OHLCV bars per symbol and configured interval, built from every sequenced tick of one engine (the
+/// live feed's, or a replay session's private one).
 /// </summary>
 /// <remarks>
-/// <see cref="OnTick"/> runs on the engine's sequencer thread; readers (connections answering
-/// <c>bars</c>) run on any thread. One lock per symbol: the sequencer takes it for the few
-/// nanoseconds of an update, a reader for one bounded copy (at most <c>Bars:MaxBarsPerRequest</c>
-/// bars), so the sequencer can wait at most that long on a reader. A symbol's series are created on
-/// its first tick and grow with the bars they hold (see <see cref="BarSeries"/>).
+/// <para>
+/// <see cref="OnTick"/> runs on the engine's sequencer thread (single writer); readers run on any
+/// thread. Each symbol has a seqlock version (the project's <see cref="Seqlock"/>) around every
+/// write, and a lock that the writer takes only when a tick opens a new bar in one of the series
+/// (about once per shortest interval per symbol): a tick inside the current bars takes no lock, does
+/// no division and allocates nothing.
+/// </para>
+/// <para>
+/// Readers: <see cref="TryReadNewest"/> (live bar updates, per frame) copies the two newest bars
+/// under the seqlock and retries if a write overlapped. <see cref="TryCopy"/> (a <c>bars</c> reply,
+/// up to <c>Bars:MaxBarsPerRequest</c> bars) holds the lock, so no bar is appended or evicted while
+/// it copies; only the newest bar can change under it, and that one is read under the seqlock. The
+/// writer waits for such a copy only when it opens a new bar.
+/// </para>
+/// <para>
+/// A symbol's series are created on its first tick and grow with the bars they hold (see
+/// <see cref="BarSeries"/>).
+/// </para>
 /// </remarks>
 public sealed class LiveBarStore : ITickObserver
 {
+    /// <summary>Most intervals one store keeps (a subscription's intervals are a bit mask).</summary>
+    public const int MaxIntervals = 32;
+
     private readonly IReadOnlyList<(BarInterval Interval, int Capacity)> _intervals;
+    private readonly string[] _names;
     private readonly SymbolBars?[] _symbols;
 
     /// <summary>Creates an empty store for <paramref name="symbolCount"/> dense symbol ids.</summary>
     public LiveBarStore(int symbolCount, IReadOnlyList<(BarInterval Interval, int Capacity)> intervals)
     {
+        if (intervals.Count > MaxIntervals)
+        {
+            throw new ArgumentException($"at most {MaxIntervals} bar intervals", nameof(intervals));
+        }
+
         _intervals = intervals;
+        _names = new string[intervals.Count];
+        for (int i = 0; i < _names.Length; i++)
+        {
+            _names[i] = intervals[i].Interval.Name;
+        }
+
         _symbols = new SymbolBars?[symbolCount];
     }
 
     /// <summary>The configured intervals.</summary>
     public IReadOnlyList<(BarInterval Interval, int Capacity)> Intervals => _intervals;
+
+    /// <summary>The canonical name of the interval at <paramref name="index"/> (cached: no allocation per message).</summary>
+    public string NameOf(int index) => _names[index];
 
     /// <inheritdoc />
     public void OnTick(in Tick tick)
@@ -37,12 +70,92 @@ public sealed class LiveBarStore : ITickObserver
         }
 
         SymbolBars bars = _symbols[tick.SymbolId] ?? Create(tick.SymbolId);
+        BarSeries[] series = bars.Series;
+        bool opensBar = false;
+        for (int i = 0; i < series.Length; i++)
+        {
+            opensBar |= series[i].NeedsNewBar(tick.Timestamp);
+        }
+
+        if (!opensBar)
+        {
+            Write(bars, tick);
+            return;
+        }
+
         lock (bars)
         {
-            foreach (BarSeries series in bars.Series)
+            Write(bars, tick);
+        }
+    }
+
+    /// <summary>Forgets every bar of every symbol (a replay seek). Writer thread only.</summary>
+    public void Clear()
+    {
+        foreach (SymbolBars? bars in _symbols)
+        {
+            if (bars is null)
             {
-                series.Apply(tick);
+                continue;
             }
+
+            lock (bars)
+            {
+                long version = Seqlock.BeginWrite(ref bars.Version);
+                foreach (BarSeries s in bars.Series)
+                {
+                    s.Clear();
+                }
+
+                Seqlock.EndWrite(ref bars.Version, version);
+            }
+        }
+    }
+
+    /// <summary>The position of <paramref name="interval"/> among <see cref="Intervals"/>, or -1.</summary>
+    public int IndexOf(BarInterval interval)
+    {
+        for (int i = 0; i < _intervals.Count; i++)
+        {
+            if (_intervals[i].Interval == interval)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Copies the newest bar of a symbol for the interval at <paramref name="intervalIndex"/> and the
+    /// one before it, consistently (never torn). Returns how many it copied: 0 (no bar yet), 1 or 2.
+    /// Any thread; never blocks the writer.
+    /// </summary>
+    public int TryReadNewest(int symbolId, int intervalIndex, out Bar newest, out Bar previous)
+    {
+        newest = default;
+        previous = default;
+        SymbolBars? bars = (uint)symbolId < (uint)_symbols.Length ? Volatile.Read(ref _symbols[symbolId]) : null;
+        if (bars is null)
+        {
+            return 0;
+        }
+
+        BarSeries series = bars.Series[intervalIndex];
+        var spinner = default(SpinWait);
+        while (true)
+        {
+            long before = Volatile.Read(ref bars.Version);
+            if ((before & 1) == 0)
+            {
+                int copied = series.CopyNewest(out newest, out previous);
+                if (Seqlock.Validate(ref bars.Version, before))
+                {
+                    return copied;
+                }
+            }
+
+            spinner.SpinOnce(sleep1Threshold: -1);
         }
     }
 
@@ -66,9 +179,20 @@ public sealed class LiveBarStore : ITickObserver
             return true;
         }
 
+        BarSeries series = bars.Series[index];
         lock (bars)
         {
-            complete = bars.Series[index].CopyTo(into, from, to, last, max);
+            // No bar is appended or evicted while the lock is held; only the newest can still change.
+            int start = into.Count;
+            complete = series.CopyTo(into, from, to, last, max);
+            if (into.Count > start && series.Count > 0)
+            {
+                int copied = TryReadNewest(symbolId, index, out Bar newest, out _);
+                if (copied > 0 && into[^1].Start == newest.Start)
+                {
+                    into[^1] = newest; // the consistent copy of the bar the writer may be updating
+                }
+            }
         }
 
         return true;
@@ -97,17 +221,16 @@ public sealed class LiveBarStore : ITickObserver
         return total;
     }
 
-    private int IndexOf(BarInterval interval)
+    private static void Write(SymbolBars bars, in Tick tick)
     {
-        for (int i = 0; i < _intervals.Count; i++)
+        BarSeries[] series = bars.Series;
+        long version = Seqlock.BeginWrite(ref bars.Version);
+        for (int i = 0; i < series.Length; i++)
         {
-            if (_intervals[i].Interval == interval)
-            {
-                return i;
-            }
+            series[i].Apply(tick);
         }
 
-        return -1;
+        Seqlock.EndWrite(ref bars.Version, version);
     }
 
     private SymbolBars Create(int symbolId)
@@ -125,6 +248,8 @@ public sealed class LiveBarStore : ITickObserver
 
     private sealed class SymbolBars(BarSeries[] series)
     {
+        public long Version;
+
         public BarSeries[] Series { get; } = series;
     }
 }

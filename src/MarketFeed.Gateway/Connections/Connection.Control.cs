@@ -1,6 +1,7 @@
 using MarketFeed.Core;
 using MarketFeed.Engine;
 using MarketFeed.Gateway.Auth;
+using MarketFeed.Gateway.Bars;
 using MarketFeed.Protocol;
 using MarketFeed.Gateway.Diagnostics;
 using MessagePack;
@@ -26,6 +27,9 @@ internal sealed partial class Connection
                 break;
             case ControlRequest.Ops.Unsubscribe:
                 Unsubscribe(request);
+                break;
+            case ControlRequest.Ops.Snapshot:
+                SubscribeBasket(request);
                 break;
             case ControlRequest.Ops.Ping:
                 Reply((request.Id, request.Time ?? 0, UnixTime.NowNanos(_time)), static (ref w, s) => MessageEncoder.WritePong(ref w, s.Id, s.Item2, s.Item3));
@@ -65,6 +69,23 @@ internal sealed partial class Connection
         }
     }
 
+    /// <summary>
+    /// A replay that continues live (docs/protocol.md section 6.1): subscribes its symbols on the live
+    /// feed as if the client had sent <paramref name="request"/> (same checks, same ack and errors,
+    /// with the replay request's id). Called by the replay loop after its end message.
+    /// </summary>
+    internal void SubscribeAfterReplay(ControlRequest request)
+    {
+        try
+        {
+            Subscribe(request);
+        }
+        catch (ControlRequestException ex)
+        {
+            ReplyError(request.Id, ex.Code, ex.Message, null);
+        }
+    }
+
     private void Subscribe(ControlRequest request)
     {
         if (request.Symbols is not { Count: > 0 } names)
@@ -91,6 +112,7 @@ internal sealed partial class Connection
             throttle = entitled.MinThrottle;
         }
 
+        uint barMask = LiveBarMask(request.Bars);
         var accepted = new List<SymbolInfo>(names.Count);
         RejectedSymbols unknown = default;
         RejectedSymbols forbidden = default;
@@ -155,6 +177,14 @@ internal sealed partial class Connection
                 bool snapshot = request.Snapshot || resume?.ContainsKey(accepted[i].Name) == true;
                 SubscribeOutcome outcome = _live.Subscribe(ids[i], mode, throttle, snapshot, resumeAfter);
                 recovered?.Add(outcome == SubscribeOutcome.Recovered);
+                if (barMask != 0 && outcome is SubscribeOutcome.Subscribed or SubscribeOutcome.Recovered)
+                {
+                    (_liveBars ??= new BarSubscriptions(Bars!.Live!)).Set(ids[i], barMask);
+                }
+                else
+                {
+                    _liveBars?.Remove(ids[i]); // a subscribe replaces the symbol's subscription, its bars included
+                }
             }
 
             // Under the same lock as the subscriptions: the sender frames this ack before their data.
@@ -164,6 +194,25 @@ internal sealed partial class Connection
         _signal.Set();
         CountRejected(unknown);
         CountRejected(forbidden);
+    }
+
+    /// <summary>
+    /// The live store's intervals a subscribe's <c>bars</c> names, as a bit mask (0: none). A name that
+    /// is not an interval, or one the live feed does not keep, refuses the whole request with 400.
+    /// </summary>
+    private uint LiveBarMask(IReadOnlyList<string>? names)
+    {
+        if (names is not { Count: > 0 })
+        {
+            return 0;
+        }
+
+        if (Bars?.Live is not { } store)
+        {
+            throw new ControlRequestException(ErrorCode.BadRequest, "'bars': this server keeps no bars (Bars:Enabled is false)");
+        }
+
+        return BarIntervalMask.Parse(names, store);
     }
 
     /// <summary>One 403 for the symbols of a request this identity is not entitled to; the rest goes through.</summary>
@@ -194,6 +243,7 @@ internal sealed partial class Connection
         {
             if (names.Count == 1 && names[0] == "*")
             {
+                _liveBars?.Clear();
                 foreach (int id in _live.SubscribedSymbols())
                 {
                     _live.Unsubscribe(id);
@@ -210,6 +260,7 @@ internal sealed partial class Connection
                     }
                     else if (_live.Unsubscribe(symbol.Id))
                     {
+                        _liveBars?.Remove(symbol.Id);
                         removed.Add(symbol.Name);
                     }
                 }
@@ -333,6 +384,19 @@ internal sealed partial class Connection
         lock (_gate)
         {
             EnqueueLocked(state, write);
+        }
+
+        _signal.Set();
+    }
+
+    /// <summary>Queues one error naming several symbols (<c>symbol</c> = the first, <c>symbols</c> = all of <paramref name="symbols"/>).</summary>
+    internal void ReplyErrorListing(long requestId, ErrorCode code, string message, IReadOnlyList<string> symbols)
+    {
+        lock (_gate)
+        {
+            _metrics.ControlError();
+            ServerLog.ControlError(_logger, Id, (int)code, message);
+            EnqueueLocked((requestId, code, message, symbols), static (ref w, s) => MessageEncoder.WriteError(ref w, s.requestId, s.code, s.message, s.symbols[0], s.symbols));
         }
 
         _signal.Set();

@@ -1,10 +1,12 @@
 using MarketFeed.Engine;
+using MarketFeed.Gateway.Bars;
 
 namespace MarketFeed.Gateway.Connections;
 
 internal sealed partial class Connection
 {
     private readonly List<AttachedFeed> _feeds = [];
+    private BarSubscriptions? _liveBars; // live bar updates (under _gate); created on the first subscribe that asks for bars
     private readonly List<IAsyncDisposable> _ownedSessions = [];
 
     /// <summary>The signal that wakes this connection's sender (for subscribers of other engines, e.g. a replay).</summary>
@@ -14,12 +16,13 @@ internal sealed partial class Connection
     /// Adds a subscriber of another engine (e.g. a replay session's) whose updates this connection
     /// sends, with symbol ids shifted by <paramref name="symbolIdOffset"/>. <paramref name="frameSent"/>
     /// is set after every frame this connection sends (back-pressure for the feed's producer).
+    /// <paramref name="bars"/>, if given, carries the feed's live bar updates (ids before the offset).
     /// </summary>
-    public void AttachFeed(Subscriber subscriber, int symbolIdOffset, SenderSignal? frameSent)
+    public void AttachFeed(Subscriber subscriber, int symbolIdOffset, SenderSignal? frameSent, BarSubscriptions? bars = null)
     {
         lock (_gate)
         {
-            _feeds.Add(new AttachedFeed(subscriber, symbolIdOffset, frameSent));
+            _feeds.Add(new AttachedFeed(subscriber, symbolIdOffset, frameSent, bars));
         }
 
         _signal.Set();
@@ -79,5 +82,5 @@ internal sealed partial class Connection
         }
     }
 
-    private readonly record struct AttachedFeed(Subscriber Subscriber, int SymbolIdOffset, SenderSignal? FrameSent);
+    private readonly record struct AttachedFeed(Subscriber Subscriber, int SymbolIdOffset, SenderSignal? FrameSent, BarSubscriptions? Bars);
 }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using MarketFeed.Core;
 using MarketFeed.Engine;
 using MarketFeed.Protocol;
+using MarketFeed.Gateway.Bars;
 using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Sending;
 
@@ -118,12 +119,12 @@ internal sealed partial class Connection
 
             long now = _time.GetTimestamp();
             var sink = new FrameSink(_frame, _runtime.Cache, max);
-            DrainResult result = _live.Drain(ref sink, now);
+            DrainResult result = DrainWithBars(_live, sink, _liveBars, now);
             for (int i = 0; i < _feeds.Count && !result.Overflowed; i++)
             {
                 AttachedFeed feed = _feeds[i];
                 var feedSink = new FrameSink(_frame, null, max, feed.SymbolIdOffset);
-                DrainResult r = feed.Subscriber.Drain(ref feedSink, now);
+                DrainResult r = DrainWithBars(feed.Subscriber, feedSink, feed.Bars, now);
                 result = new DrainResult(
                     result.Updates + r.Updates,
                     result.HasMore || r.HasMore,
@@ -134,6 +135,23 @@ internal sealed partial class Connection
             CheckLag();
             return result;
         }
+    }
+
+    /// <summary>
+    /// Drains a subscriber into the frame; with bar updates on that feed, notes the symbols handed on
+    /// and then appends their bar updates (docs/protocol.md 4.12).
+    /// </summary>
+    private DrainResult DrainWithBars(Subscriber subscriber, FrameSink sink, BarSubscriptions? bars, long now)
+    {
+        if (bars is null || bars.Count == 0)
+        {
+            return subscriber.Drain(ref sink, now);
+        }
+
+        var barSink = new BarTouchingSink(sink, bars);
+        DrainResult result = subscriber.Drain(ref barSink, now);
+        int written = bars.Flush(_frame);
+        return written == 0 ? result : new DrainResult(result.Updates + written, result.HasMore, result.NextDueTimestamp, result.Overflowed);
     }
 
     private void CheckLag()
@@ -158,7 +176,8 @@ internal sealed partial class Connection
 
     private async ValueTask SendAsync(ReadOnlyMemory<byte> payload)
     {
-        Volatile.Write(ref _sendStartedTimestamp, _time.GetTimestamp());
+        long started = _time.GetTimestamp();
+        Volatile.Write(ref _sendStartedTimestamp, started);
         try
         {
             await _socket.SendAsync(payload, WebSocketMessageType.Binary, endOfMessage: true, _abort.Token).ConfigureAwait(false);
@@ -167,6 +186,8 @@ internal sealed partial class Connection
         {
             Volatile.Write(ref _sendStartedTimestamp, 0);
         }
+
+        _metrics.SendCompleted(_time.GetElapsedTime(started));
 
         EndSendLag();
     }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using MarketFeed.Core;
 using MarketFeed.Engine;
 using MarketFeed.Gateway.Auth;
 using MarketFeed.Protocol;
@@ -26,7 +27,7 @@ internal sealed partial class Connection : IDisposable
     private readonly FeedRuntime _runtime;
     private readonly FeedOptions _options;
     private readonly TimeProvider _time;
-    private readonly ILogger _logger;
+    private ILogger _logger; // wrapped in RunAsync: every line then carries the connection's id and identity
     private readonly FeedMetrics _metrics;
     private readonly SenderSignal _signal = new();
     private readonly Subscriber _live;
@@ -73,12 +74,27 @@ internal sealed partial class Connection : IDisposable
     /// <summary>The live feed this connection belongs to.</summary>
     public FeedRuntime Runtime => _runtime;
 
+    /// <summary>The peer's address (null until <see cref="RunAsync"/>, or if unknown).</summary>
+    public string? RemoteAddress { get; private set; }
+
+    /// <summary>When the connection was accepted.</summary>
+    public DateTimeOffset ConnectedAt { get; private set; }
+
+    /// <summary>Live symbols held with their mode (a copy, for the admin listing).</summary>
+    public (int SymbolId, DeliveryMode Mode)[] Subscriptions() => _live.Subscriptions();
+
+    /// <summary>Live symbols held (for metrics and the admin listing).</summary>
+    public int SubscriptionCount => _live.SymbolCount;
+
     /// <summary>How far the full-mode reader is behind the journal head, in ticks (for metrics).</summary>
     public long QueueDepth => _live.JournalLag;
 
     /// <summary>Runs the connection until it closes. Never throws.</summary>
     public async Task RunAsync(string? remote)
     {
+        RemoteAddress = remote;
+        ConnectedAt = _time.GetUtcNow();
+        _logger = new ConnectionLogger(_logger, Id, Identity, remote);
         ServerLog.Connected(_logger, Id, remote);
         _metrics.ConnectionOpened();
         EnqueueWelcome();

@@ -24,7 +24,9 @@ internal sealed class ConnectionRegistry : IDisposable
     private int _shuttingDown;
     private int _reserved;
     private readonly Dictionary<string, int> _perIdentity = new(StringComparer.Ordinal);
+    private readonly Dictionary<System.Net.IPAddress, int> _perAddress = [];
     private int _checking;
+    private ITimer? _shutdownAbort;
 
     public ConnectionRegistry(FeedRuntime runtime, ILogger<ConnectionRegistry> logger)
     {
@@ -56,6 +58,18 @@ internal sealed class ConnectionRegistry : IDisposable
         }
 
         return max;
+    }
+
+    /// <summary>Open connections and live subscriptions per identity class (for <c>marketfeed.auth.*</c>).</summary>
+    public IdentityCounts CountByIdentity()
+    {
+        var counts = new IdentityCounts();
+        foreach (var c in _connections.Keys)
+        {
+            counts.Add(c.Identity.Kind, c.SubscriptionCount);
+        }
+
+        return counts;
     }
 
     /// <summary>
@@ -101,7 +115,7 @@ internal sealed class ConnectionRegistry : IDisposable
         }
     }
 
-    /// <summary>Gives back a place taken by <see cref="TryReserveFor"/>.</summary>
+    /// <summary>Gives back a place taken by <see cref="TryReserveFor(ClientIdentity)"/>.</summary>
     public void ReleaseFor(ClientIdentity identity)
     {
         if (identity.Entitlements.MaxConnections <= 0 || identity.IsAnonymous)
@@ -123,14 +137,70 @@ internal sealed class ConnectionRegistry : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes one of the address's <c>MaxConnectionsPerIp</c> places (0 = no limit); exact under a
+    /// storm (counted under a lock). Every true must be paired with <see cref="ReleaseFor(System.Net.IPAddress?)"/>.
+    /// </summary>
+    public bool TryReserveFor(System.Net.IPAddress? address)
+    {
+        int max = _runtime.Options.MaxConnectionsPerIp;
+        if (max <= 0 || address is null)
+        {
+            return true;
+        }
+
+        address = Normalize(address);
+        lock (_perAddress)
+        {
+            _perAddress.TryGetValue(address, out int count);
+            if (count >= max)
+            {
+                return false;
+            }
+
+            _perAddress[address] = count + 1;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back a place taken by <see cref="TryReserveFor(System.Net.IPAddress?)"/>.</summary>
+    public void ReleaseFor(System.Net.IPAddress? address)
+    {
+        if (_runtime.Options.MaxConnectionsPerIp <= 0 || address is null)
+        {
+            return;
+        }
+
+        address = Normalize(address);
+        lock (_perAddress)
+        {
+            int count = _perAddress[address] - 1;
+            if (count == 0)
+            {
+                _perAddress.Remove(address);
+            }
+            else
+            {
+                _perAddress[address] = count;
+            }
+        }
+    }
+
     /// <summary>Gives back a place taken by <see cref="TryReserve"/>.</summary>
     public void Release() => Interlocked.Decrement(ref _reserved);
+
+    private static System.Net.IPAddress Normalize(System.Net.IPAddress address) =>
+        address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     public void Add(Connection connection) => _connections.TryAdd(connection, 0);
 
     public void Remove(Connection connection) => _connections.TryRemove(connection, out _);
 
-    /// <summary>Asks every connection to close with 1001 (server going away).</summary>
+    /// <summary>
+    /// Asks every connection to close with 1001 (server going away) and refuses new ones; those
+    /// still open after <c>CloseTimeoutMs</c> (a client that does not read cannot even get the
+    /// close frame) are aborted, so the shutdown never waits for a peer until its deadline.
+    /// </summary>
     public void CloseAll()
     {
         Volatile.Write(ref _shuttingDown, 1);
@@ -139,6 +209,8 @@ internal sealed class ConnectionRegistry : IDisposable
         {
             c.RequestClose(CloseCodes.GoingAway, "server shutting down");
         }
+
+        _shutdownAbort = _runtime.Time.CreateTimer(static s => ((ConnectionRegistry)s!).AbortAll(), this, TimeSpan.FromMilliseconds(_runtime.Options.CloseTimeoutMs), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Cuts every connection without a close handshake, as a network failure would (tests, failover drills).</summary>
@@ -150,7 +222,11 @@ internal sealed class ConnectionRegistry : IDisposable
         }
     }
 
-    public void Dispose() => _watchdog.Dispose();
+    public void Dispose()
+    {
+        _watchdog.Dispose();
+        _shutdownAbort?.Dispose();
+    }
 
     private void CheckStalled()
     {

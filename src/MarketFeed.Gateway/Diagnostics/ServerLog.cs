@@ -24,6 +24,12 @@ internal static partial class ServerLog
     [LoggerMessage(31, LogLevel.Error, "Recording stopped: writing {File} failed; ticks are no longer recorded ({Lost} lost so far, counted in marketfeed_recorder_lost_ticks_total)")]
     public static partial void RecorderFailed(ILogger logger, string file, long lost, Exception exception);
 
+    [LoggerMessage(35, LogLevel.Warning, "Recorder: writing {File} failed; retrying for up to {TimeoutMs} ms, ticks wait in the recorder ring meanwhile (marketfeed_recorder_retrying 1)")]
+    public static partial void RecorderWriteRetrying(ILogger logger, string file, long timeoutMs, Exception exception);
+
+    [LoggerMessage(36, LogLevel.Warning, "Recorder: writing {File} works again after {Attempts} failed attempt(s) in {ElapsedMs} ms; nothing was lost by the error (last error: {Error})")]
+    public static partial void RecorderWriteRecovered(ILogger logger, string file, int attempts, long elapsedMs, string error);
+
     [LoggerMessage(30, LogLevel.Warning, "Replay {ReplayId} of {Dataset} ended '{Reason}': {Count} damaged part(s) in its range, first: {Damage}")]
     public static partial void ReplayDamage(ILogger logger, long replayId, string dataset, string reason, int count, string damage);
 
@@ -56,4 +62,16 @@ internal static partial class ServerLog
 
     [LoggerMessage(21, LogLevel.Information, "Shutting down: closing {Count} connections with 1001")]
     public static partial void ShuttingDown(ILogger logger, int count);
+
+    [LoggerMessage(61, LogLevel.Information, "Sequence state restored from {Path}: epoch {Epoch} continues at global sequence {GlobalSequence} (clients resume across the restart)")]
+    public static partial void SequenceStateRestored(ILogger logger, string path, long epoch, long globalSequence);
+
+    [LoggerMessage(62, LogLevel.Warning, "No usable sequence state in {Path} ({Reason}): new epoch, sequence numbers restart at 1 and resuming clients get snapshots")]
+    public static partial void SequenceStateNotRestored(ILogger logger, string path, string reason);
+
+    [LoggerMessage(63, LogLevel.Information, "Sequence state saved to {Path}: epoch {Epoch}, global sequence {GlobalSequence}")]
+    public static partial void SequenceStateSaved(ILogger logger, string path, long epoch, long globalSequence);
+
+    [LoggerMessage(64, LogLevel.Warning, "Sequence state NOT saved ({Reason}): the next start begins a new epoch and resuming clients get snapshots")]
+    public static partial void SequenceStateNotSaved(ILogger logger, string reason);
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MarketFeed.Gateway.Auth;
 using MarketFeed.Gateway.Connections;
-using MarketFeed.Gateway.Diagnostics;
 using MarketFeed.Gateway.Sources;
 
 namespace MarketFeed.Gateway.Hosting;
@@ -14,7 +13,7 @@ internal static class HttpEndpoints
         app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry, RecordingService recording, IServiceProvider services) => Results.Text(
             JsonSerializer.Serialize(new Dictionary<string, object?>
             {
-                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsFailed || ScaleOut.ScaleOutSetup.IsDegraded(services) ? "degraded" : "ok",
+                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsDegraded || ScaleOut.ScaleOutSetup.IsDegraded(services) ? "degraded" : "ok",
                 ["recording"] = recording.Health(),
                 ["uptimeSeconds"] = Math.Round((runtime.Time.GetUtcNow() - runtime.StartedAt).TotalSeconds, 1),
                 ["connections"] = registry.Count,
@@ -27,8 +26,7 @@ internal static class HttpEndpoints
             }),
             "application/json"));
 
-        app.MapGet("/metrics", (FeedMetrics metrics, RecordingService recording, IServiceProvider services) => Results.Text(metrics.ToPrometheusText() + recording.ToPrometheusText() + ScaleOut.ScaleOutSetup.PrometheusText(services), "text/plain; version=0.0.4"))
-            .AddEndpointFilter(RequireCredentialAsync);
+        MetricsExport.MapEndpoint(app);
 
         app.MapGet("/api/symbols", (FeedRuntime runtime) =>
         {
@@ -68,6 +66,7 @@ internal static class HttpEndpoints
                     ["state"] = d.State,
                     ["readableTicks"] = d.Readable,
                     ["damage"] = d.Damage,
+                    ["flagCounts"] = d.FlagCounts,
                 });
             }
 

@@ -40,9 +40,13 @@ public static class MarketFeedHost
             .AddEnvironmentVariables()
             .AddCommandLine(args, new Dictionary<string, string>(SwitchMappings));
         builder.WebHost.UseKestrelHttpsConfiguration();
+        TlsCertificateProvider.AddTo(builder);
+        // ASP.NET Core's request lines (Information) print the query string, where a browser's
+        // access_token travels: never below Warning, whatever the configuration says (docs/operations.md, Logs).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         ConfigureSocketSendBuffer(builder);
         ConfigureHandshakeTimeout(builder);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddOptions<HostOptions>().Configure<IOptions<FeedOptions>>((o, feed) => o.ShutdownTimeout = TimeSpan.FromMilliseconds(feed.Value.ShutdownTimeoutMs));
 
         builder.Services.AddOptions<FeedOptions>().Bind(builder.Configuration.GetSection(FeedOptions.SectionName))
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
@@ -85,8 +89,13 @@ public static class MarketFeedHost
                 ServerLog.UniverseLoaded(logger, universe.Count, path);
             }
 
-            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>(), ScaleOut.ScaleOutSetup.EngineEpoch(sp, universe));
+            // A scale-out gateway takes its ingest's epoch (and its state from the ingest's snapshot);
+            // otherwise, with recording on, a clean shutdown left the sequence state next to the logs: continue it.
+            long epoch = ScaleOut.ScaleOutSetup.EngineEpoch(sp, universe);
+            SequenceState? restore = epoch != 0 ? null : RecordingService.RestoreSequenceState(sp.GetRequiredService<IOptions<RecordingOptions>>().Value, universe, logger);
+            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>(), restore, epoch);
         });
+        builder.Services.AddSingleton<SourceStatus>();
         ScaleOut.ScaleOutSetup.AddScaleOut(builder); // before the sources' hosted services: see docs/scale-out.md
         builder.Services.AddSingleton<ReplayHandler>();
         builder.Services.AddSingleton<IReplayHandler>(sp => sp.GetRequiredService<ReplayHandler>());
@@ -99,8 +108,9 @@ public static class MarketFeedHost
         {
             var runtime = sp.GetRequiredService<FeedRuntime>();
             var registry = sp.GetRequiredService<ConnectionRegistry>();
-            return new FeedMetrics(runtime.Engine, () => registry.Count, registry.MaxQueueDepth);
+            return new FeedMetrics(runtime.Engine, () => registry.Count, registry.MaxQueueDepth, registry.CountByIdentity, sp.GetRequiredService<MetricsScope>());
         });
+        MetricsExport.AddServices(builder);
         builder.Services.AddHostedService<SimulatorService>();
         configure?.Invoke(builder);
 
@@ -122,6 +132,8 @@ public static class MarketFeedHost
         app.UseStaticFiles();
         app.Map(WebSocketEndpoint.Path, WebSocketEndpoint.HandleAsync);
         HttpEndpoints.Map(app);
+        ProbeEndpoints.Map(app);
+        AdminEndpoints.Map(app);
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ConnectionRegistry>().CloseAll());

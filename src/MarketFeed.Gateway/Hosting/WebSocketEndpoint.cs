@@ -51,8 +51,17 @@ internal static class WebSocketEndpoint
             return;
         }
 
+        var address = context.Connection.RemoteIpAddress;
+        bool addressReserved = false;
         try
         {
+            if (!registry.TryReserveFor(address))
+            {
+                await RefuseAsync(context, StatusCodes.Status429TooManyRequests, $"at most {runtime.Options.MaxConnectionsPerIp} connections from one address").ConfigureAwait(false);
+                return;
+            }
+
+            addressReserved = true;
             if (!registry.TryReserveFor(identity))
             {
                 await RefuseAsync(context, StatusCodes.Status403Forbidden, $"at most {identity.Entitlements.MaxConnections} connections for '{identity.Name}'").ConfigureAwait(false);
@@ -70,6 +79,11 @@ internal static class WebSocketEndpoint
         }
         finally
         {
+            if (addressReserved)
+            {
+                registry.ReleaseFor(address);
+            }
+
             registry.Release();
         }
     }
@@ -121,7 +135,8 @@ internal static class WebSocketEndpoint
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
         {
             SubProtocol = subProtocol,
-            DangerousEnableCompression = false,
+            // permessage-deflate only when enabled and offered (Feed:Compression; see FeedOptions.Compression on why it is safe).
+            DangerousEnableCompression = runtime.Options.Compression,
             // WebSocket pings that must be answered (MarketFeed heartbeats carry server time but need no answer).
             KeepAliveInterval = TimeSpan.FromMilliseconds(runtime.Options.PingIntervalMs),
             KeepAliveTimeout = runtime.Options.PingIntervalMs > 0 ? TimeSpan.FromMilliseconds(runtime.Options.PingTimeoutMs) : Timeout.InfiniteTimeSpan,

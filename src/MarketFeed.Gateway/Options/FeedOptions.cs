@@ -71,14 +71,36 @@ public sealed class FeedOptions
     /// </summary>
     public int PingTimeoutMs { get; set; } = 10_000;
 
+    /// <summary>
+    /// Negotiate permessage-deflate (RFC 7692) when a client offers it; off by default. Safe against
+    /// CRIME/BREACH-style length attacks here because no secret ever travels inside the WebSocket
+    /// stream (the credential is only in the upgrade request, which the extension does not compress).
+    /// Costs CPU per frame: docs/benchmarks.md, "permessage-deflate".
+    /// </summary>
+    public bool Compression { get; set; }
+
     /// <summary>Serve the dashboard's <c>*.map</c> source maps (404 otherwise; Release builds do not generate them).</summary>
     public bool ServeSourceMaps { get; set; }
 
     /// <summary>Most concurrent connections; further upgrades get HTTP 503.</summary>
     public int MaxConnections { get; set; } = 50_000;
 
+    /// <summary>
+    /// Most concurrent WebSocket connections from one client IP address (IPv4-mapped IPv6 counts as
+    /// IPv4); further upgrades get HTTP 429. Counted atomically before the upgrade is accepted, so a
+    /// storm never overshoots. 0 = no limit (the default: behind a proxy every client has its address).
+    /// </summary>
+    public int MaxConnectionsPerIp { get; set; }
+
     /// <summary>How long a closing connection waits for the peer's close frame before aborting.</summary>
     public int CloseTimeoutMs { get; set; } = 2000;
+
+    /// <summary>
+    /// SIGTERM/Ctrl+C: the whole shutdown (close every client with 1001, stop the sources, flush
+    /// the recorder) must end within this time (the host's ShutdownTimeout); clients that have not
+    /// completed the close handshake after <see cref="CloseTimeoutMs"/> are aborted.
+    /// </summary>
+    public int ShutdownTimeoutMs { get; set; } = 10_000;
 
     /// <summary>
     /// SO_SNDBUF of accepted sockets in bytes (0 = kernel default with autotuning). Linux autotunes
@@ -110,7 +132,9 @@ public sealed class FeedOptions
         Check(PingIntervalMs is 0 or (>= 50 and <= 600_000), nameof(PingIntervalMs), "0 or 50..600000");
         Check(PingTimeoutMs is >= 50 and <= 600_000, nameof(PingTimeoutMs), "50..600000");
         Check(MaxConnections >= 1, nameof(MaxConnections), ">= 1");
+        Check(MaxConnectionsPerIp >= 0, nameof(MaxConnectionsPerIp), ">= 0 (0 = no limit)");
         Check(CloseTimeoutMs is >= 10 and <= 60_000, nameof(CloseTimeoutMs), "10..60000");
+        Check(ShutdownTimeoutMs is >= 1000 and <= 600_000, nameof(ShutdownTimeoutMs), "1000..600000");
         Check(SocketSendBufferBytes is 0 or (>= 4096 and <= 64 << 20), nameof(SocketSendBufferBytes), "0 or 4096..67108864");
         Check(Source is "simulator" or "replay" or "none", nameof(Source), "\"simulator\", \"replay\" or \"none\"");
     }

@@ -4,7 +4,9 @@ using MarketFeed.Protocol;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Options;
 using MarketFeed.Sources.Datasets;
+using MarketFeed.Sources.Recording;
 using MarketFeed.Sources.Replay;
+using MarketFeed.Sources.TickLog;
 using MarketFeed.Gateway.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -93,21 +95,27 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
         IReadOnlyCollection<string>? symbols = request.Symbols is { Count: > 0 } list ? list : null;
         if (symbols is not null)
         {
-            // A replay runs as asked or not at all (docs/protocol.md section 6): every symbol the
-            // dataset lacks gets its own 404 naming it, whether or not the live feed has it, and no
-            // replay starts.
-            bool missing = false;
+            // A replay runs as asked or not at all (docs/protocol.md section 6): the symbols the
+            // dataset lacks (whether or not the live feed has them) get one 404 listing them, as a
+            // subscribe's unknown symbols do, and no replay starts.
+            RejectedSymbols missing = default;
             foreach (string s in symbols)
             {
                 if (ReplayCursor.IndexOf(info.Symbols, s) < 0)
                 {
-                    connection.ReplyError(request.Id, ErrorCode.UnknownSymbol, $"dataset '{info.Name}' has no symbol '{Truncate(s)}'; replay not started", Truncate(s));
-                    missing = true;
+                    missing.Add(s);
                 }
             }
 
-            if (missing)
+            if (missing.Count > 0)
             {
+                var listed = missing.Listed!;
+                string message = missing.Count == 1
+                    ? $"dataset '{info.Name}' has no symbol '{listed[0]}'; replay not started"
+                    : missing.Count == listed.Count
+                        ? $"dataset '{info.Name}' lacks {missing.Count} of the requested symbols; replay not started"
+                        : $"dataset '{info.Name}' lacks {missing.Count} of the requested symbols (the first {listed.Count} listed); replay not started";
+                connection.ReplyErrorListing(request.Id, ErrorCode.UnknownSymbol, message, listed);
                 return;
             }
         }
@@ -119,6 +127,8 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
             throw new ControlRequestException(ErrorCode.BadRequest, "'throttle' applies to conflated mode only");
         }
 
+        // Live bar updates of the replayed ticks (docs/protocol.md 4.12), computed as the live store does.
+        List<(Core.Bars.BarInterval Interval, int Capacity)>? barIntervals = request.Bars is { Count: > 0 } bars ? Bars.BarIntervalMask.Distinct(bars) : null;
         ReplaySpeed speed = request.Speed is { } x ? (double.IsPositiveInfinity(x) ? ReplaySpeed.Max : ReplaySpeed.FromMultiplier(x)) : ReplaySpeed.RealTime;
         ReplayCursor cursor = catalog.OpenCursor(info.Name, symbols, request.From ?? long.MinValue, request.To ?? long.MaxValue);
         cursor.SkipDamage = request.SkipDamage;
@@ -127,7 +137,10 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
         // so one id block suffices: replay ids never collide with live ids, and the same request
         // gives the same messages.
         const int offset = SymbolIdBlock;
-        var session = new ReplaySession(connection, replayId, request.Id, info.Name, cursor, speed, mode, throttle, offset, TimeSpan.FromSeconds(options.Value.StatusIntervalSeconds), _rateLimiter, Ended);
+        var session = new ReplaySession(connection, replayId, request.Id, info.Name, cursor, speed, mode, throttle, offset, TimeSpan.FromSeconds(options.Value.StatusIntervalSeconds), _rateLimiter, Ended, barIntervals)
+        {
+            ContinueLive = request.ContinueLive ? (IsLiveRecording(info, connection) ? LiveJoin.BySequence : LiveJoin.Snapshot) : LiveJoin.None,
+        };
         _sessions[replayId] = (connection, session);
         connection.Own(session);
         session.Start();
@@ -138,8 +151,24 @@ internal sealed class ReplayHandler(DatasetCatalog catalog, IOptions<ReplayOptio
             connection.Disown(s);
             if (s.DamageMet.Count > 0)
             {
-                ServerLog.ReplayDamage(logger, s.ReplayId, s.Dataset, s.EndReason, s.DamageMet.Count, s.DamageMet[0].ToString());
+                // About a connection: with its id and identity in the scope, like the connection's own lines.
+                var scoped = new ConnectionLogger(logger, connection.Id, connection.Identity, connection.RemoteAddress);
+                ServerLog.ReplayDamage(scoped, s.ReplayId, s.Dataset, s.EndReason, s.DamageMet.Count, s.DamageMet[0].ToString());
             }
+        }
+    }
+
+    /// <summary>True if the dataset is the live feed's recording in the live epoch: its seqs are the live seqs.</summary>
+    private static bool IsLiveRecording(DatasetInfo info, Connection connection)
+    {
+        try
+        {
+            using var reader = TickLogReader.Open(info.Path);
+            return reader.Source == RecordedTickHistory.SourceFor(connection.Runtime.Engine.Epoch);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 

@@ -95,9 +95,24 @@ internal sealed partial class ReplaySession
                 }
             }
 
+            // Continue live: after the range played (for the live recording also when its tail was torn
+            // as it was read: the live resume fills it from the journal or the recording, or says it cannot).
+            bool goLive = ContinueLive != LiveJoin.None && !_subscriber.IsOverflowed
+                && (_endReason == "completed" || (ContinueLive == LiveJoin.BySequence && _endReason == "damaged" && !_stop.IsCancellationRequested));
+            if (goLive)
+            {
+                _endReason = "live";
+            }
+
+            // Damage met (the one ended at, or each one skipped): where it is in the file and in time.
+            var damage = _endReason is "damaged" or "damage-skipped" || (goLive && _cursor.DamageMet.Count > 0) ? CatalogEntries.ToReplayDamage(_cursor.DamageMet) : null;
             _connection.Reply(
-                (_endRequestId, ReplayId, _endReason, _ticksSent),
-                static (ref w, s) => MessageEncoder.WriteReplayEnd(ref w, s._endRequestId, s.ReplayId, s._endReason, s._ticksSent));
+                (_endRequestId, ReplayId, _endReason, _ticksSent, damage),
+                static (ref w, s) => MessageEncoder.WriteReplayEnd(ref w, s._endRequestId, s.ReplayId, s._endReason, s._ticksSent, s.damage));
+            if (goLive)
+            {
+                _connection.SubscribeAfterReplay(LiveSubscribeRequest());
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -111,6 +126,35 @@ internal sealed partial class ReplaySession
             _cursor.Dispose();
             _onEnded(this);
         }
+    }
+
+    /// <summary>
+    /// The live subscribe that continues the replay: its symbols, mode and throttle, resuming after
+    /// each symbol's last replayed seq in the live epoch (by sequence), or with epoch 0 (another
+    /// sequence space: never recovered, a snapshot each).
+    /// </summary>
+    private ControlRequest LiveSubscribeRequest()
+    {
+        var names = new List<string>(_selectedIds.Length);
+        var resume = new Dictionary<string, long>(_selectedIds.Length, StringComparer.OrdinalIgnoreCase);
+        foreach (int id in _selectedIds)
+        {
+            string name = _engine.Universe[id].Name;
+            _engine.States.Read(id, out MarketSnapshot state);
+            names.Add(name);
+            resume[name] = state.Sequence;
+        }
+
+        return new ControlRequest
+        {
+            Op = ControlRequest.Ops.Subscribe,
+            Id = RequestId,
+            Symbols = names,
+            Mode = _mode,
+            Throttle = _throttle,
+            Epoch = ContinueLive == LiveJoin.BySequence ? _connection.Runtime.Engine.Epoch : 0,
+            Resume = resume,
+        };
     }
 
     private Task WaitDueAsync(long timestamp) => WaitInterruptiblyAsync(token => _pacer.WaitUntilDueAsync(timestamp, token), wakeForStatus: true);
@@ -188,6 +232,7 @@ internal sealed partial class ReplaySession
         long target = Math.Clamp(time, From, To);
         _cursor.Seek(target);
         _pacer.Reset();
+        _bars?.Clear(); // bars restart from the ticks played after the seek
         SeedAndSubscribe(target);
 
         // Re-subscribing replaces each subscription: a fresh snapshot at the new position, and

@@ -39,6 +39,8 @@ internal sealed partial class ReplaySession : IAsyncDisposable
     private readonly int[] _selectedIds;
     private readonly Action<ReplaySession> _onEnded;
     private readonly ReplayRateLimiter? _rateLimiter;
+    private readonly Bars.LiveBarStore? _bars;
+    private readonly Bars.BarSubscriptions? _barUpdates;
     private CancellationTokenSource? _waitCancel;
     private Task _loop = Task.CompletedTask;
     private long _ticksSent;
@@ -51,7 +53,7 @@ internal sealed partial class ReplaySession : IAsyncDisposable
     /// <summary>Damage met in the replayed range (read once the replay ended).</summary>
     public IReadOnlyList<MarketFeed.Sources.TickLog.TickLogDamage> DamageMet => _cursor.DamageMet;
 
-    public ReplaySession(Connection connection, long replayId, long requestId, string dataset, ReplayCursor cursor, ReplaySpeed speed, DeliveryMode mode, int throttle, int symbolIdOffset, TimeSpan statusInterval, ReplayRateLimiter? rateLimiter, Action<ReplaySession> onEnded)
+    public ReplaySession(Connection connection, long replayId, long requestId, string dataset, ReplayCursor cursor, ReplaySpeed speed, DeliveryMode mode, int throttle, int symbolIdOffset, TimeSpan statusInterval, ReplayRateLimiter? rateLimiter, Action<ReplaySession> onEnded, IReadOnlyList<(Core.Bars.BarInterval Interval, int Capacity)>? barIntervals = null)
     {
         _rateLimiter = rateLimiter;
         _connection = connection;
@@ -86,9 +88,25 @@ internal sealed partial class ReplaySession : IAsyncDisposable
         }
 
         _selectedIds = [.. selected];
+        if (barIntervals is { Count: > 0 })
+        {
+            // Bars of the replayed ticks: a store observing the private engine, one update stream per symbol.
+            _bars = new Bars.LiveBarStore(universe.Count, barIntervals);
+            _engine.AddObserver(_bars);
+            _barUpdates = new Bars.BarSubscriptions(_bars, symbolIdOffset);
+            uint all = barIntervals.Count == 32 ? uint.MaxValue : (1u << barIntervals.Count) - 1;
+            foreach (int id in _selectedIds)
+            {
+                _barUpdates.Set(id, all);
+            }
+        }
+
         From = Math.Max(cursor.From, cursor.DatasetFrom);
         To = Math.Min(cursor.To, cursor.DatasetTo);
     }
+
+    /// <summary>Whether (and how) the connection continues live on the replay's symbols at the end.</summary>
+    public LiveJoin ContinueLive { get; init; }
 
     /// <summary>Effective start of the window (the requested start, or the dataset's first tick).</summary>
     public long From { get; }
@@ -124,7 +142,7 @@ internal sealed partial class ReplaySession : IAsyncDisposable
             _subscriber.Subscribe(id, _mode, _throttle, snapshot: true);
         }
 
-        _connection.AttachFeed(_subscriber, SymbolIdOffset, _wake);
+        _connection.AttachFeed(_subscriber, SymbolIdOffset, _wake, _barUpdates);
         _loop = Task.Run(RunAsync);
     }
 

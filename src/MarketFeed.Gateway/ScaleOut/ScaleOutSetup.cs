@@ -1,4 +1,5 @@
 using MarketFeed.Core;
+using MarketFeed.Gateway.Diagnostics;
 
 namespace MarketFeed.Gateway.ScaleOut;
 
@@ -23,7 +24,12 @@ public static class ScaleOutSetup
             return;
         }
 
-        builder.Services.AddSingleton(new ScaleOutStatus(role));
+        builder.Services.AddSingleton(sp =>
+        {
+            var status = new ScaleOutStatus(role);
+            status.CreateInstruments(sp.GetRequiredService<MetricsScope>());
+            return status;
+        });
         if (role == ScaleOutOptions.RoleGateway)
         {
             // The role decides: a gateway's ticks come from NATS, whatever Feed:Source says (appsettings.json sets "simulator").
@@ -48,9 +54,6 @@ public static class ScaleOutSetup
 
     /// <summary>The /health section of a scale-out node, or null in the single process.</summary>
     public static Dictionary<string, object?>? Health(IServiceProvider services) => services.GetService<ScaleOutStatus>()?.Health();
-
-    /// <summary>The node's Prometheus text, or empty in the single process.</summary>
-    public static string PrometheusText(IServiceProvider services) => services.GetService<ScaleOutStatus>()?.ToPrometheusText() ?? string.Empty;
 
     /// <summary>True if a scale-out node no longer carries the feed normally (upstream lost or failed).</summary>
     public static bool IsDegraded(IServiceProvider services) => services.GetService<ScaleOutStatus>() is { State: not "ok" };

@@ -1,5 +1,5 @@
-using System.Globalization;
-using System.Text;
+using System.Diagnostics.Metrics;
+using MarketFeed.Gateway.Diagnostics;
 
 namespace MarketFeed.Gateway.ScaleOut;
 
@@ -7,8 +7,9 @@ namespace MarketFeed.Gateway.ScaleOut;
 /// What a scale-out node reports on /health and /metrics (docs/scale-out.md, "Node metrics").
 /// Updated per NATS message or event, never per tick; read from any thread.
 /// </summary>
-public sealed class ScaleOutStatus(string role)
+public sealed class ScaleOutStatus(string role) : IDisposable
 {
+    private Meter? _meter;
     private long _connected;
     private long _disconnects;
     private long _messages;
@@ -96,22 +97,24 @@ public sealed class ScaleOutStatus(string role)
         ["failure"] = Failure,
     };
 
-    /// <summary>Prometheus text of the node's counters.</summary>
-    public string ToPrometheusText()
+    /// <summary>
+    /// Publishes the node's counters as observable instruments of this host's meter, exported on
+    /// /metrics as <c>marketfeed_scaleout_*</c> (docs/operations.md); the meter lives as long as the node.
+    /// </summary>
+    internal void CreateInstruments(MetricsScope scope)
     {
-        var sb = new StringBuilder(1024);
-        Append(sb, "marketfeed_scaleout_nats_connected", "gauge", "1 while the NATS connection is open", Connected ? 1 : 0);
-        Append(sb, "marketfeed_scaleout_nats_disconnects_total", "counter", "NATS disconnections since start", Disconnects);
-        Append(sb, "marketfeed_scaleout_messages_total", "counter", "Tick batches published (ingest) or applied (gateway)", Messages);
-        Append(sb, "marketfeed_scaleout_ticks_total", "counter", "Ticks published and acknowledged (ingest) or applied (gateway)", Ticks);
-        Append(sb, "marketfeed_scaleout_global_sequence", "gauge", "Global sequence of the newest tick published or applied", GlobalSequence);
-        Append(sb, "marketfeed_scaleout_buffered_ticks", "gauge", "Ingest: ticks sequenced but not yet acknowledged by JetStream", BufferedTicks);
-        Append(sb, "marketfeed_scaleout_dropped_ticks_total", "counter", "Ingest: ticks that did not fit the publish buffer (publishing stopped)", DroppedTicks);
-        Append(sb, "marketfeed_scaleout_snapshots_total", "counter", "Snapshots published (ingest) or seen (gateway)", Snapshots);
-        Append(sb, "marketfeed_scaleout_failed", "gauge", "1 once the node stopped carrying the feed (see /health)", Failure is null ? 0 : 1);
-        return sb.ToString();
-
-        static void Append(StringBuilder sb, string name, string type, string help, long value) =>
-            sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n");
+        _meter = scope.CreateMeter();
+        _meter.CreateObservableGauge("marketfeed.scaleout.nats_connected", () => Connected ? 1 : 0, null, "1 while the NATS connection is open");
+        _meter.CreateObservableCounter("marketfeed.scaleout.nats_disconnects", () => Disconnects, "{disconnect}", "NATS disconnections since start");
+        _meter.CreateObservableCounter("marketfeed.scaleout.messages", () => Messages, "{message}", "Tick batches published (ingest) or applied (gateway)");
+        _meter.CreateObservableCounter("marketfeed.scaleout.ticks", () => Ticks, "{tick}", "Ticks published and acknowledged (ingest) or applied (gateway)");
+        _meter.CreateObservableGauge("marketfeed.scaleout.global_sequence", () => GlobalSequence, null, "Global sequence of the newest tick published or applied");
+        _meter.CreateObservableGauge("marketfeed.scaleout.buffered_ticks", () => BufferedTicks, "{tick}", "Ingest: ticks sequenced but not yet acknowledged by JetStream");
+        _meter.CreateObservableCounter("marketfeed.scaleout.dropped_ticks", () => DroppedTicks, "{tick}", "Ingest: ticks that did not fit the publish buffer (publishing stopped)");
+        _meter.CreateObservableCounter("marketfeed.scaleout.snapshots", () => Snapshots, "{snapshot}", "Snapshots published (ingest) or seen (gateway)");
+        _meter.CreateObservableGauge("marketfeed.scaleout.failed", () => Failure is null ? 0 : 1, null, "1 once the node stopped carrying the feed (see /health)");
     }
+
+    /// <summary>Releases the node's meter.</summary>
+    public void Dispose() => _meter?.Dispose();
 }

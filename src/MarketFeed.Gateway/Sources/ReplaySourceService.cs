@@ -13,7 +13,7 @@ namespace MarketFeed.Gateway.Sources;
 /// if configured, instead of the simulator. The live engine re-sequences the ticks so sequence
 /// numbers keep increasing across loops.
 /// </summary>
-internal sealed class ReplaySourceService(FeedRuntime runtime, DatasetCatalog catalog, IOptions<ReplayOptions> options, ILogger<ReplaySourceService> logger) : BackgroundService
+internal sealed class ReplaySourceService(FeedRuntime runtime, DatasetCatalog catalog, IOptions<ReplayOptions> options, ILogger<ReplaySourceService> logger, SourceStatus status) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,6 +31,7 @@ internal sealed class ReplaySourceService(FeedRuntime runtime, DatasetCatalog ca
         try
         {
             await Task.Yield();
+            status.Running();
             do
             {
                 using ReplayCursor cursor = catalog.OpenCursor(settings.Dataset!);
@@ -53,12 +54,22 @@ internal sealed class ReplaySourceService(FeedRuntime runtime, DatasetCatalog ca
                 }
             }
             while (settings.Loop && !stoppingToken.IsCancellationRequested);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                status.Stopped();
+            }
+            else
+            {
+                status.Finished();
+            }
         }
         catch (OperationCanceledException)
         {
+            status.Stopped();
         }
         catch (Exception ex)
         {
+            status.Failed(ex);
             ServerLog.SourceFailed(logger, ex);
         }
     }

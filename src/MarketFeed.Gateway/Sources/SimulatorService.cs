@@ -10,7 +10,7 @@ namespace MarketFeed.Gateway.Sources;
 /// Drives the live engine from the built-in <see cref="MarketSimulator"/> on a dedicated thread —
 /// that thread is the engine's single sequencer.
 /// </summary>
-internal sealed class SimulatorService(FeedRuntime runtime, IOptions<SimulatorOptions> options, ILogger<SimulatorService> logger) : IHostedService, IDisposable
+internal sealed class SimulatorService(FeedRuntime runtime, IOptions<SimulatorOptions> options, ILogger<SimulatorService> logger, SourceStatus status) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
@@ -19,18 +19,29 @@ internal sealed class SimulatorService(FeedRuntime runtime, IOptions<SimulatorOp
     {
         if (runtime.Options.Source != "simulator")
         {
+            if (runtime.Options.Source == "none")
+            {
+                status.Running(); // ticks come from elsewhere (e.g. a scale-out subscriber)
+            }
+
             return Task.CompletedTask;
         }
 
         SimulatorOptions settings = options.Value;
         ServerLog.SimulatorStarted(logger, settings.Seed, settings.TicksPerSecond);
         _thread = new Thread(() => Run(settings)) { IsBackground = true, Name = "MarketFeed simulator" };
+        status.Running();
         _thread.Start();
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (status.IsRunning)
+        {
+            status.Stopped();
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         _thread?.Join(TimeSpan.FromSeconds(5));
     }
@@ -76,6 +87,7 @@ internal sealed class SimulatorService(FeedRuntime runtime, IOptions<SimulatorOp
         }
         catch (Exception ex)
         {
+            status.Failed(ex);
             ServerLog.SourceFailed(logger, ex);
         }
     }

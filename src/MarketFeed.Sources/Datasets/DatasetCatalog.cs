@@ -1,3 +1,4 @@
+using MarketFeed.Core;
 using MarketFeed.Sources.Replay;
 using MarketFeed.Sources.TickLog;
 
@@ -6,7 +7,7 @@ namespace MarketFeed.Sources.Datasets;
 /// <summary>
 /// The datasets of a data directory: every <c>*.mflog</c> file directly in it is a dataset named
 /// after the file (without extension). Listing reads each file once (headers, block index, every
-/// block's checksum, no tick decoding) and caches the result per file size and modification time,
+/// block's checksum, every block decoded to count flagged ticks) and caches the result per file size and modification time,
 /// so <see cref="DatasetInfo.State"/> tells intact, unclosed and damaged datasets apart.
 /// </summary>
 /// <remarks>Thread-safe: may be used by many replay sessions at once.</remarks>
@@ -98,7 +99,36 @@ public sealed class DatasetCatalog
         try
         {
             using var reader = TickLogReader.Open(file);
-            long readable = reader.VerifyChecksums(); // about the cost of reading the file once; cached per size and time
+
+            // Every block is read, checksummed and decoded once (cached per size and time): the readable
+            // count and the flag counts are exact, and a block that decodes badly is damage here too.
+            var buffer = new Tick[4096];
+            long readable = 0;
+            long suspicious = 0;
+            long sizeUnknown = 0;
+            for (int i = 0; i < reader.Blocks.Count; i++)
+            {
+                if (!reader.TryReadBlock(i, ref buffer, out int count))
+                {
+                    continue;
+                }
+
+                readable += count;
+                for (int j = 0; j < count; j++)
+                {
+                    var flags = buffer[j].Flags;
+                    if ((flags & TickFlags.Suspicious) != 0)
+                    {
+                        suspicious++;
+                    }
+
+                    if ((flags & TickFlags.SizeUnknown) != 0)
+                    {
+                        sizeUnknown++;
+                    }
+                }
+            }
+
             info = new DatasetInfo(
                 System.IO.Path.GetFileNameWithoutExtension(file),
                 file,
@@ -109,7 +139,11 @@ public sealed class DatasetCatalog
                 reader.Blocks.Count,
                 reader.HasFooterIndex,
                 [.. reader.Damage],
-                readable);
+                readable)
+            {
+                SuspiciousTicks = suspicious,
+                SizeUnknownTicks = sizeUnknown,
+            };
             _cache[file] = (fi.Length, fi.LastWriteTimeUtc, info);
             return true;
         }

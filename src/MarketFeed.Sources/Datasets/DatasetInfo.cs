@@ -1,4 +1,3 @@
-using MarketFeed.Protocol;
 using MarketFeed.Sources.TickLog;
 
 namespace MarketFeed.Sources.Datasets;
@@ -12,8 +11,8 @@ namespace MarketFeed.Sources.Datasets;
 /// <param name="TickCount">Number of ticks (from the index).</param>
 /// <param name="BlockCount">Number of blocks.</param>
 /// <param name="HasFooterIndex">False if the log was not closed cleanly (recording in progress or crashed).</param>
-/// <param name="Damage">Damage found when opening and checking every block's checksum.</param>
-/// <param name="ReadableTicks">Ticks in blocks whose header and payload checksum are good.</param>
+/// <param name="Damage">Damage found when opening and reading every block.</param>
+/// <param name="ReadableTicks">Ticks in blocks whose header and payload checksum are good and that decode.</param>
 public sealed record DatasetInfo(
     string Name,
     string Path,
@@ -26,7 +25,22 @@ public sealed record DatasetInfo(
     IReadOnlyList<TickLogDamage> Damage,
     long ReadableTicks)
 {
-    /// <summary><c>intact</c>, <c>unclosed</c> (no footer index, nothing unreadable) or <c>damaged</c>; see <see cref="CatalogEntry.State"/>.</summary>
+    /// <summary>State of a cleanly closed, fully readable dataset.</summary>
+    public const string Intact = "intact";
+
+    /// <summary>State of a dataset without footer index whose blocks are all readable.</summary>
+    public const string Unclosed = "unclosed";
+
+    /// <summary>State of a dataset with unreadable parts.</summary>
+    public const string Damaged = "damaged";
+
+    /// <summary>Readable ticks flagged <see cref="MarketFeed.Core.TickFlags.Suspicious"/> by the vendor.</summary>
+    public long SuspiciousTicks { get; init; }
+
+    /// <summary>Readable ticks flagged <see cref="MarketFeed.Core.TickFlags.SizeUnknown"/> (the source gives no sizes).</summary>
+    public long SizeUnknownTicks { get; init; }
+
+    /// <summary><see cref="Intact"/>, <see cref="Unclosed"/> (no footer index, nothing unreadable) or <see cref="Damaged"/>.</summary>
     public string State
     {
         get
@@ -35,37 +49,28 @@ public sealed record DatasetInfo(
             {
                 if (d.Kind != TickLogDamageKind.IndexRebuilt)
                 {
-                    return CatalogEntry.Damaged;
+                    return Damaged;
                 }
             }
 
-            return HasFooterIndex ? CatalogEntry.Intact : CatalogEntry.Unclosed;
+            return HasFooterIndex ? Intact : Unclosed;
         }
     }
 
-    /// <summary>The protocol's catalog entry for this dataset.</summary>
-    public CatalogEntry ToCatalogEntry()
+    /// <summary>Damaged: the number of damaged parts and the first one (kind, offset, description); otherwise null.</summary>
+    public string? DamageSummary
     {
-        var names = new string[Symbols.Count];
-        for (int i = 0; i < names.Length; i++)
-        {
-            names[i] = Symbols[i].Name;
-        }
-
-        string state = State;
-        string? damage = null;
-        if (state == CatalogEntry.Damaged)
+        get
         {
             foreach (var d in Damage)
             {
                 if (d.Kind != TickLogDamageKind.IndexRebuilt)
                 {
-                    damage = $"{Damage.Count} damaged part(s); first: {d}";
-                    break;
+                    return $"{Damage.Count} damaged part(s); first: {d}";
                 }
             }
-        }
 
-        return new CatalogEntry(Name, names, From, To, TickCount, state, ReadableTicks, damage);
+            return null;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using MarketFeed.Core;
 using MarketFeed.Core.Concurrency;
 using MarketFeed.Sources.TickLog;
@@ -11,7 +12,9 @@ namespace MarketFeed.Sources.Recording;
 /// day (tick timestamp) or size, and flushes to disk every <see cref="TickRecorderOptions.FlushInterval"/>
 /// (timer from the injected <see cref="TimeProvider"/>) and on <see cref="Dispose"/>.
 /// A crash loses at most the ticks since the last flush (or block write); earlier blocks stay readable.
-/// If writing fails (disk full, file system gone), recording stops for good: <see cref="Failure"/>
+/// A failed block write (e.g. disk full) is retried for <see cref="TickRecorderOptions.WriteRetryTimeout"/>
+/// (<see cref="IsRetrying"/>, <see cref="WriteRetries"/>, <see cref="WriteError"/>); ticks wait in the ring meanwhile.
+/// If writing still fails (disk full, file system gone), recording stops for good: <see cref="Failure"/>
 /// and <see cref="WhenFailed"/> say why, the file is closed as it is, and every tick from then on
 /// is counted in <see cref="LostTicks"/> (never silently lost): for a recorder,
 /// <see cref="ObservedTicks"/> = ticks readable in its files + <see cref="LostTicks"/> +
@@ -32,6 +35,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     private readonly SpscRing<Tick> _ring;
     private readonly Thread _thread;
     private readonly ITimer _timer;
+    private readonly TimeProvider _time;
     private readonly ManualResetEventSlim _signal = new(false);
     private readonly Lock _gate = new();
     private readonly List<string> _files = [];
@@ -40,6 +44,9 @@ public sealed class TickRecorder : ITickObserver, IDisposable
     private long _invalid;
     private long _flushCount;
     private long _lost;
+    private long _writeRetries;
+    private int _retrying;
+    private Exception? _retryError;
     // Writer thread only: ticks of the current drain that are in the writer but not yet freed from the ring.
     private int _takenNotFreed;
     private readonly TaskCompletionSource<Exception> _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,6 +77,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
         Directory.CreateDirectory(options.Directory);
         _thread = new Thread(WriterLoop) { IsBackground = true, Name = "TickRecorder" };
         var time = timeProvider ?? TimeProvider.System;
+        _time = time;
         _timer = time.CreateTimer(static s => ((TickRecorder)s!).RequestFlush(), this, options.FlushInterval, options.FlushInterval);
         if (options.AutoStart)
         {
@@ -115,6 +123,21 @@ public sealed class TickRecorder : ITickObserver, IDisposable
             }
         }
     }
+
+    /// <summary>Failed block writes that were retried (each failed attempt counts once).</summary>
+    public long WriteRetries => Volatile.Read(ref _writeRetries);
+
+    /// <summary>True while a failed block write is being retried (recording is held up; ticks wait in the ring).</summary>
+    public bool IsRetrying => Volatile.Read(ref _retrying) != 0;
+
+    /// <summary>The last error of the write being retried (while <see cref="IsRetrying"/>), or null.</summary>
+    public Exception? RetryError => IsRetrying ? Volatile.Read(ref _retryError) : null;
+
+    /// <summary>
+    /// Raised on the writer thread when a block write fails and is about to be retried (once per episode), and when a retried
+    /// write succeeds. A write that still fails after <see cref="TickRecorderOptions.WriteRetryTimeout"/> ends in <see cref="WhenFailed"/>.
+    /// </summary>
+    public event EventHandler<RecorderWriteError>? WriteError;
 
     /// <summary>The error that stopped the writer thread, if any (e.g. disk full).</summary>
     public Exception? Failure => Volatile.Read(ref _failure);
@@ -227,7 +250,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
                     }
 
                     Drain();
-                    _writer?.Flush(toDisk: true);
+                    FlushWithRetry();
                     Interlocked.Increment(ref _flushCount);
                     waiter?.TrySetResult();
                     continue;
@@ -373,7 +396,14 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
             // From here the tick is in the writer (appended, or pending in a block that failed to write).
             _takenNotFreed = done;
-            _writer!.Append(t);
+            try
+            {
+                _writer!.Append(t);
+            }
+            catch (IOException ex)
+            {
+                RetryPendingBlock(ex);
+            }
 
             // Free slots as we go so a long drain does not make the producer drop.
             if (done == 1024)
@@ -388,6 +418,88 @@ public sealed class TickRecorder : ITickObserver, IDisposable
         _takenNotFreed = 0;
         Interlocked.Add(ref _recorded, available - (Volatile.Read(ref _invalid) - invalidBefore));
         return true;
+    }
+
+    /// <summary>Writes the buffered block and fsyncs; a failed block write is retried, a failed fsync is not.</summary>
+    private void FlushWithRetry()
+    {
+        if (_writer is not { } writer)
+        {
+            return;
+        }
+
+        try
+        {
+            writer.Flush(toDisk: true);
+        }
+        catch (IOException ex) when (writer.PendingCount > 0)
+        {
+            // The block write failed (its ticks are still pending); after an fsync error nothing is pending.
+            RetryPendingBlock(ex);
+            writer.Flush(toDisk: true);
+        }
+    }
+
+    /// <summary>
+    /// A block write failed with <paramref name="error"/>: retries it (backoff 50 ms doubling to 1 s) until it succeeds or
+    /// <see cref="TickRecorderOptions.WriteRetryTimeout"/> has passed (then, or after one more attempt once disposing,
+    /// rethrows the last error: recording fails). The ticks stay in the writer and the ring meanwhile.
+    /// </summary>
+    private void RetryPendingBlock(IOException error)
+    {
+        TimeSpan timeout = _options.WriteRetryTimeout;
+        if (timeout <= TimeSpan.Zero || _writer is null)
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+
+        long started = _time.GetTimestamp();
+        int attempts = 1;
+        var delay = TimeSpan.FromMilliseconds(50);
+        Interlocked.Increment(ref _writeRetries);
+        Volatile.Write(ref _retryError, error);
+        Volatile.Write(ref _retrying, 1);
+        try
+        {
+            WriteError?.Invoke(this, new RecorderWriteError(error, false, attempts, TimeSpan.Zero, CurrentFile));
+            while (true)
+            {
+                TimeSpan elapsed = _time.GetElapsedTime(started);
+                if (elapsed >= timeout)
+                {
+                    ExceptionDispatchInfo.Throw(error);
+                }
+
+                // Backoff; a flush request or Dispose wakes it early (one more attempt, then give up if disposing).
+                _signal.Wait(delay < timeout - elapsed ? delay : timeout - elapsed);
+                _signal.Reset();
+                try
+                {
+                    _writer.RetryPendingBlock();
+                    break;
+                }
+                catch (IOException ex)
+                {
+                    error = ex;
+                    Volatile.Write(ref _retryError, ex);
+                    attempts++;
+                    Interlocked.Increment(ref _writeRetries);
+                }
+
+                if (_stopping)
+                {
+                    ExceptionDispatchInfo.Throw(error);
+                }
+
+                delay = delay * 2 < TimeSpan.FromSeconds(1) ? delay * 2 : TimeSpan.FromSeconds(1);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _retrying, 0);
+        }
+
+        WriteError?.Invoke(this, new RecorderWriteError(error, true, attempts, _time.GetElapsedTime(started), CurrentFile));
     }
 
     private void Rotate(long day)
@@ -406,7 +518,7 @@ public sealed class TickRecorder : ITickObserver, IDisposable
 
             try
             {
-                _writer = TickLogWriter.Create(path, _symbols, new TickLogWriterOptions { BlockTicks = _options.BlockTicks, Source = "record" });
+                _writer = TickLogWriter.Create(path, _symbols, new TickLogWriterOptions { BlockTicks = _options.BlockTicks, Source = _options.Source });
             }
             catch (IOException) when (File.Exists(path))
             {

@@ -21,6 +21,21 @@ public sealed class TickRecorderOptions
     /// <summary>Ticks per block (a full block is written at once, without waiting for the flush). Default 4096.</summary>
     public int BlockTicks { get; init; } = 4096;
 
+    /// <summary>
+    /// The <c>source</c> text in each file's header. The live recording writes
+    /// <c>record epoch=N</c> (<see cref="RecordedTickHistory.SourceFor"/>) so that a resume reads only
+    /// files of its own sequence space. Default <c>record</c>.
+    /// </summary>
+    public string Source { get; init; } = "record";
+
     /// <summary>Start the writer thread in the constructor (default). Tests may start it later with <see cref="TickRecorder.Start"/>.</summary>
     public bool AutoStart { get; init; } = true;
+
+    /// <summary>
+    /// How long a failed block write (disk full, a transient I/O error) is retried, with backoff from 50 ms to 1 s, before
+    /// recording stops for good (<see cref="TickRecorder.Failure"/>). Meanwhile ticks wait in the ring; beyond its capacity
+    /// they are dropped and counted. A failed fsync is never retried (the data it covered may be gone). Zero: no retry.
+    /// Default 30 s.
+    /// </summary>
+    public TimeSpan WriteRetryTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

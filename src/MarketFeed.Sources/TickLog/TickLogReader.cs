@@ -23,6 +23,7 @@ public sealed class TickLogReader : IDisposable
     private readonly List<TickLogDamage> _damage = [];
     private TickLogBlockInfo[] _blocks = [];
     private long[] _prefixMaxLast = [];
+    private long[] _suffixMinFirst = [];
     private TickLogDamage?[] _blockDamage = [];
     private TickLogDamage?[] _gapDamage = [];
     private byte[] _io = new byte[64 * 1024];
@@ -267,7 +268,11 @@ public sealed class TickLogReader : IDisposable
             return;
         }
 
-        var damage = new TickLogDamage(kind, offset, length, $"block {block}: {description}");
+        var damage = new TickLogDamage(kind, offset, length, $"block {block}: {description}")
+        {
+            AfterTimestamp = block > 0 ? _prefixMaxLast[block - 1] : 0,
+            BeforeTimestamp = block + 1 < _blocks.Length ? _suffixMinFirst[block + 1] : 0,
+        };
         _blockDamage[block] = damage;
         _damage.Add(damage);
     }
@@ -473,10 +478,31 @@ public sealed class TickLogReader : IDisposable
     private void BuildDerived()
     {
         _prefixMaxLast = new long[_blocks.Length];
+        _suffixMinFirst = new long[_blocks.Length];
         _blockDamage = new TickLogDamage?[_blocks.Length];
         _gapDamage = new TickLogDamage?[_blocks.Length + 1];
-        foreach (var d in _damage)
+
+        long max = long.MinValue;
+        long min = long.MaxValue;
+        long ticks = 0;
+        for (int i = 0; i < _blocks.Length; i++)
         {
+            max = Math.Max(max, _blocks[i].MaxTimestamp);
+            min = Math.Min(min, _blocks[i].MinTimestamp);
+            _prefixMaxLast[i] = max;
+            ticks += _blocks[i].TickCount;
+        }
+
+        long suffix = long.MaxValue;
+        for (int i = _blocks.Length - 1; i >= 0; i--)
+        {
+            suffix = Math.Min(suffix, _blocks[i].MinTimestamp);
+            _suffixMinFirst[i] = suffix;
+        }
+
+        for (int k = 0; k < _damage.Count; k++)
+        {
+            var d = _damage[k];
             if (d.Kind == TickLogDamageKind.IndexRebuilt)
             {
                 continue; // loses no tick by itself
@@ -488,18 +514,14 @@ public sealed class TickLogReader : IDisposable
                 before++;
             }
 
+            // Damage between blocks (found by the scan): place it in time between its neighbours.
+            d = d with
+            {
+                AfterTimestamp = before > 0 ? _prefixMaxLast[before - 1] : 0,
+                BeforeTimestamp = before < _blocks.Length ? _suffixMinFirst[before] : 0,
+            };
+            _damage[k] = d;
             _gapDamage[before] ??= d;
-        }
-
-        long max = long.MinValue;
-        long min = long.MaxValue;
-        long ticks = 0;
-        for (int i = 0; i < _blocks.Length; i++)
-        {
-            max = Math.Max(max, _blocks[i].MaxTimestamp);
-            min = Math.Min(min, _blocks[i].MinTimestamp);
-            _prefixMaxLast[i] = max;
-            ticks += _blocks[i].TickCount;
         }
 
         TickCount = ticks;

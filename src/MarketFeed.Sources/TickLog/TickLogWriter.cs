@@ -139,6 +139,22 @@ public sealed class TickLogWriter : IDisposable
     }
 
     /// <summary>
+    /// After a block write failed (an <see cref="IOException"/> from <see cref="Append(in Tick)"/> or <see cref="Flush"/>,
+    /// e.g. disk full): cuts off whatever part of the block reached the file and writes the buffered block again. Throws
+    /// if it fails again; the writer then stays as it was, for another retry, <see cref="Abandon"/> or <see cref="Dispose"/>.
+    /// </summary>
+    public void RetryPendingBlock()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _stream.SetLength(_length);
+        _stream.Position = _length;
+        if (_pendingCount > 0)
+        {
+            WriteBlock();
+        }
+    }
+
+    /// <summary>
     /// Closes the file as it is, without writing buffered ticks or the footer (after a write
     /// failed, e.g. disk full): readers then see a log without footer whose complete blocks are
     /// readable. The ticks still buffered (<see cref="PendingCount"/>) are not written.

@@ -157,8 +157,7 @@ public sealed partial class FeedNodeProcess : IAsyncDisposable
     public async Task<long> MetricAsync(string name, CancellationToken ct = default)
     {
         string text = await _http.GetStringAsync("/metrics", ct);
-        var m = Regex.Match(text, "^" + Regex.Escape(name) + " (-?[0-9]+)", RegexOptions.Multiline);
-        return m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        return PrometheusText.Parse(text).TryGetValue(name, out double value) ? (long)value : 0;
     }
 
     /// <summary>Kills the process (SIGKILL) and waits for it to exit.</summary>

@@ -104,6 +104,42 @@ public sealed class BarSeriesTests
         Assert.Equal([100L, 101L, 102L, 103L], page.Select(b => b.Open));
     }
 
+    [Fact]
+    public void CopyNewest_GivesTheNewestAndTheOneBefore_AcrossTheRingsWrap_AndClearForgetsAll()
+    {
+        var series = new BarSeries(BarInterval.Parse("1s"), 3);
+        Assert.Equal(0, series.CopyNewest(out _, out _));
+        series.Apply(Trade(T0, 100, 1));
+        Assert.Equal(1, series.CopyNewest(out Bar only, out _));
+        Assert.Equal(100L, only.Open);
+        for (int i = 1; i < 8; i++)
+        {
+            series.Apply(Trade(T0 + Sec(i), 100 + i, 1));
+            series.Apply(Trade(T0 + Sec(i + 0.5), 200 + i, 2)); // inside the same bar: updated in place
+            Assert.Equal(2, series.CopyNewest(out Bar newest, out Bar previous));
+            Assert.Equal((T0 + Sec(i), 100L + i, 200L + i, 3L, 2L), (newest.Start, newest.Open, newest.Close, newest.Volume, newest.Count));
+            Assert.Equal(T0 + Sec(i - 1), previous.Start);
+            Assert.Equal(newest.Start, series[series.Count - 1].Start);
+        }
+
+        Assert.Equal([T0 + Sec(5), T0 + Sec(6), T0 + Sec(7)], Enumerable.Range(0, series.Count).Select(i => series[i].Start));
+        series.Clear();
+        Assert.Equal((0, 0), (series.Count, series.CopyNewest(out _, out _)));
+        series.Apply(Trade(T0, 1, 1)); // earlier than what was held: a fresh start (a replay seek)
+        Assert.Equal((1, T0), (series.Count, series[0].Start));
+    }
+
+    [Fact]
+    public void NeedsNewBar_OnlyAtOrAfterTheNewestBarsEnd()
+    {
+        var series = new BarSeries(Minute, 10);
+        Assert.True(series.NeedsNewBar(T0));
+        series.Apply(Trade(T0 + Sec(30), 100, 1));
+        Assert.False(series.NeedsNewBar(T0 + Sec(59.999)));
+        Assert.False(series.NeedsNewBar(T0 - Sec(5))); // late: counts in the newest bar
+        Assert.True(series.NeedsNewBar(T0 + Sec(60)));
+    }
+
     [Theory]
     [InlineData("1s", 1, "1s")]
     [InlineData("60s", 60, "1m")]

@@ -94,6 +94,20 @@ public sealed class FrameRoundTripTests
     }
 
     [Fact]
+    public void ReplayEndDamage_AndCatalogFlagCounts_RoundTrip()
+    {
+        var end = Assert.IsType<ReplayEndMessage>(RoundTrip(f => f.Add(0, static (ref w, _) => MessageEncoder.WriteReplayEnd(
+            ref w, 8, 2, "damaged", 1234, [new ReplayDamage("checksum_mismatch", 4096, 512, 100, 200, "block 3: payload CRC32 mismatch")]))));
+        Assert.Equal(("damaged", 1234L), (end.Reason, end.TicksSent));
+        Assert.Equal(new ReplayDamage("checksum_mismatch", 4096, 512, 100, 200, "block 3: payload CRC32 mismatch"), Assert.Single(end.Damage!));
+
+        var catalog = Assert.IsType<CatalogMessage>(RoundTrip(f => f.Add(0, static (ref w, _) => MessageEncoder.WriteCatalog(
+            ref w, 9, [new CatalogEntry("ibm", ["IBM"], 1, 2, 3, CatalogEntry.Intact, 3, null, new Dictionary<string, long> { [CatalogEntry.FlagSuspicious] = 2, [CatalogEntry.FlagSizeUnknown] = 0 })]))));
+        var counts = Assert.Single(catalog.Datasets).FlagCounts!;
+        Assert.Equal((2L, 0L, 2), (counts[CatalogEntry.FlagSuspicious], counts[CatalogEntry.FlagSizeUnknown], counts.Count));
+    }
+
+    [Fact]
     public void Decoder_IgnoresAppendedFieldsAndUnknownKinds()
     {
         using var buffer = new PooledBufferWriter();

@@ -17,12 +17,13 @@ export const ARTIFACTS = process.env.MARKETFEED_ARTIFACTS
 
 /**
  * Starts chromium with a fresh profile.
+ * @param {string[]} [extraArgs] more command-line switches (e.g. --ignore-certificate-errors-spki-list=...)
  * @returns {Promise<{context: import('playwright-core').BrowserContext, close: () => Promise<void>}>}
  */
-export async function launch() {
+export async function launch(extraArgs = []) {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'marketfeed-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1440, height: 860 },
+    executablePath: CHROMIUM, headless: true, args: [...ARGS, ...extraArgs], viewport: { width: 1440, height: 860 },
   });
   return {
     context,

@@ -106,6 +106,28 @@ describe('dashboard in Chromium', { skip: hasChromium ? false : `no ${CHROMIUM} 
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-history.png') });
   });
 
+  test("the chart keeps current from the server's live bar updates, bar for bar equal to its history", async () => {
+    // The page subscribes with bars (protocol 4.12): the newest candle is the server's bar, not one
+    // rebuilt from conflated trades; a closed bar equals what a `bars` request returns for it.
+    await page.click('#interval button[data-interval="1s"]');
+    await page.click('#watchlist-body tr[data-symbol="AAPL"] td.sym');
+    await page.waitForFunction(() => document.querySelector('#chart')?.dataset.source === 'bars', null, { timeout: 15_000 });
+    const first = Number(await page.getAttribute('#chart', 'data-last'));
+    await page.waitForFunction((t) => Number(document.querySelector('#chart')?.dataset.last) >= t + 3, first, { timeout: 20_000 });
+    assert.ok(Number(await page.getAttribute('#chart', 'data-live-updates')) > 3);
+    if (server.fake) return; // the fake server's history is synthetic, unrelated to its live bars
+    const { chart, history } = await page.evaluate(async (since) => {
+      const { candles, client } = globalThis.marketfeed;
+      const held = candles.get('AAPL')['1s'].bars.filter((b) => !b.gap && b.time > since);
+      const target = held[held.length - 3]; // two newer bars exist: this one is closed
+      const at = BigInt(target.time) * 1_000_000_000n;
+      const { bars } = await client.bars({ symbol: 'AAPL', interval: '1s', from: at, to: at });
+      const h = bars[0];
+      return { chart: { ...target }, history: h && { time: h.time, open: h.open, high: h.high, low: h.low, close: h.close, volume: h.volume } };
+    }, first);
+    assert.deepEqual(chart, history);
+  });
+
   test('search adds a symbol on Enter', async () => {
     await page.fill('#symbol-search', 'KO');
     await page.press('#symbol-search', 'Enter');
@@ -118,6 +140,10 @@ describe('dashboard in Chromium', { skip: hasChromium ? false : `no ${CHROMIUM} 
     assert.ok(states.includes('reconnecting'), `states seen: ${states}`);
     assert.equal(states[states.length - 1], 'live');
     await waitPriceChange(page, 'AAPL', 15_000);
+    // The chart refetched its history and follows the server's live bars again.
+    const before = Number(await page.getAttribute('#chart', 'data-last'));
+    await page.waitForFunction((t) => document.querySelector('#chart')?.dataset.source === 'bars'
+      && document.querySelector('#chart')?.dataset.history === 'loaded' && Number(document.querySelector('#chart').dataset.last) > t, before, { timeout: 20_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-after-restart.png') });
   });
 

@@ -32,6 +32,8 @@ export class FakeMarketFeedServer {
   controls = [];
   /** The epoch in the welcome (protocol section 7.1); change it to act as a server whose sequences restarted. */
   epoch = 1;
+  /** Ticks so far (the fake's global sequence for basket snapshots). */
+  ticks = 0;
   #controlListeners = new Set();
   #http = null;
   #wss = null;
@@ -159,6 +161,7 @@ export class FakeMarketFeedServer {
     const id = Number(m.id ?? 0);
     switch (m.op) {
       case 'subscribe': return this.#subscribe(ws, id, m);
+      case 'snapshot': return this.#basket(ws, id, m);
       case 'unsubscribe': {
         const names = m.symbols.includes('*') ? [...ws.subs.keys()].map((sid) => this.#universe[sid].symbol) : m.symbols;
         for (const n of names) { const s = this.#bySymbol.get(n); if (s) ws.subs.delete(s.symbolId); }
@@ -204,7 +207,7 @@ export class FakeMarketFeedServer {
     for (const name of m.symbols ?? []) {
       const s = this.#bySymbol.get(name);
       if (!s) { out.push([5, id, 404, 'unknown_symbol', `unknown symbol ${name}`, name]); continue; }
-      ws.subs.set(s.symbolId, { mode, throttle });
+      ws.subs.set(s.symbolId, { mode, throttle, bars: Array.isArray(m.bars) ? m.bars : [] });
       refs.push(s);
     }
     // Resume (section 7.1): same epoch and the ticks after lastSeq still held -> recovered, no snapshot.
@@ -233,6 +236,32 @@ export class FakeMarketFeedServer {
       }
     }
     out.push(...missed);
+    ws.send(enc(out));
+  }
+
+  // Basket snapshot (section 5.1): errors, ack, one basket at one global sequence (here: the
+  // fake's tick count, which it takes between two ticks), then live updates as for subscribe.
+  #basket(ws, id, m) {
+    const mode = m.mode ?? 'conflated';
+    const throttle = Number(m.throttle ?? 0);
+    const names = (m.symbols ?? []).length === 1 && m.symbols[0] === '*' ? this.#universe.map((s) => s.symbol) : (m.symbols ?? []);
+    const refs = [];
+    const unknown = [];
+    for (const name of names) {
+      const s = this.#bySymbol.get(name);
+      if (!s) { unknown.push(name); continue; }
+      ws.subs.set(s.symbolId, { mode, throttle });
+      refs.push(s);
+    }
+    const out = [];
+    if (unknown.length) out.push([5, id, 404, 'unknown_symbol', `${unknown.length} unknown symbols`, unknown[0], unknown]);
+    out.push([3, id, mode, throttle, refs.map((s) => [s.symbol, s.symbolId, s.priceDecimals, s.sizeDecimals])]);
+    const states = refs.map((s) => {
+      const st = this.#state.get(s.symbolId);
+      return [4, s.symbolId, st.seq, st.quoteSeq, st.quoteTime, st.bid, st.bidSize, st.ask, st.askSize,
+        st.tradeSeq, st.tradeTime, st.last, st.lastSize, st.lastSide, st.cumVolume, st.tradeCount];
+    });
+    out.push([17, id, this.ticks, this.epoch, states]);
     ws.send(enc(out));
   }
 
@@ -274,6 +303,7 @@ export class FakeMarketFeedServer {
   }
 
   #tick() {
+    this.ticks++;
     const wanted = new Set();
     for (const ws of this.connections) for (const sid of ws.subs.keys()) wanted.add(sid);
     const updates = new Map();
@@ -296,6 +326,20 @@ export class FakeMarketFeedServer {
         Object.assign(st, { tradeSeq: st.seq, tradeTime: t, last: side === 1 ? st.ask : st.bid, lastSize: size, lastSide: side,
           cumVolume: st.cumVolume + size, tradeCount: st.tradeCount + 1 });
         msgs.push([2, sid, st.seq, t, st.last, size, side, st.cumVolume, st.tradeCount]);
+        // Live bars from trades (protocol 4.12): the closed bar on rollover, then the current one.
+        st.bars ??= {};
+        for (const [interval, seconds] of Object.entries(BAR_SECONDS)) {
+          const step = BigInt(seconds) * 1_000_000_000n;
+          const start = (t / step) * step;
+          const cur = st.bars[interval];
+          const out = [];
+          if (cur && cur[0] !== start) out.push([16, sid, interval, ...cur, 0, true]);
+          st.bars[interval] = cur && cur[0] === start
+            ? [start, cur[1], Math.max(cur[2], st.last), Math.min(cur[3], st.last), st.last, cur[5] + size, cur[6] + 1]
+            : [start, st.last, st.last, st.last, st.last, size, 1];
+          out.push([16, sid, interval, ...st.bars[interval], 0, false]);
+          (st.barUpdates ??= {})[interval] = out;
+        }
       }
       updates.set(sid, msgs);
       // Recent ticks per symbol, so that a resume can be served (like the server's journal).
@@ -305,7 +349,12 @@ export class FakeMarketFeedServer {
     for (const ws of this.connections) {
       if (ws.readyState !== 1) continue;
       const frame = [];
-      for (const sid of ws.subs.keys()) frame.push(...(updates.get(sid) ?? []));
+      for (const [sid, sub] of ws.subs) {
+        const msgs = updates.get(sid) ?? [];
+        frame.push(...msgs);
+        const st = this.#state.get(sid);
+        if (msgs.some((x) => x[0] === 2)) for (const interval of sub.bars) frame.push(...(st.barUpdates?.[interval] ?? []));
+      }
       if (frame.length) ws.send(enc(frame));
     }
   }
@@ -327,6 +376,8 @@ export class FakeMarketFeedServer {
     }
   }
 }
+
+const BAR_SECONDS = { '1s': 1, '1m': 60, '5m': 300 };
 
 function speedText(speed) {
   return speed === 'max' ? 'max' : `${speed}x`;
