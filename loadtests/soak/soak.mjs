@@ -192,7 +192,7 @@ async function fuzzer() {
 // ---- sampling ----------------------------------------------------------------------------
 async function sampleServer() {
   const metrics = await (await fetch(`${base}/metrics`)).text();
-  const value = (name) => Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(metrics)?.[1] ?? NaN);
+  const value = (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm').exec(metrics)?.[1] ?? NaN);
   let handles = NaN;
   let threads = NaN;
   if (pid) {
@@ -224,7 +224,7 @@ const third = Math.max(1, Math.floor(after.length / 3));
 const median = (xs) => { const a = [...xs].sort((x, y) => x - y); return a[Math.floor(a.length / 2)]; };
 const verdict = [];
 for (const [name, key, pct, abs] of [['working set', 'wsMb', opts.maxGrowthPct, opts.maxGrowthMb], ['GC heap', 'heapMb', opts.maxGrowthPct, opts.maxGrowthMb], ['handles', 'handles', opts.maxGrowthPct, 64], ['threads', 'threads', 50, 16]]) {
-  if (after.length < 3 || after.some((s) => Number.isNaN(s[key]))) { verdict.push(`${name}: not enough samples`); continue; }
+  if (after.length < 3 || after.some((s) => Number.isNaN(s[key]))) { verdict.push(`${name}: not enough samples`); fail(`${name}: no samples (metric missing from /metrics?)`); continue; }
   const first = median(after.slice(0, third).map((s) => s[key]));
   const last = median(after.slice(-third).map((s) => s[key]));
   const limit = first * (1 + pct / 100) + abs;

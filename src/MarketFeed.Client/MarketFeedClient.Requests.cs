@@ -52,7 +52,7 @@ public sealed partial class MarketFeedClient
     /// this connection may see) and returns their states as of one global sequence of the feed, in the order of the ack.
     /// Every update that follows on <see cref="ReadAllAsync"/> is later than that sequence (full mode: gap-free from the
     /// basket's <c>seq</c>). Unknown or forbidden symbols are left out and reported as error messages on the stream, as
-    /// for <see cref="SubscribeAsync"/>; the symbols stay subscribed (and are resubscribed after a reconnect).
+    /// for <see cref="SubscribeAsync(IReadOnlyList{string}, DeliveryMode, int, CancellationToken)"/>; the symbols stay subscribed (and are resubscribed after a reconnect).
     /// </summary>
     /// <exception cref="MarketFeedRequestException">The server rejected the request, or every symbol.</exception>
     /// <exception cref="MarketFeedConnectionException">Not connected, or the connection dropped before the reply.</exception>

@@ -58,8 +58,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         {
             await Task.Delay(50, cts.Token);
             string metrics = await http.GetStringAsync("/metrics", cts.Token);
-            var m = System.Text.RegularExpressions.Regex.Match(metrics, "^marketfeed_max_queue_depth ([0-9]+)", System.Text.RegularExpressions.RegexOptions.Multiline);
-            lag = m.Success ? long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            var m = System.Text.RegularExpressions.Regex.Match(metrics, @"^marketfeed_max_queue_depth\S* ([0-9.e+]+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+            lag = m.Success ? (long)double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
         }
 
         Assert.True(lag >= 40_000, $"the staller is {lag} ticks behind");
