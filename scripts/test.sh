@@ -12,6 +12,8 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 need_apt=()
 command -v node >/dev/null || need_apt+=(nodejs npm)
 command -v chromium >/dev/null || need_apt+=(chromium)
+# The scale-out tests (tests/MarketFeed.IntegrationTests/ScaleOut) start nats-server -js themselves.
+command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need_apt+=(nats-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing Debian packages: ${need_apt[*]}"
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null;

@@ -28,7 +28,7 @@ public sealed partial class MarketFeedClient
         FeedConnection connection;
         try
         {
-            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            connection = await OpenFirstAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not MarketFeedConnectionException)
         {
@@ -38,7 +38,7 @@ public sealed partial class MarketFeedClient
                 throw;
             }
 
-            throw new MarketFeedConnectionException($"cannot connect to {_options.Uri}: {Describe(ex)}", ex);
+            throw new MarketFeedConnectionException($"cannot connect to {DescribeEndpoints()}: {Describe(ex)}", ex);
         }
         catch (MarketFeedConnectionException)
         {
@@ -79,7 +79,7 @@ public sealed partial class MarketFeedClient
         var connection = new FeedConnection(socket, _time, Interlocked.Increment(ref _generation));
         try
         {
-            await socket.ConnectAsync(_options.Uri, linked.Token).ConfigureAwait(false);
+            await socket.ConnectAsync(CurrentUri, linked.Token).ConfigureAwait(false);
             _connection = connection;
             connection.ReceiveTask = Task.Run(() => ReceiveLoopAsync(connection), CancellationToken.None);
             var welcome = await connection.Welcome.Task.WaitAsync(linked.Token).ConfigureAwait(false);
@@ -159,6 +159,11 @@ public sealed partial class MarketFeedClient
         for (int attempt = 0; _options.MaxReconnectAttempts == 0 || attempt < _options.MaxReconnectAttempts; attempt++)
         {
             var delay = ReconnectBackoff.Compute(attempt, _options.ReconnectInitialDelay, _options.ReconnectMaxDelay, _options.ReconnectJitter, Random.Shared.NextDouble());
+            if (MoveToNextEndpoint() && attempt == 0)
+            {
+                delay = TimeSpan.Zero; // failover: another gateway of the same feed, try it at once
+            }
+
             try
             {
                 if (delay > TimeSpan.Zero)

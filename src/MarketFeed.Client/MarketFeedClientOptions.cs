@@ -11,6 +11,14 @@ public sealed class MarketFeedClientOptions
     /// <summary>Server endpoint, e.g. <c>ws://127.0.0.1:5080/ws/v1</c>.</summary>
     public Uri Uri { get; set; } = new("ws://127.0.0.1:5080/ws/v1");
 
+    /// <summary>
+    /// More endpoints of the same feed (scale-out gateways sharing one epoch, docs/scale-out.md).
+    /// The first connect tries <see cref="Uri"/> and then these in turn; a lost connection is
+    /// re-established on the next endpoint in turn (at once, without backoff, for the first try),
+    /// resuming every subscription there (<see cref="ResumeOnReconnect"/>).
+    /// </summary>
+    public IList<Uri> FailoverUris { get; set; } = [];
+
     /// <summary>WebSocket subprotocol to offer; null offers none.</summary>
     public string? SubProtocol { get; set; } = DefaultSubProtocol;
 
@@ -95,6 +103,11 @@ public sealed class MarketFeedClientOptions
         if (Uri is null || (Uri.Scheme != "ws" && Uri.Scheme != "wss"))
         {
             throw new ArgumentException("Uri must be a ws:// or wss:// address", nameof(Uri));
+        }
+
+        if (FailoverUris is null || FailoverUris.Any(u => u is null || (u.Scheme != "ws" && u.Scheme != "wss")))
+        {
+            throw new ArgumentException("FailoverUris must be ws:// or wss:// addresses", nameof(FailoverUris));
         }
 
         if (ChannelCapacity < 1)

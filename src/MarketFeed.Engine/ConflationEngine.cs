@@ -35,7 +35,7 @@ namespace MarketFeed.Engine;
 /// keeps "latest value" and "gap-free or dropped" true across subscribe races.
 /// </para>
 /// </remarks>
-public sealed class ConflationEngine
+public sealed partial class ConflationEngine
 {
     private readonly SymbolUniverse _universe;
     private readonly SymbolStateTable _states;

@@ -35,8 +35,8 @@ public sealed class TickJournal
 {
     private readonly Tick[] _entries;
     private readonly long _mask;
-    private readonly long _start;
     private PaddedLong _published; // ticks appended so far = global sequence of the newest; writer only
+    private PaddedLong _start; // position of the first entry ever appended (0, a restored stream's, or a replica's: StartAt)
 
     /// <summary>Creates a journal holding <paramref name="capacity"/> ticks (rounded up to a power of two).</summary>
     /// <param name="capacity">Ticks held.</param>
@@ -50,12 +50,12 @@ public sealed class TickJournal
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(2, capacity));
         _entries = new Tick[size];
         _mask = size - 1;
-        _start = startSequence;
+        _start.Value = startSequence;
         _published.Value = startSequence;
     }
 
     /// <summary>Global sequence the journal started after (positions below it were never held here).</summary>
-    public long StartSequence => _start;
+    public long StartSequence => _start.ReadVolatile();
 
     /// <summary>Ticks held (a power of two).</summary>
     public int Capacity => _entries.Length;
@@ -78,7 +78,31 @@ public sealed class TickJournal
     }
 
     /// <summary>Position (0-based) of the oldest entry that is still intact.</summary>
-    public long OldestPosition => Math.Max(_start, GlobalSequence - _entries.Length + 1);
+    public long OldestPosition
+    {
+        get
+        {
+            long published = GlobalSequence; // acquire: _start was stored before the count it came with
+            return Math.Max(_start.ReadVolatile(), published - _entries.Length + 1);
+        }
+    }
+
+    /// <summary>
+    /// Starts an empty journal at a global sequence assigned elsewhere (a scale-out gateway mirrors
+    /// its ingest's stream): the next append gets global sequence <paramref name="lastGlobalSequence"/> + 1,
+    /// and nothing before it is ever readable. Writer only, before the first append.
+    /// </summary>
+    public void StartAt(long lastGlobalSequence)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(lastGlobalSequence);
+        if (_published.Value != 0 || _start.Value != 0)
+        {
+            throw new InvalidOperationException("the journal has already started");
+        }
+
+        _start.WriteVolatile(lastGlobalSequence);
+        _published.WriteVolatile(lastGlobalSequence);
+    }
 
     /// <summary>Appends a tick and returns its position. Writer (sequencer thread) only.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -118,7 +142,7 @@ public sealed class TickJournal
     /// </summary>
     public bool TryRead(long position, out Tick tick)
     {
-        if (position < _start || position >= GlobalSequence)
+        if (position < _start.ReadVolatile() || position >= GlobalSequence)
         {
             tick = default;
             return false;

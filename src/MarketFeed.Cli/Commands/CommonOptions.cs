@@ -16,7 +16,7 @@ internal static class CommonOptions
     /// <summary>The <c>--url</c> option (a ws:// or wss:// endpoint).</summary>
     public static Option<Uri> Url() => new("--url", "-u")
     {
-        Description = "Server WebSocket endpoint",
+        Description = "Server WebSocket endpoint; several endpoints of one scaled-out feed comma-separated (failover in turn)",
         DefaultValueFactory = _ => new Uri(DefaultUrl),
         CustomParser = ParseUrl,
     };
@@ -32,6 +32,7 @@ internal static class CommonOptions
     public static MarketFeedClientOptions ClientOptions(Uri url, bool autoReconnect) => new()
     {
         Uri = url,
+        FailoverUris = url is EndpointList list ? [.. list.Failover] : [],
         AutoReconnect = autoReconnect,
         ConnectTimeout = TimeSpan.FromSeconds(5),
     };
@@ -96,13 +97,25 @@ internal static class CommonOptions
     private static Uri? ParseUrl(ArgumentResult result)
     {
         string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : DefaultUrl;
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "ws" or "wss")
+        var uris = new List<Uri>();
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            return uri;
+            if (!Uri.TryCreate(part, UriKind.Absolute, out var uri) || uri.Scheme is not ("ws" or "wss"))
+            {
+                result.AddError($"'{part}' is not a ws:// or wss:// URL (example: {DefaultUrl})");
+                return null;
+            }
+
+            uris.Add(uri);
         }
 
-        result.AddError($"'{text}' is not a ws:// or wss:// URL (example: {DefaultUrl})");
-        return null;
+        if (uris.Count == 0)
+        {
+            result.AddError($"--url needs a ws:// or wss:// URL (example: {DefaultUrl})");
+            return null;
+        }
+
+        return uris.Count == 1 ? uris[0] : new EndpointList(uris[0], uris[1..]);
     }
 
     private static TimeSpan? ParseDuration(ArgumentResult result)

@@ -95,10 +95,13 @@ internal sealed class FeedPrinter
             case StatusMessage status:
                 Markup($"[blue]status {Esc(status.State)}[/] {Esc(string.Join(" ", status.Details.Select(kv => kv.Key + "=" + Convert.ToString(kv.Value, CultureInfo.InvariantCulture))))}");
                 break;
+            case SubscriptionsResumedMessage resumed:
+                Markup($"[green]resumed[/] recovered: {Esc(resumed.Recovered.Count == 0 ? "-" : string.Join(" ", resumed.Recovered))}; [yellow]not recovered (snapshot)[/]: {Esc(resumed.NotRecovered.Count == 0 ? "-" : string.Join(" ", resumed.NotRecovered))}");
+                break;
             case ConnectionStateMessage state:
                 Markup(state.State switch
                 {
-                    ConnectionState.Connected => $"[green]connected[/] to {Esc(_client.Options.Uri.ToString())}",
+                    ConnectionState.Connected => $"[green]connected[/] to {Esc(_client.CurrentUri.ToString())}",
                     ConnectionState.Reconnecting => $"[yellow]connection lost[/] ({Esc(state.LastDisconnect?.ToString() ?? "unknown")}); reconnecting",
                     ConnectionState.Closed => $"[red]connection closed[/] ({Esc(state.LastDisconnect?.ToString() ?? "by client")})",
                     _ => $"[grey]{state.State.ToString().ToLowerInvariant()}[/]",
@@ -190,6 +193,24 @@ internal sealed class FeedPrinter
                     w.WriteString("codeName", error.CodeName);
                     w.WriteString("message", error.Message);
                     w.WriteString("symbol", error.Symbol);
+                    break;
+                case SubscriptionsResumedMessage resumed:
+                    w.WriteString("type", "resumed");
+                    w.WriteString("url", _client.CurrentUri.ToString());
+                    w.WriteStartArray("recovered");
+                    foreach (string symbol in resumed.Recovered)
+                    {
+                        w.WriteStringValue(symbol);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartArray("notRecovered");
+                    foreach (string symbol in resumed.NotRecovered)
+                    {
+                        w.WriteStringValue(symbol);
+                    }
+
+                    w.WriteEndArray();
                     break;
                 case ConnectionStateMessage state:
                     w.WriteString("type", "connection");

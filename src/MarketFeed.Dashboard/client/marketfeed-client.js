@@ -40,6 +40,8 @@ export class MarketFeedError extends Error {
 /**
  * @typedef {object} ClientOptions
  * @property {string} [url] WebSocket URL; default `ws(s)://<page host>/ws/v1` in a browser
+ * @property {string[]} [urls] more endpoints of the same feed (scale-out gateways, docs/scale-out.md):
+ *   after a lost connection the client dials the next one in turn (the first try at once) and resumes there
  * @property {typeof WebSocket} [WebSocket] constructor (node: `import WebSocket from 'ws'`)
  * @property {boolean} [reconnect=true] reconnect after an unexpected close
  * @property {import('./backoff.js').BackoffOptions} [backoff] reconnect delays
@@ -74,6 +76,9 @@ export class MarketFeedClient extends Emitter {
   #nextId = 1;
   #userClosed = false;
   #reconnectTimer = null;
+  /** Endpoints of the feed: url first, then urls; #endpoint indexes the one in use. */
+  #endpoints = [];
+  #endpoint = 0;
   #watchdog = null;
   #connectTimer = null;
   #pingTimer = null;
@@ -119,10 +124,11 @@ export class MarketFeedClient extends Emitter {
       pingIntervalMs: 5000, resubscribeOnGap: true, resume: true, reconnectOnPolicyClose: false, backoff: {},
       ...options,
     };
-    this.#opts.url ??= defaultUrl();
+    this.#opts.url ??= this.#opts.urls?.[0] ?? defaultUrl();
     this.#opts.WebSocket ??= globalThis.WebSocket;
     if (!this.#opts.WebSocket) throw new TypeError('No WebSocket: pass options.WebSocket (node: the ws package)');
     if (!this.#opts.url) throw new TypeError('options.url is required outside a page served over http(s)');
+    this.#endpoints = [...new Set([this.#opts.url, ...(this.#opts.urls ?? [])])];
   }
 
   /** @returns {ConnectionState} current connection state */
@@ -131,8 +137,8 @@ export class MarketFeedClient extends Emitter {
   /** Details of the last welcome status (connectionId, heartbeatMs, limits), or null. */
   get welcome() { return this.#welcome; }
 
-  /** The URL this client connects to. */
-  get url() { return this.#opts.url; }
+  /** The URL this client connects (or last connected) to: `url`, or one of `urls` after a failover. */
+  get url() { return this.#endpoints[this.#endpoint]; }
 
   /**
    * Opens the connection (reconnecting by itself afterwards). Idempotent.
@@ -352,9 +358,9 @@ export class MarketFeedClient extends Emitter {
     this.#setState(state, { attempt: this.#attempt });
     let ws;
     try {
-      ws = new this.#opts.WebSocket(this.#opts.url, [SUBPROTOCOL]);
+      ws = new this.#opts.WebSocket(this.url, [SUBPROTOCOL]);
     } catch (err) {
-      this.emit('error', new MarketFeedError(`cannot open ${this.#opts.url}: ${err.message}`, { codeName: 'connect_failed' }));
+      this.emit('error', new MarketFeedError(`cannot open ${this.url}: ${err.message}`, { codeName: 'connect_failed' }));
       this.#scheduleReconnect();
       return;
     }
@@ -414,7 +420,12 @@ export class MarketFeedClient extends Emitter {
   }
 
   #scheduleReconnect(code) {
-    const delayMs = backoffDelay(this.#attempt, this.#opts.backoff);
+    let delayMs = backoffDelay(this.#attempt, this.#opts.backoff);
+    if (this.#endpoints.length > 1) {
+      // Failover: the next gateway of the same feed, the first try at once.
+      this.#endpoint = (this.#endpoint + 1) % this.#endpoints.length;
+      if (this.#attempt === 0) delayMs = 0;
+    }
     this.#attempt++;
     this.#setState('reconnecting', { attempt: this.#attempt, delayMs, code });
     clearTimeout(this.#reconnectTimer);

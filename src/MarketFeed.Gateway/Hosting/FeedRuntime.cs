@@ -15,12 +15,18 @@ public sealed class FeedRuntime
     }
 
     /// <summary>Creates the runtime from options, continuing <paramref name="restore"/> (null = a new epoch).</summary>
-    public FeedRuntime(SymbolUniverse universe, FeedOptions options, TimeProvider time, SequenceState? restore)
+    /// <param name="universe">Live symbols.</param>
+    /// <param name="options">Feed options.</param>
+    /// <param name="time">Clock.</param>
+    /// <param name="restore">Sequence state to continue (a clean restart with recording), or null.</param>
+    /// <param name="epoch">Without <paramref name="restore"/>: the engine's epoch; 0 = a new one (a scale-out gateway passes its ingest's).</param>
+    public FeedRuntime(SymbolUniverse universe, FeedOptions options, TimeProvider time, SequenceState? restore, long epoch = 0)
     {
         Universe = universe;
         Options = options;
         Time = time;
-        Engine = new ConflationEngine(universe, new EngineSettings(options.MaxSymbolsPerConnection, options.JournalCapacity), time, restore);
+        var settings = new EngineSettings(options.MaxSymbolsPerConnection, options.JournalCapacity);
+        Engine = restore is not null ? new ConflationEngine(universe, settings, time, restore) : new ConflationEngine(universe, settings, time, epoch);
         Cache = new EncodedMessageCache(universe.Count);
         StartedAt = time.GetUtcNow();
     }

@@ -10,16 +10,19 @@ internal static class HttpEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry, RecordingService recording) => Results.Text(
-            JsonSerializer.Serialize(new Dictionary<string, object>
+        app.MapGet("/health", (FeedRuntime runtime, ConnectionRegistry registry, RecordingService recording, IServiceProvider services) => Results.Text(
+            JsonSerializer.Serialize(new Dictionary<string, object?>
             {
-                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsDegraded ? "degraded" : "ok",
+                ["status"] = registry.IsShuttingDown ? "stopping" : recording.IsDegraded || ScaleOut.ScaleOutSetup.IsDegraded(services) ? "degraded" : "ok",
                 ["recording"] = recording.Health(),
                 ["uptimeSeconds"] = Math.Round((runtime.Time.GetUtcNow() - runtime.StartedAt).TotalSeconds, 1),
                 ["connections"] = registry.Count,
                 ["symbols"] = runtime.Universe.Count,
                 ["ticksIn"] = runtime.Engine.TicksIn,
                 ["source"] = runtime.Options.Source,
+                ["epoch"] = runtime.Engine.Epoch,
+                ["globalSequence"] = runtime.Engine.GlobalSequence,
+                ["scaleOut"] = ScaleOut.ScaleOutSetup.Health(services),
             }),
             "application/json"));
 

@@ -89,11 +89,14 @@ public static class MarketFeedHost
                 ServerLog.UniverseLoaded(logger, universe.Count, path);
             }
 
-            // With recording on, a clean shutdown left the sequence state next to the logs: continue it.
-            SequenceState? restore = RecordingService.RestoreSequenceState(sp.GetRequiredService<IOptions<RecordingOptions>>().Value, universe, logger);
-            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>(), restore);
+            // A scale-out gateway takes its ingest's epoch (and its state from the ingest's snapshot);
+            // otherwise, with recording on, a clean shutdown left the sequence state next to the logs: continue it.
+            long epoch = ScaleOut.ScaleOutSetup.EngineEpoch(sp, universe);
+            SequenceState? restore = epoch != 0 ? null : RecordingService.RestoreSequenceState(sp.GetRequiredService<IOptions<RecordingOptions>>().Value, universe, logger);
+            return new FeedRuntime(universe, options, sp.GetRequiredService<TimeProvider>(), restore, epoch);
         });
         builder.Services.AddSingleton<SourceStatus>();
+        ScaleOut.ScaleOutSetup.AddScaleOut(builder); // before the sources' hosted services: see docs/scale-out.md
         builder.Services.AddSingleton<ReplayHandler>();
         builder.Services.AddSingleton<IReplayHandler>(sp => sp.GetRequiredService<ReplayHandler>());
         builder.Services.AddHostedService<ReplaySourceService>();

@@ -16,7 +16,7 @@ internal static class ProbeEndpoints
     {
         app.MapGet("/healthz", () => Results.Text("""{"status":"alive"}""", "application/json"));
 
-        app.MapGet("/readyz", (SourceStatus source, RecordingService recording, ConnectionRegistry registry) =>
+        app.MapGet("/readyz", (SourceStatus source, RecordingService recording, ConnectionRegistry registry, IServiceProvider services) =>
         {
             var failing = new List<string>();
             if (!source.IsRunning)
@@ -32,6 +32,11 @@ internal static class ProbeEndpoints
             if (registry.IsShuttingDown)
             {
                 failing.Add("shutdown");
+            }
+
+            if (ScaleOut.ScaleOutSetup.IsDegraded(services))
+            {
+                failing.Add("upstream"); // a scale-out node without its NATS feed (docs/scale-out.md)
             }
 
             string body = JsonSerializer.Serialize(new Dictionary<string, object?>
