@@ -45,6 +45,7 @@ public sealed partial class ConflationEngine
     private readonly Subscriber[][] _fullReaders;
     private readonly object _subscriptionLock = new();
     private ITickObserver[] _observers = [];
+    private ITickObserver[] _publishedObservers = [];
     private ITickHistory? _history;
     private PaddedLong _ticksIn;
     private PaddedLong _overflowDrops;
@@ -157,12 +158,27 @@ public sealed partial class ConflationEngine
         }
     }
 
-    /// <summary>Removes an observer.</summary>
+    /// <summary>
+    /// Adds an observer called after the tick is published (its state, journal entry and
+    /// <see cref="TicksIn"/> visible), for conditions on what the engine shows (tests, monitors);
+    /// <see cref="AddObserver"/> observers run before. Same rules: sequencer thread, no blocking,
+    /// no throwing, no allocation per tick.
+    /// </summary>
+    public void AddPublishedObserver(ITickObserver observer)
+    {
+        lock (_subscriptionLock)
+        {
+            Volatile.Write(ref _publishedObservers, [.. _publishedObservers, observer]);
+        }
+    }
+
+    /// <summary>Removes an observer (added either way).</summary>
     public void RemoveObserver(ITickObserver observer)
     {
         lock (_subscriptionLock)
         {
             Volatile.Write(ref _observers, Array.FindAll(_observers, o => !ReferenceEquals(o, observer)));
+            Volatile.Write(ref _publishedObservers, Array.FindAll(_publishedObservers, o => !ReferenceEquals(o, observer)));
         }
     }
 
@@ -230,6 +246,12 @@ public sealed partial class ConflationEngine
         for (int i = 0; i < fullReaders.Length; i++)
         {
             fullReaders[i].NotifyJournal(position);
+        }
+
+        ITickObserver[] published = _publishedObservers;
+        for (int i = 0; i < published.Length; i++)
+        {
+            published[i].OnTick(tick);
         }
     }
 

@@ -5,7 +5,7 @@ namespace MarketFeed.IntegrationTests;
 
 /// <summary>
 /// Awaits a condition on the live engine as a signal instead of polling it with delays: an
-/// <see cref="ITickObserver"/> evaluates the condition on the sequencer thread after every tick and
+/// <see cref="ITickObserver"/> evaluates the condition on the sequencer thread after every tick is published and
 /// completes a task the first time it holds.
 /// </summary>
 public sealed class EngineCondition : ITickObserver
@@ -19,7 +19,7 @@ public sealed class EngineCondition : ITickObserver
     public static async Task WhenAsync(ConflationEngine engine, Func<bool> condition, TimeSpan timeout)
     {
         var observer = new EngineCondition(condition);
-        engine.AddObserver(observer);
+        engine.AddPublishedObserver(observer); // after the tick is applied: the condition sees it
         try
         {
             if (condition())
