@@ -47,21 +47,29 @@ public sealed class EncodedMessageCacheTests
         // entry) while two others copy from the cache. Field widths change with the seq, so a
         // torn copy (bytes of two messages, or a length from another) cannot decode to the right
         // message. Every hit is decoded and compared.
-        const long last = 100_000;
+        // The writers run until the readers have made enough hits (bounded at 30 s), not for a
+        // fixed count: on a loaded 2-core box the readers may not be scheduled at all during a
+        // short fixed run (seen: 0 hits under two busy loops).
+        const long wantedHits = 1_000;
         var cache = new EncodedMessageCache(1);
         long published = 0;
+        long totalHits = 0;
+        int writersDone = 0;
+        var bound = System.Diagnostics.Stopwatch.StartNew();
         static Tick QuoteAt(long seq) => Tick.NewQuote(0, seq * 1_000, seq, seq * 997, seq + 1, seq % 7) with { Sequence = seq };
 
         var writers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
             () =>
             {
                 using var frame = new FrameBuilder(4096);
-                for (long seq = 1; seq <= last; seq++)
+                for (long seq = 1; Volatile.Read(ref totalHits) < wantedHits && bound.Elapsed < TimeSpan.FromSeconds(30); seq++)
                 {
                     frame.Reset();
                     new FrameSink(frame, cache, int.MaxValue).OnTick(QuoteAt(seq));
                     InterlockedMax(ref published, seq);
                 }
+
+                Interlocked.Increment(ref writersDone);
             },
             TaskCreationOptions.LongRunning)).ToArray();
 
@@ -70,13 +78,14 @@ public sealed class EncodedMessageCacheTests
             {
                 using var frame = new FrameBuilder(4096);
                 long hits = 0;
-                while (Volatile.Read(ref published) < last)
+                while (Volatile.Read(ref writersDone) < 2)
                 {
                     long seq = Volatile.Read(ref published);
                     frame.Reset();
                     if (seq > 0 && cache.TryAppend(QuoteAt(seq), frame))
                     {
                         hits++;
+                        Interlocked.Increment(ref totalHits);
                         var expected = QuoteAt(seq);
                         var message = Assert.Single(FrameDecoder.Decode(frame.Complete()));
                         Assert.Equal(new QuoteMessage(0, seq, expected.Timestamp, expected.BidPrice, expected.BidSize, expected.AskPrice, expected.AskSize), message);
