@@ -106,6 +106,10 @@ internal sealed partial class ReplaySession
 
             // Damage met (the one ended at, or each one skipped): where it is in the file and in time.
             var damage = _endReason is "damaged" or "damage-skipped" || (goLive && _cursor.DamageMet.Count > 0) ? CatalogEntries.ToReplayDamage(_cursor.DamageMet) : null;
+
+            // No longer running before the client can see the end: a replay it starts on the end's
+            // heels is not refused with 409 (seen under load).
+            EndOnce();
             _connection.Reply(
                 (_endRequestId, ReplayId, _endReason, _ticksSent, damage),
                 static (ref w, s) => MessageEncoder.WriteReplayEnd(ref w, s._endRequestId, s.ReplayId, s._endReason, s._ticksSent, s.damage));
@@ -116,6 +120,7 @@ internal sealed partial class ReplaySession
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            EndOnce();
             _connection.Reply((RequestId, ReplayId, _ticksSent), static (ref w, s) => MessageEncoder.WriteReplayEnd(ref w, s.RequestId, s.ReplayId, "error", s._ticksSent));
             _connection.ReplyError(RequestId, ErrorCode.Internal, "replay failed: " + ex.Message, null);
         }
@@ -124,7 +129,7 @@ internal sealed partial class ReplaySession
             _connection.DetachFeed(_subscriber);
             _subscriber.Dispose();
             _cursor.Dispose();
-            _onEnded(this);
+            EndOnce();
         }
     }
 

@@ -38,6 +38,7 @@ internal sealed partial class ReplaySession : IAsyncDisposable
     private readonly int _throttle;
     private readonly int[] _selectedIds;
     private readonly Action<ReplaySession> _onEnded;
+    private int _ended; // 1 once _onEnded ran (the handler forgot the session)
     private readonly ReplayRateLimiter? _rateLimiter;
     private readonly Bars.LiveBarStore? _bars;
     private readonly Bars.BarSubscriptions? _barUpdates;
@@ -186,6 +187,15 @@ internal sealed partial class ReplaySession : IAsyncDisposable
         foreach (int id in _selectedIds)
         {
             _engine.Seed(states[id]);
+        }
+    }
+
+    /// <summary>Tells the handler once that this session no longer runs (before its end message is queued).</summary>
+    private void EndOnce()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            _onEnded(this);
         }
     }
 }
