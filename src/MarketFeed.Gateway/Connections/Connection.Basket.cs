@@ -20,23 +20,8 @@ internal sealed partial class Connection
             throw new ControlRequestException(ErrorCode.BadRequest, "snapshot needs 'symbols': a non-empty array of symbol names, or [\"*\"] for every symbol");
         }
 
-        DeliveryMode mode = request.Mode ?? DeliveryMode.Conflated;
-        int throttle = request.Throttle ?? 0;
-        if (mode == DeliveryMode.Full && throttle > 0)
-        {
-            throw new ControlRequestException(ErrorCode.BadRequest, "'throttle' applies to conflated mode only");
-        }
-
+        (DeliveryMode mode, int throttle) = GrantedModeAndThrottle(request, "ask for the snapshot in conflated mode");
         Entitlements entitled = Identity.Entitlements;
-        if (mode == DeliveryMode.Full && !entitled.FullMode)
-        {
-            throw new ControlRequestException(ErrorCode.Forbidden, "not entitled to full mode; ask for the snapshot in conflated mode");
-        }
-
-        if (mode == DeliveryMode.Conflated && entitled.MinThrottle > 0 && (throttle == 0 || throttle > entitled.MinThrottle))
-        {
-            throttle = entitled.MinThrottle;
-        }
 
         bool all = names.Count == 1 && names[0] == "*";
         RejectedSymbols unknown = default;

@@ -86,13 +86,13 @@ internal sealed partial class Connection
         }
     }
 
-    private void Subscribe(ControlRequest request)
+    /// <summary>
+    /// The mode and throttle a subscribe or snapshot gets: full + throttle is 400, full mode without
+    /// the entitlement 403 (<paramref name="fullRefusalHint"/> says what to do instead), and a conflated
+    /// throttle never faster than the entitlement's minimum (the ack carries the granted one).
+    /// </summary>
+    private (DeliveryMode Mode, int Throttle) GrantedModeAndThrottle(ControlRequest request, string fullRefusalHint)
     {
-        if (request.Symbols is not { Count: > 0 } names)
-        {
-            throw new ControlRequestException(ErrorCode.BadRequest, "subscribe needs 'symbols': a non-empty array of symbol names");
-        }
-
         DeliveryMode mode = request.Mode ?? DeliveryMode.Conflated;
         int throttle = request.Throttle ?? 0;
         if (mode == DeliveryMode.Full && throttle > 0)
@@ -103,14 +103,26 @@ internal sealed partial class Connection
         Entitlements entitled = Identity.Entitlements;
         if (mode == DeliveryMode.Full && !entitled.FullMode)
         {
-            throw new ControlRequestException(ErrorCode.Forbidden, "not entitled to full mode; subscribe in conflated mode");
+            throw new ControlRequestException(ErrorCode.Forbidden, "not entitled to full mode; " + fullRefusalHint);
         }
 
         if (mode == DeliveryMode.Conflated && entitled.MinThrottle > 0 && (throttle == 0 || throttle > entitled.MinThrottle))
         {
-            // The ack carries the granted throttle: never faster than the entitlement allows.
             throttle = entitled.MinThrottle;
         }
+
+        return (mode, throttle);
+    }
+
+    private void Subscribe(ControlRequest request)
+    {
+        if (request.Symbols is not { Count: > 0 } names)
+        {
+            throw new ControlRequestException(ErrorCode.BadRequest, "subscribe needs 'symbols': a non-empty array of symbol names");
+        }
+
+        (DeliveryMode mode, int throttle) = GrantedModeAndThrottle(request, "subscribe in conflated mode");
+        Entitlements entitled = Identity.Entitlements;
 
         uint barMask = LiveBarMask(request.Bars);
         var accepted = new List<SymbolInfo>(names.Count);
