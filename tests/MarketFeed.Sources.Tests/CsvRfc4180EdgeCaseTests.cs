@@ -32,6 +32,58 @@ public sealed class CsvRfc4180EdgeCaseTests : IDisposable
         Assert.Equal(6, imported.RowsRead);
     }
 
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public void LineEnds_LargeFile_LineNumbersStayRightAcrossReadBuffers(string newline)
+    {
+        // About 3 MB: line breaks (a CRLF's two halves too) fall on many 64 K buffer ends. Every
+        // 1,000th row holds a quoted field; the bad rows are near the end, one per line count.
+        const int rows = 100_000;
+        string csv = _dir.File("large.csv");
+        using (var w = new StreamWriter(csv))
+        {
+            w.Write("t,s,p,note" + newline);
+            for (int i = 0; i < rows; i++)
+            {
+                w.Write(i % 1000 == 0 ? $"{1000 + i},A,1,\"q, {i}\"{newline}" : $"{1000 + i},A,1,padding text {i}{newline}");
+            }
+
+            w.Write("5,A,x," + newline + "6,\"A\"x,1," + newline + "7,A,1," + newline);
+        }
+
+        var imported = GenericCsvImporter.Read([csv], Mapping(), new ImportOptions { MaxBadRowFraction = 1 });
+
+        Assert.Equal([rows + 2L, rows + 3L], imported.Errors.Select(e => e.Line));
+        Assert.Equal(rows + 1, imported.Ticks.Count);
+    }
+
+    [Fact]
+    public void CrLf_SplitByTheFirstReadBuffer_CountsAsOneLineBreak()
+    {
+        // The guard reads 65,536 characters first (ASCII, no quote in them): the CR of row N is the
+        // last of them, its LF the first of the next read. Line numbers after it must stay right.
+        string csv = _dir.File("split.csv");
+        var text = new System.Text.StringBuilder("t,s,p,note\r\n");
+        int row = 0;
+        while (text.Length < 65_536 - 100)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"{1000 + row++},A,1,x\r\n");
+        }
+
+        string head = $"{1000 + row++},A,1,";
+        text.Append(head).Append('y', 65_536 - 1 - text.Length - head.Length).Append("\r\n");
+        Assert.Equal('\r', text[65_535]);
+        text.Append("1,\"A\"x,1,\r\n2,A,z,\r\n3,A,1,\r\n");
+        File.WriteAllText(csv, text.ToString());
+
+        var imported = GenericCsvImporter.Read([csv], Mapping(), new ImportOptions { MaxBadRowFraction = 1 });
+
+        Assert.Equal([row + 2L, row + 3L], imported.Errors.Select(e => e.Line));
+        Assert.Equal(row + 1, imported.Ticks.Count);
+    }
+
     [Fact]
     public void EmptyFields_QuotedOrNot_AreEmpty_AndKeepTheBookSide()
     {

@@ -161,8 +161,14 @@ internal sealed class CsvQuoteGuard : TextReader
             int quote = span.IndexOf('"');
             if (quote < 0)
             {
-                // Whole lines only (a line cut here could turn out to hold a quote), all at the end.
-                int cut = span.LastIndexOf('\n') + 1;
+                // Whole lines only (a line cut here could turn out to hold a quote), all at the end. A
+                // CR at the buffer's end may be the first half of a CRLF: it waits for the next read.
+                int cut = span.LastIndexOfAny('\n', '\r') + 1;
+                if (cut == span.Length && span[^1] == '\r' && !_eof)
+                {
+                    cut--;
+                }
+
                 if (cut == 0 && Fill())
                 {
                     continue;
