@@ -73,7 +73,8 @@ public sealed class CsvRfc4180EdgeCaseTests : IDisposable
         }
 
         string head = $"{1000 + row++},A,1,";
-        text.Append(head).Append('y', 65_536 - 1 - text.Length - head.Length).Append("\r\n");
+        int padding = 65_536 - 1 - text.Length - head.Length;
+        text.Append(head).Append('y', padding).Append("\r\n");
         Assert.Equal('\r', text[65_535]);
         text.Append("1,\"A\"x,1,\r\n2,A,z,\r\n3,A,1,\r\n");
         File.WriteAllText(csv, text.ToString());
