@@ -1,14 +1,14 @@
-using System.Net.WebSockets;
+using MarketFeed.Client;
 using MarketFeed.Core;
 using MarketFeed.LoadTests.Running;
 using MarketFeed.Protocol;
-using MessagePack;
 
 namespace MarketFeed.LoadTests.Clients;
 
 /// <summary>
-/// A MarketFeed subscriber on <see cref="ClientWebSocket"/>: sends a MessagePack subscribe, decodes
-/// frames with the allocation-free <see cref="FrameReader"/>, and checks sequences
+/// A MarketFeed subscriber on the client library's raw path (<see cref="MarketFeed.Client.MarketFeedClient"/> with
+/// <see cref="IRawFeedHandler"/>, docs/client.md): the library connects, subscribes and reads; this class gets every
+/// frame and message in wire order, quotes and trades without allocating, and checks sequences
 /// (full mode: seq = prev + 1 per symbol; conflated: no regression per symbol and kind; snapshots reset).
 /// A replay client (<see cref="ClientSpec.Replay"/>) sends full-mode replay requests instead of a subscribe,
 /// one after another, and checks each replay's per-symbol sequences and its tick count against replay end.
@@ -16,13 +16,16 @@ namespace MarketFeed.LoadTests.Clients;
 /// for <see cref="ClientSpec.DownFor"/>, then resumes with the welcome's epoch and its last sequences:
 /// its sequence checks run across the gap (a missed or repeated tick counts as a gap).
 /// </summary>
-public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext context) : VirtualClient(index, spec, context)
+/// <remarks>
+/// The library's own reconnects and heartbeat watchdog are off: a dropped connection is the server's doing and is
+/// reported, not repaired. Stallers and slow readers stop reading with <see cref="MarketFeed.Client.MarketFeedClient.PauseReceiving"/>.
+/// </remarks>
+public sealed class MarketFeedVirtualClient(int index, ClientSpec spec, RunContext context) : VirtualClient(index, spec, context), IRawFeedHandler
 {
-    private const int MaxFrameBytes = 16 * 1024 * 1024;
     private const int ReplaySymbolIdBase = 1 << 20;
     private readonly Dictionary<int, long> _replayLastSeq = [];
     private int _replaysSent;
-    private bool _replayDue;
+    private TaskCompletionSource? _replayEnd;
     private TimeSpan _replaySentAt;
     private long _replayReceived;
     private long[] _lastSeq = [];
@@ -31,7 +34,9 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
     private TimeSpan _subscribeSentAt;
     private long _epoch;
     private long _reconnectUnixNanos;
+    private long _malformedSeen;
     private Dictionary<int, string>? _namesById;
+    private MarketFeed.Client.MarketFeedClient? _client;
 
     /// <inheritdoc />
     public override async Task RunAsync(TimeSpan scheduledStart, CancellationToken cancellationToken)
@@ -76,157 +81,181 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    /// <summary>One connection: connect, subscribe (resuming <paramref name="resume"/> if given), read until cancelled or closed.</summary>
+    private MarketFeedClientOptions Options() => new()
+    {
+        Uri = new UriBuilder(Context.BaseUri) { Scheme = "ws", Path = "/ws/v1" }.Uri,
+        HttpInvoker = Spec.Role == ClientRole.Staller ? LoopbackConnector.SmallReceiveBuffer : LoopbackConnector.Default,
+        ReceiveBufferSize = Math.Max(Spec.ReceiveBufferBytes, 1024),
+        ConnectTimeout = SetupTimeout,
+        RequestTimeout = SetupTimeout,
+        AutoReconnect = false,
+        HeartbeatTimeoutMultiplier = 0, // the harness reports what the server does; it never gives up on a connection itself
+        ResumeOnReconnect = false,
+        ResubscribeOnGap = false,
+        DecodeMarketData = false,
+        RawHandler = this,
+    };
+
+    /// <summary>
+    /// One connection: connect, subscribe (resuming <paramref name="resume"/> if given) or run the replays, read until
+    /// cancelled (then abort, like a dropped client) or closed by the server.
+    /// </summary>
     private async Task RunSessionAsync(TimeSpan scheduledStart, Dictionary<string, long>? resume, CancellationToken cancellationToken)
     {
         _scheduledStart = scheduledStart;
-        using var ws = new ClientWebSocket();
-        ws.Options.AddSubProtocol("marketfeed.v1");
-        ws.Options.SetBuffer(Math.Max(Spec.ReceiveBufferBytes, 1024), 1024);
-        var wsUri = new UriBuilder(Context.BaseUri) { Scheme = "ws", Path = "/ws/v1" }.Uri;
+        var client = new MarketFeed.Client.MarketFeedClient(Options());
+        _client = client;
         try
         {
-            using (var setup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            try
             {
-                setup.CancelAfter(SetupTimeout);
-                await ws.ConnectAsync(wsUri, Spec.Role == ClientRole.Staller ? LoopbackConnector.SmallReceiveBuffer : LoopbackConnector.Default, setup.Token).ConfigureAwait(false);
-                ConnectedAt(scheduledStart);
-                if (Spec.Replay is null)
+                await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MarketFeedConnectionException or OperationCanceledException)
+            {
+                if (!cancellationToken.IsCancellationRequested)
                 {
-                    byte[] subscribe = ControlRequestWriter.ToMessagePack(new ControlRequest
-                    {
-                        Op = ControlRequest.Ops.Subscribe,
-                        Id = 1,
-                        Symbols = Spec.Symbols,
-                        Mode = Spec.FullMode ? DeliveryMode.Full : DeliveryMode.Conflated,
-                        Epoch = resume is null ? null : _epoch,
-                        Resume = resume,
-                    });
-                    _subscribeSentAt = Context.Clock.Elapsed;
-                    await ws.SendAsync(subscribe, WebSocketMessageType.Binary, true, setup.Token).ConfigureAwait(false);
+                    SetupFailed($"connect: {ex.Message}");
                 }
-            }
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or HttpRequestException)
-        {
-            if (!cancellationToken.IsCancellationRequested)
-            {
-                SetupFailed($"connect/subscribe: {ex.GetType().Name}: {ex.Message}");
+
+                return;
             }
 
-            return;
-        }
-
-        try
-        {
+            var drain = DrainAsync(client, cancellationToken);
             if (Spec.Replay is { } replay)
             {
-                var wait = replay.StartAt - Context.Clock.Elapsed;
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                }
-
-                await SendReplayAsync(ws, cancellationToken).ConfigureAwait(false);
+                await RunReplaysAsync(client, replay, drain, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!await SubscribeAsync(client, resume, cancellationToken).ConfigureAwait(false))
+            {
+                return;
             }
 
-            await ReceiveLoopAsync(ws, cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (WebSocketException ex)
-        {
+            await drain.ConfigureAwait(false);
             if (!cancellationToken.IsCancellationRequested)
             {
-                ClosedByServer(1006, ex.WebSocketErrorCode.ToString());
+                var end = client.LastDisconnect;
+                ClosedByServer(end?.CloseCode ?? 1006, end?.Cause == DisconnectCause.ServerClosed ? end.CloseReason : end?.ToString());
             }
-        }
-        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException)
-        {
-            Stats.Failed = true;
-            Stats.Error ??= $"protocol: {ex.Message}";
         }
         finally
         {
             Stats.Connected = false;
-            if (ws.State == WebSocketState.Open && Spec.CloseAfterAck)
-            {
-                using var close = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                try
-                {
-                    await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, null, close.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
-                {
-                }
-            }
-            else
-            {
-                ws.Abort();
-            }
+            client.Abort(); // no close handshake, as before: a cancelled run or a drop
+            await client.DisposeAsync().ConfigureAwait(false);
+            CheckMalformed(client);
         }
     }
 
-    private async Task ReceiveLoopAsync(ClientWebSocket ws, CancellationToken cancellationToken)
+    /// <summary>Sends the subscribe and waits for its ack; false when the session ends here (close after ack).</summary>
+    private async Task<bool> SubscribeAsync(MarketFeed.Client.MarketFeedClient client, Dictionary<string, long>? resume, CancellationToken cancellationToken)
     {
-        byte[] buffer = new byte[Math.Max(Spec.ReceiveBufferBytes, 1024)];
-        while (!cancellationToken.IsCancellationRequested)
+        var mode = Spec.FullMode ? DeliveryMode.Full : DeliveryMode.Conflated;
+        _subscribeSentAt = Context.Clock.Elapsed;
+        try
         {
-            if (ShouldStall())
+            await (resume is null
+                ? client.SubscribeAsync(Spec.Symbols, mode, 0, cancellationToken)
+                : client.SubscribeResumingAsync(Spec.Symbols, mode, 0, _epoch, resume, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (MarketFeedRequestException)
+        {
+            return true; // the error message was counted (OnMessage); keep reading, as the server keeps the connection
+        }
+        catch (TimeoutException)
+        {
+            return true; // no ack: the client shows as not subscribed
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (MarketFeedConnectionException ex)
+        {
+            if (!cancellationToken.IsCancellationRequested)
             {
-                // Stop reading: the server's send buffer fills and it must drop us (4002 or a reset).
-                await Task.Delay(Spec.StallFor, cancellationToken).ConfigureAwait(false);
+                SetupFailed($"subscribe: {ex.Message}");
             }
 
-            var pause = SlowPauseDue();
-            if (pause > TimeSpan.Zero)
+            return true; // the drain ends at once and the close is recorded
+        }
+
+        if (Spec.CloseAfterAck)
+        {
+            await client.DisposeAsync().ConfigureAwait(false); // close 1000
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs replays back to back from <see cref="ReplaySpec.StartAt"/> until the count, the run's end or the connection's end.</summary>
+    private async Task RunReplaysAsync(MarketFeed.Client.MarketFeedClient client, ReplaySpec replay, Task drain, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var wait = replay.StartAt - Context.Clock.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(pause, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
 
-            int length = 0;
-            ValueWebSocketReceiveResult result;
-            do
+            while (_replaysSent < replay.Iterations && !drain.IsCompleted)
             {
-                if (length == buffer.Length)
+                _replaysSent++;
+                _replayReceived = 0;
+                _replayLastSeq.Clear();
+                var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _replayEnd, ended);
+                _replaySentAt = Context.Clock.Elapsed;
+                await client.ReplayAsync(new ReplayRequest(replay.Dataset) { Speed = replay.Speed, Mode = DeliveryMode.Full }, cancellationToken).ConfigureAwait(false);
+                if (await Task.WhenAny(ended.Task, drain).ConfigureAwait(false) != ended.Task)
                 {
-                    if (buffer.Length >= MaxFrameBytes)
-                    {
-                        throw new MessagePackSerializationException($"frame larger than {MaxFrameBytes} bytes");
-                    }
-
-                    Array.Resize(ref buffer, buffer.Length * 2);
+                    return;
                 }
-
-                result = await ws.ReceiveAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                length += result.Count;
             }
-            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
-
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                ClosedByServer((int)(ws.CloseStatus ?? WebSocketCloseStatus.Empty), ws.CloseStatusDescription);
-                return;
-            }
-
-            if (result.MessageType == WebSocketMessageType.Binary && ProcessFrame(buffer.AsMemory(0, length)) && Spec.CloseAfterAck)
-            {
-                return;
-            }
-
-            if (_replayDue)
-            {
-                _replayDue = false;
-                await SendReplayAsync(ws, cancellationToken).ConfigureAwait(false);
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is MarketFeedRequestException or MarketFeedConnectionException or TimeoutException)
+        {
+            // A rejected replay was counted (OnMessage); a lost connection ends the drain and is recorded there.
         }
     }
 
-    /// <summary>Decodes one frame; returns true when it carried the subscribe ack.</summary>
-    private bool ProcessFrame(ReadOnlyMemory<byte> frame)
+    private static async Task DrainAsync(MarketFeed.Client.MarketFeedClient client, CancellationToken cancellationToken)
     {
-        long now = Now();
+        // Control messages only (market data goes to the raw handler); ends when the connection ends.
+        try
+        {
+            await foreach (var message in client.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _ = message;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void CheckMalformed(MarketFeed.Client.MarketFeedClient client)
+    {
+        long malformed = client.MalformedFrameCount;
+        if (malformed > _malformedSeen)
+        {
+            _malformedSeen = malformed;
+            Stats.Failed = true;
+            Stats.Error ??= $"protocol: {malformed} malformed frame(s)";
+        }
+    }
+
+    /// <inheritdoc />
+    void IRawFeedHandler.OnOpened() => ConnectedAt(_scheduledStart);
+
+    /// <inheritdoc />
+    void IRawFeedHandler.OnFrame(ReadOnlyMemory<byte> frame, long receiveTimestamp)
+    {
         var stats = Stats;
         stats.Frames++;
         if (Spec.Replay is null)
@@ -234,36 +263,43 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
             // Live payload only: replayed bytes would swamp the live clients' MB/s.
             stats.Bytes += frame.Length;
         }
-        var reader = new FrameReader(frame);
-        bool acked = false;
-        long updates = 0;
-        while (reader.Remaining > 0)
-        {
-            if (reader.TryReadTick(out Tick tick, out ServerMessage? other))
-            {
-                if (tick.SymbolId >= ReplaySymbolIdBase)
-                {
-                    CheckReplaySequence(in tick);
-                    continue;
-                }
 
-                updates++;
-                RecordLatency(now, tick.Timestamp);
-                CheckSequence(in tick);
-                if (_reconnectUnixNanos != 0 && Stats.LiveAt is null && Stats.ResumeAckAt is not null && tick.Timestamp >= _reconnectUnixNanos)
-                {
-                    Stats.LiveAt = Context.Clock.Elapsed;
-                }
-            }
-            else
-            {
-                acked |= Handle(other!);
-            }
+        var client = _client!;
+        CheckMalformed(client);
+        if (ShouldStall())
+        {
+            // Stop reading: the server's send buffer fills and it must drop us (4002 or a reset).
+            client.PauseReceiving(Spec.StallFor);
+            return;
         }
 
-        stats.Updates += updates;
-        return acked;
+        var pause = SlowPauseDue();
+        if (pause > TimeSpan.Zero)
+        {
+            client.PauseReceiving(pause);
+        }
     }
+
+    /// <inheritdoc />
+    void IRawFeedHandler.OnTick(in Tick tick, long receiveTimestamp)
+    {
+        if (tick.SymbolId >= ReplaySymbolIdBase)
+        {
+            CheckReplaySequence(in tick);
+            return;
+        }
+
+        Stats.Updates++;
+        RecordLatency(receiveTimestamp, tick.Timestamp);
+        CheckSequence(in tick);
+        if (_reconnectUnixNanos != 0 && Stats.LiveAt is null && Stats.ResumeAckAt is not null && tick.Timestamp >= _reconnectUnixNanos)
+        {
+            Stats.LiveAt = Context.Clock.Elapsed;
+        }
+    }
+
+    /// <inheritdoc />
+    void IRawFeedHandler.OnMessage(ServerMessage message, long receiveTimestamp) => Handle(message);
 
     private void CheckSequence(in Tick tick)
     {
@@ -305,24 +341,6 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
         return names;
     }
 
-    private async Task SendReplayAsync(ClientWebSocket ws, CancellationToken cancellationToken)
-    {
-        var replay = Spec.Replay!;
-        _replaysSent++;
-        byte[] request = ControlRequestWriter.ToMessagePack(new ControlRequest
-        {
-            Op = ControlRequest.Ops.Replay,
-            Id = _replaysSent,
-            Dataset = replay.Dataset,
-            Speed = replay.Speed,
-            Mode = DeliveryMode.Full,
-        });
-        _replayReceived = 0;
-        _replayLastSeq.Clear();
-        _replaySentAt = Context.Clock.Elapsed;
-        await ws.SendAsync(request, WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
-    }
-
     private void CheckReplaySequence(in Tick tick)
     {
         _replayReceived++;
@@ -344,10 +362,10 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
             Stats.Error ??= $"replay {end.ReplayId}: {end.Reason}, received {run.TicksReceived} of {run.TicksSent} ticks";
         }
 
-        _replayDue = _replaysSent < Spec.Replay!.Iterations;
+        Volatile.Read(ref _replayEnd)?.TrySetResult(); // the session sends the next one
     }
 
-    private bool Handle(ServerMessage message)
+    private void Handle(ServerMessage message)
     {
         switch (message)
         {
@@ -357,17 +375,17 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
                     AckedAt(_scheduledStart, _replaySentAt);
                 }
 
-                return false;
+                break;
             case ReplayEndMessage end when Spec.Replay is not null:
                 ReplayEnded(end);
-                return false;
+                break;
             case SnapshotMessage { State.SymbolId: >= ReplaySymbolIdBase } replaySnapshot:
                 _replayLastSeq[replaySnapshot.State.SymbolId] = replaySnapshot.State.Sequence;
-                return false;
+                break;
             case ErrorMessage error when Spec.Replay is not null:
                 Stats.ServerErrors++;
                 Stats.Error ??= $"replay request: error {error.Code} {error.CodeName}: {error.Message}";
-                return false;
+                break;
             case SubscribeAckMessage ack:
                 AckedAt(_scheduledStart, _subscribeSentAt);
                 _namesById ??= NamesById(ack);
@@ -380,10 +398,10 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
                     }
                 }
 
-                return true;
+                break;
             case StatusMessage { State: "welcome" } welcome:
                 _epoch = welcome.Details.TryGetValue("epoch", out object? epoch) ? Convert.ToInt64(epoch, System.Globalization.CultureInfo.InvariantCulture) : 0;
-                return false;
+                break;
             case SnapshotMessage snapshot:
             {
                 int id = snapshot.State.SymbolId;
@@ -393,17 +411,15 @@ public sealed class MarketFeedClient(int index, ClientSpec spec, RunContext cont
                     _lastTradeSeq[id] = snapshot.State.TradeSequence;
                 }
 
-                return false;
+                break;
             }
 
             case ErrorMessage:
                 Stats.ServerErrors++;
-                return false;
+                break;
             case StatusMessage { State: "lagging" }:
                 Stats.LagEpisodes++;
-                return false;
-            default:
-                return false;
+                break;
         }
     }
 }
