@@ -43,6 +43,7 @@ internal sealed partial class Connection : IDisposable
     private SendStallWatch _stallWatch;
     private int _heartbeatDue;
     private int _closeCode;
+    private int _welcomed;
     private string _closeReason = string.Empty;
     private int _errors;
     private bool _lagging;
@@ -97,7 +98,15 @@ internal sealed partial class Connection : IDisposable
         _logger = new ConnectionLogger(_logger, Id, Identity, remote);
         ServerLog.Connected(_logger, Id, remote);
         _metrics.ConnectionOpened();
-        EnqueueWelcome();
+        if (Upstream is { } upstream)
+        {
+            upstream.Welcome(this);
+        }
+        else
+        {
+            EnqueueWelcome();
+        }
+
         var heartbeat = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs);
         _heartbeatTimer = _time.CreateTimer(static s => ((Connection)s!).OnHeartbeatTimer(), this, heartbeat, heartbeat);
         if (Identity.ExpiresAt is { } expires)
