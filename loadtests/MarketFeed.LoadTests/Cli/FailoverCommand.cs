@@ -67,6 +67,9 @@ public static class FailoverCommand
                     FailoverUris = [second],
                     ReconnectInitialDelay = TimeSpan.FromMilliseconds(50),
                     ChannelCapacity = 100_000,
+                    // A killed gateway is seen by its reset sockets at once; the heartbeat timeout only
+                    // guards a silent one, and at 3 x 1 s it cut setups on a box with load average 20+.
+                    HeartbeatTimeoutMultiplier = 10,
                 });
 #pragma warning restore CA2000
                 watchers[i] = new Watcher(client, clock);
