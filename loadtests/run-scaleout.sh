@@ -39,8 +39,10 @@ node() { # port log args...: a MarketFeed node pinned to the server CPUs; sets N
   taskset -c "$SERVER_CPUS" dotnet "$DLL" --urls "http://127.0.0.1:$p" "$@" >"$TMP/$log.log" 2>&1 &
   NODE_PID=$!; PIDS+=("$NODE_PID")
 }
-fanout() { # name url clients: the harness's fan-out against one node, in the background; sets FAN_PID
-  dotnet "$HARNESS" run fanout --url "$2" --clients "$3" --rate "$RATE" --duration "$DURATION" \
+fanout() { # name url clients [first-client]: the harness's fan-out against one node, in the background; sets FAN_PID
+  # Client i picks its Zipf symbols with seed 42 + i: a run starting at client F uses --seed 42+F, so
+  # the two gateway runs together hold exactly the single run's clients.
+  dotnet "$HARNESS" run fanout --url "$2" --clients "$3" --seed $((42 + ${4:-0})) --rate "$RATE" --duration "$DURATION" \
     --client-cpus "$CLIENT_CPUS" --no-live --reports "$TMP/reports" --name "$1" >"$TMP/$1.out" 2>&1 &
   FAN_PID=$!
 }
@@ -81,7 +83,7 @@ cluster() { # prefix rate: an ingest and two gateways on that subject prefix; se
 cluster fanout "$RATE"
 T0=$(date +%s.%N); CI=$(ticks "$ING"); CG1=$(ticks "$GW1"); CG2=$(ticks "$GW2"); CN=$(ticks "$NATSPID")
 fanout gw1 "http://127.0.0.1:$G1" $((CLIENTS / 2)); F1=$FAN_PID
-fanout gw2 "http://127.0.0.1:$G2" $((CLIENTS - CLIENTS / 2)); F2=$FAN_PID
+fanout gw2 "http://127.0.0.1:$G2" $((CLIENTS - CLIENTS / 2)) $((CLIENTS / 2)); F2=$FAN_PID
 wait "$F1" || STATUS=1; wait "$F2" || STATUS=1
 T1=$(date +%s.%N); WALL=$(python3 -c "print($T1-$T0)")
 echo "-- B. 1 ingest + 2 gateways (load avg $(cut -d' ' -f1 /proc/loadavg))"
