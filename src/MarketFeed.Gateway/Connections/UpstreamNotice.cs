@@ -19,18 +19,6 @@ internal sealed class UpstreamNotice
     private readonly Lock _lock = new();
     private (string State, KeyValuePair<string, object?>[] Details)? _current;
 
-    /// <summary>The state a newly connected client is told after its welcome, or null (upstream fine).</summary>
-    public string? CurrentState
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _current?.State;
-            }
-        }
-    }
-
     /// <summary>
     /// Sends a status to every welcomed connection and records it for connections still to come:
     /// <paramref name="holds"/> true for a state that lasts (lost, failed), false for one that
