@@ -79,7 +79,16 @@ public sealed partial class MarketFeedClient
         var connection = new FeedConnection(socket, _time, Interlocked.Increment(ref _generation));
         try
         {
-            await socket.ConnectAsync(CurrentUri, linked.Token).ConfigureAwait(false);
+            if (_options.HttpInvoker is { } invoker)
+            {
+                await socket.ConnectAsync(CurrentUri, invoker, linked.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.ConnectAsync(CurrentUri, linked.Token).ConfigureAwait(false);
+            }
+
+            InvokeOpened();
             _connection = connection;
             connection.ReceiveTask = Task.Run(() => ReceiveLoopAsync(connection), CancellationToken.None);
             var welcome = await connection.Welcome.Task.WaitAsync(linked.Token).ConfigureAwait(false);
@@ -89,7 +98,11 @@ public sealed partial class MarketFeedClient
                 interval = TimeSpan.FromMilliseconds(heartbeatMs);
             }
 
-            connection.StartHeartbeatWatchdog(interval, interval * _options.HeartbeatTimeoutMultiplier);
+            if (_options.HeartbeatTimeoutMultiplier > 0)
+            {
+                connection.StartHeartbeatWatchdog(interval, interval * _options.HeartbeatTimeoutMultiplier);
+            }
+
             return connection;
         }
         catch
@@ -111,6 +124,18 @@ public sealed partial class MarketFeedClient
 
             connection.Dispose();
             throw;
+        }
+    }
+
+    private void InvokeOpened()
+    {
+        try
+        {
+            _options.RawHandler?.OnOpened();
+        }
+        catch (Exception)
+        {
+            // The hook belongs to the application; its failures must not fail the connect.
         }
     }
 

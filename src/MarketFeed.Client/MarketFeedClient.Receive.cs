@@ -53,9 +53,10 @@ public sealed partial class MarketFeedClient
                 }
 
                 var frame = new ReadOnlyMemory<byte>(buffer, 0, count);
-                InvokeFrameHandler(frame);
+                long receivedAt = _options.FrameHandler is null && _options.RawHandler is null ? 0 : UnixTime.NowNanos(_time);
+                InvokeFrameHandler(frame, receivedAt);
                 messages.Clear();
-                DecodeFrame(frame, messages);
+                DecodeFrame(frame, messages, receivedAt);
                 for (int i = 0; i < messages.Count; i++)
                 {
                     if (Dispatch(connection, messages[i]))
@@ -65,6 +66,10 @@ public sealed partial class MarketFeedClient
                 }
 
                 connection.Welcome.TrySetResult(null);
+                if (Volatile.Read(ref _receivePause) is { } pause)
+                {
+                    await WaitWhileReceivingPausedAsync(connection, pause).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
@@ -114,7 +119,7 @@ public sealed partial class MarketFeedClient
         return new DisconnectInfo(cause, (int?)socket.CloseStatus, socket.CloseStatusDescription, null, _time.GetUtcNow());
     }
 
-    private void InvokeFrameHandler(ReadOnlyMemory<byte> frame)
+    private void InvokeFrameHandler(ReadOnlyMemory<byte> frame, long receivedAt)
     {
         var handler = _options.FrameHandler;
         if (handler is null)
@@ -124,7 +129,7 @@ public sealed partial class MarketFeedClient
 
         try
         {
-            handler(frame, UnixTime.NowNanos(_time));
+            handler(frame, receivedAt);
         }
         catch (Exception)
         {
@@ -132,7 +137,7 @@ public sealed partial class MarketFeedClient
         }
     }
 
-    private void DecodeFrame(ReadOnlyMemory<byte> frame, List<ServerMessage> messages)
+    private void DecodeFrame(ReadOnlyMemory<byte> frame, List<ServerMessage> messages, long receivedAt)
     {
         try
         {
@@ -142,13 +147,31 @@ public sealed partial class MarketFeedClient
                 return;
             }
 
-            // Load-generator path: read quotes and trades without allocating and drop them; decode only control messages.
+            // Load-generator path: read quotes and trades without allocating and hand them to the raw handler (or drop
+            // them); decode only the other messages, for the handler and for the client itself.
+            var raw = _options.RawHandler;
+            if (raw is not null)
+            {
+                RawOnFrame(raw, frame, receivedAt);
+            }
+
             var reader = new FrameReader(frame);
             while (reader.Remaining > 0)
             {
-                if (!reader.TryReadTick(out _, out ServerMessage? other))
+                if (reader.TryReadTick(out Tick tick, out ServerMessage? other))
+                {
+                    if (raw is not null)
+                    {
+                        RawOnTick(raw, in tick, receivedAt);
+                    }
+                }
+                else
                 {
                     messages.Add(other!);
+                    if (raw is not null)
+                    {
+                        RawOnMessage(raw, other!, receivedAt);
+                    }
                 }
             }
         }
@@ -157,6 +180,40 @@ public sealed partial class MarketFeedClient
             // Keep what decoded before the fault (MessagePackSerializationException, EndOfStreamException, ...):
             // one broken frame must not take the connection down.
             Interlocked.Increment(ref _malformedFrames);
+        }
+    }
+
+    // The raw handler belongs to the application; its failures must not kill the receive loop.
+    private static void RawOnFrame(IRawFeedHandler raw, ReadOnlyMemory<byte> frame, long receivedAt)
+    {
+        try
+        {
+            raw.OnFrame(frame, receivedAt);
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    private static void RawOnTick(IRawFeedHandler raw, in Tick tick, long receivedAt)
+    {
+        try
+        {
+            raw.OnTick(in tick, receivedAt);
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    private static void RawOnMessage(IRawFeedHandler raw, ServerMessage message, long receivedAt)
+    {
+        try
+        {
+            raw.OnMessage(message, receivedAt);
+        }
+        catch (Exception)
+        {
         }
     }
 
@@ -334,6 +391,7 @@ public sealed partial class MarketFeedClient
     private void OnSubscribeAck(SubscribeAckMessage ack)
     {
         _subscribeBars.TryRemove(ack.RequestId, out IReadOnlyList<string>? bars);
+        _subscribeResume.TryGetValue(ack.RequestId, out Dictionary<string, long>? resumeFrom);
         List<string>? recovered = ack.Recovered is null ? null : [];
         List<string>? notRecovered = ack.Recovered is null ? null : [];
         lock (_stateLock)
@@ -352,6 +410,11 @@ public sealed partial class MarketFeedClient
                 {
                     state = new SymbolState(symbol, ack.Mode, ack.Throttle, isReplay: false);
                     _liveByName[symbol.Symbol] = state;
+                }
+
+                if (resumeFrom is not null && resumeFrom.TryGetValue(symbol.Symbol, out long resumeSeq))
+                {
+                    state.ResumeAfter = resumeSeq;
                 }
 
                 if (ack.Recovered is { } flags && i < flags.Count && flags[i] && state.ResumeAfter >= 0)

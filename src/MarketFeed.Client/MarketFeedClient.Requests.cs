@@ -48,6 +48,49 @@ public sealed partial class MarketFeedClient
     }
 
     /// <summary>
+    /// Subscribes resuming from positions the application holds (docs/protocol.md section 7.1): <paramref name="lastSequences"/>
+    /// gives the last <c>seq</c> received per symbol on an earlier connection of the server whose welcome carried
+    /// <paramref name="epoch"/> (e.g. a load generator that reconnects by hand, or a cursor kept across restarts of the
+    /// application). The ack's <see cref="SubscribeAckMessage.Recovered"/> says per symbol whether it continues right after
+    /// that <c>seq</c> (full mode: the missed ticks first) or starts again from a snapshot; the outcome is also published
+    /// as a <see cref="SubscriptionsResumedMessage"/>. Symbols missing from <paramref name="lastSequences"/> get a snapshot.
+    /// (After a reconnect of its own the client resumes by itself, <see cref="MarketFeedClientOptions.ResumeOnReconnect"/>.)
+    /// </summary>
+    /// <param name="symbols">Symbol names.</param>
+    /// <param name="mode">Conflated (latest state) or full (every tick).</param>
+    /// <param name="throttle">Max updates per second per symbol, conflated only; 0 = unthrottled.</param>
+    /// <param name="epoch">The server epoch the sequences come from (the welcome's <c>epoch</c>); must be positive.</param>
+    /// <param name="lastSequences">Last <c>seq</c> received per symbol name.</param>
+    /// <param name="cancellationToken">Cancels the wait for the ack (the request may still take effect).</param>
+    /// <exception cref="MarketFeedRequestException">The server rejected the request, or every symbol.</exception>
+    /// <exception cref="MarketFeedConnectionException">Not connected, or the connection dropped before the ack.</exception>
+    /// <exception cref="TimeoutException">No ack within <see cref="MarketFeedClientOptions.RequestTimeout"/>.</exception>
+    public async Task<SubscribeAckMessage> SubscribeResumingAsync(IReadOnlyList<string> symbols, DeliveryMode mode, int throttle, long epoch, IReadOnlyDictionary<string, long> lastSequences, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        ArgumentNullException.ThrowIfNull(lastSequences);
+        if (symbols.Count == 0)
+        {
+            throw new ArgumentException("at least one symbol is required", nameof(symbols));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegative(throttle);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epoch);
+        long id = NextRequestId();
+        var resume = new Dictionary<string, long>(lastSequences, StringComparer.OrdinalIgnoreCase);
+        var request = new ControlRequest { Op = ControlRequest.Ops.Subscribe, Id = id, Symbols = symbols, Mode = mode, Throttle = throttle, Epoch = epoch, Resume = resume };
+        _subscribeResume[id] = resume;
+        try
+        {
+            return (SubscribeAckMessage)await RequestAsync(request, new PendingRequest(id, request.Op, symbols.Count), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _subscribeResume.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
     /// Basket snapshot (docs/protocol.md section 5.1): subscribes <paramref name="symbols"/> (<c>["*"]</c> = every symbol
     /// this connection may see) and returns their states as of one global sequence of the feed, in the order of the ack.
     /// Every update that follows on <see cref="ReadAllAsync"/> is later than that sequence (full mode: gap-free from the

@@ -28,6 +28,7 @@ public sealed partial class MarketFeedClient : IAsyncDisposable
     private readonly Lock _stateLock = new();
     private readonly ConcurrentDictionary<long, PendingRequest> _pending = new();
     private readonly ConcurrentDictionary<long, IReadOnlyList<string>> _subscribeBars = new(); // bars asked for by subscribes not yet acked
+    private readonly ConcurrentDictionary<long, Dictionary<string, long>> _subscribeResume = new(); // application-given resume positions of subscribes not yet acked
 
     // Guarded by _stateLock.
     private readonly Dictionary<string, SymbolState> _liveByName = new(StringComparer.OrdinalIgnoreCase);

@@ -43,7 +43,11 @@ public sealed class MarketFeedClientOptions
     /// <summary>Failed reconnect attempts in a row before giving up (state <see cref="ConnectionState.Closed"/>); 0 = never give up.</summary>
     public int MaxReconnectAttempts { get; set; }
 
-    /// <summary>The connection is considered dead when nothing arrived for this many heartbeat intervals (protocol: 3).</summary>
+    /// <summary>
+    /// The connection is considered dead when nothing arrived for this many heartbeat intervals (protocol: 3).
+    /// 0 turns the heartbeat watchdog off (the application watches the connection itself, e.g. a load generator
+    /// that must not abort connections of its own accord).
+    /// </summary>
     public double HeartbeatTimeoutMultiplier { get; set; } = 3;
 
     /// <summary>Heartbeat interval assumed when the welcome message does not carry <c>heartbeatMs</c>.</summary>
@@ -75,6 +79,22 @@ public sealed class MarketFeedClientOptions
 
     /// <summary>Optional low-level hook called with every raw binary frame and its receive time.</summary>
     public RawFrameHandler? FrameHandler { get; set; }
+
+    /// <summary>
+    /// Optional low-level handler that gets the connection's handshake, every binary frame and each of its messages in wire
+    /// order, quotes and trades without allocating (one read of the frame, shared with the client's own handling).
+    /// Needs <see cref="DecodeMarketData"/> = false. See <see cref="IRawFeedHandler"/>.
+    /// </summary>
+    public IRawFeedHandler? RawHandler { get; set; }
+
+    /// <summary>
+    /// Optional HTTP invoker for the WebSocket upgrade (<c>ClientWebSocket.ConnectAsync(uri, invoker, ...)</c>), e.g. a
+    /// <see cref="System.Net.Http.SocketsHttpHandler"/> whose <c>ConnectCallback</c> binds a local source address or sets
+    /// socket buffer sizes. The client does not dispose it; one invoker may serve many clients. TLS settings then belong
+    /// to the handler (<c>SslOptions</c>): it cannot be combined with <see cref="PinnedServerCertificateSha256"/> or
+    /// <see cref="RemoteCertificateValidation"/>. Null (default): the WebSocket's own connection.
+    /// </summary>
+    public System.Net.Http.HttpMessageInvoker? HttpInvoker { get; set; }
 
     /// <summary>Clock for timeouts, heartbeat checks, backoff delays and receive timestamps (tests use a fake one).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -115,9 +135,9 @@ public sealed class MarketFeedClientOptions
             throw new ArgumentException("ChannelCapacity must be at least 1", nameof(ChannelCapacity));
         }
 
-        if (HeartbeatTimeoutMultiplier <= 0 || ReconnectJitter is < 0 or > 1 || ReconnectInitialDelay < TimeSpan.Zero || ReconnectMaxDelay < ReconnectInitialDelay)
+        if (HeartbeatTimeoutMultiplier < 0 || ReconnectJitter is < 0 or > 1 || ReconnectInitialDelay < TimeSpan.Zero || ReconnectMaxDelay < ReconnectInitialDelay)
         {
-            throw new ArgumentException("heartbeat multiplier must be positive, jitter in 0..1, and 0 <= initial delay <= max delay");
+            throw new ArgumentException("heartbeat multiplier must be 0 (off) or positive, jitter in 0..1, and 0 <= initial delay <= max delay");
         }
 
         if (ConnectTimeout <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero || DefaultHeartbeatInterval <= TimeSpan.Zero || ReceiveBufferSize < 256 || MaxReconnectAttempts < 0)
@@ -126,6 +146,16 @@ public sealed class MarketFeedClientOptions
         }
 
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (RawHandler is not null && DecodeMarketData)
+        {
+            throw new ArgumentException("RawHandler needs DecodeMarketData = false (market data goes to the handler instead of the client's decoder)", nameof(RawHandler));
+        }
+
+        if (HttpInvoker is not null && (PinnedServerCertificateSha256 is not null || RemoteCertificateValidation is not null))
+        {
+            throw new ArgumentException("HttpInvoker cannot be combined with PinnedServerCertificateSha256 or RemoteCertificateValidation: set certificate validation on the invoker's handler (SocketsHttpHandler.SslOptions)", nameof(HttpInvoker));
+        }
+
         if (PinnedServerCertificateSha256 is not null && ServerCertificatePin.Parse(PinnedServerCertificateSha256) is null)
         {
             throw new ArgumentException("PinnedServerCertificateSha256 must be 64 hex digits (32 bytes; colons and spaces allowed)", nameof(PinnedServerCertificateSha256));

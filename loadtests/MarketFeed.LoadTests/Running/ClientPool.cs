@@ -90,7 +90,7 @@ public sealed class ClientPool(ScenarioDefinition definition, TargetKind target,
                 spec = spec with { CloseAfterAck = true, Role = ClientRole.Fast };
             }
 
-            client = target == TargetKind.MarketFeed ? new MarketFeedClient(index, spec, context) : new SignalRClient(index, spec, context);
+            client = target == TargetKind.MarketFeed ? new MarketFeedVirtualClient(index, spec, context) : new SignalRClient(index, spec, context);
             _all.Add(client);
         }
 
