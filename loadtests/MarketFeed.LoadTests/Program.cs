@@ -138,6 +138,7 @@ static ScenarioOptions Options(ParseResult p)
         ReplayIterations = p.GetValue(CliOptions.ReplayIterations),
         DownTime = TimeSpan.FromSeconds(p.GetValue(CliOptions.DownSeconds)),
         ReconnectConflated = p.GetValue(CliOptions.ReconnectConflated),
+        FanOutFull = p.GetValue(CliOptions.FanOutFull),
     };
 }
 
