@@ -55,6 +55,7 @@ var root = new RootCommand("MarketFeed load tests: NBomber-style scenarios, push
 root.Subcommands.Add(run);
 root.Subcommands.Add(smoke);
 root.Subcommands.Add(list);
+root.Subcommands.Add(FailoverCommand.Create());
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
 async Task<int> Execute(IReadOnlyList<RunPlan> plans, ParseResult parse, string folderName, string title, CancellationToken ct, bool forceNoLive = false)
@@ -137,6 +138,7 @@ static ScenarioOptions Options(ParseResult p)
         ReplayIterations = p.GetValue(CliOptions.ReplayIterations),
         DownTime = TimeSpan.FromSeconds(p.GetValue(CliOptions.DownSeconds)),
         ReconnectConflated = p.GetValue(CliOptions.ReconnectConflated),
+        FanOutFull = p.GetValue(CliOptions.FanOutFull),
     };
 }
 

@@ -183,7 +183,10 @@ public sealed partial class ConflationEngine
     }
 
     /// <summary>Creates a subscriber (one per connection) woken through <paramref name="signal"/>.</summary>
-    public Subscriber CreateSubscriber(SenderSignal signal) => new(this, signal);
+    /// <param name="signal">The sender's wake-up.</param>
+    /// <param name="deferDataWakes">Market data wakes the sender with <see cref="SenderSignal.SetDeferred"/>
+    /// (on the signal's flush clock, Feed:WriteDelayMs) instead of at once; subscribes always wake at once.</param>
+    public Subscriber CreateSubscriber(SenderSignal signal, bool deferDataWakes = false) => new(this, signal, deferDataWakes);
 
     /// <summary>
     /// Sequences a raw tick (assigns <see cref="Tick.Sequence"/> and, for trades, the accumulator),

@@ -11,16 +11,30 @@ namespace MarketFeed.Engine;
 /// <see cref="Set"/> may be called from any thread, concurrently, and never blocks or allocates
 /// (the waiter is resumed on the thread pool, never inline on the producer). Only one thread may
 /// call <see cref="WaitAsync"/>, and it must await the result before calling it again.
-/// State machine: 0 idle, 1 set (pending), 2 waiting; all transitions by CAS.
+/// State machine: 0 idle, 1 set (pending), 2 waiting, 3 deferred; all transitions by CAS.
+/// <para>With a <see cref="FlushClock"/>, <see cref="SetDeferred"/> (market data) does not wake a
+/// waiting consumer at once: the signal becomes deferred and the clock wakes it on its next tick,
+/// so the data of many publishes goes out in one frame (Feed:WriteDelayMs); further sets while
+/// deferred cost one read. <see cref="Set"/> (replies, closes, replays) wakes at once in every state.</para>
 /// </remarks>
 public sealed class SenderSignal : IValueTaskSource
 {
     private const int Idle = 0;
     private const int Pending = 1;
     private const int Waiting = 2;
+    private const int Deferred = 3;
 
+    private readonly FlushClock? _clock;
     private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
     private int _state;
+
+    /// <summary>A signal without a flush clock: <see cref="SetDeferred"/> wakes at once too.</summary>
+    public SenderSignal()
+    {
+    }
+
+    /// <summary>A signal whose <see cref="SetDeferred"/> wakes on the clock's next tick (null: at once).</summary>
+    public SenderSignal(FlushClock? clock) => _clock = clock;
 
     /// <summary>Wakes the consumer, or leaves a pending signal if it is not waiting.</summary>
     public void Set()
@@ -40,12 +54,57 @@ public sealed class SenderSignal : IValueTaskSource
                     return;
                 }
             }
-            else if (Interlocked.CompareExchange(ref _state, Idle, Waiting) == Waiting)
+            else if (Interlocked.CompareExchange(ref _state, Idle, state) == state)
             {
-                // The wake-up consumes this signal: the waiter resumes with the state idle.
+                // Waiting or deferred: the wake-up consumes this signal, the waiter resumes with the
+                // state idle (a deferred one's later clock tick then finds nothing to do).
                 _core.SetResult(true);
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// Wakes the consumer on the flush clock's next tick (at once without a clock), or leaves a
+    /// pending signal if it is not waiting. For market data: the tick path calls it.
+    /// </summary>
+    public void SetDeferred()
+    {
+        if (_clock is null)
+        {
+            Set();
+            return;
+        }
+
+        while (true)
+        {
+            int state = Volatile.Read(ref _state);
+            if (state is Pending or Deferred)
+            {
+                return;
+            }
+
+            if (state == Idle)
+            {
+                if (Interlocked.CompareExchange(ref _state, Pending, Idle) == Idle)
+                {
+                    return;
+                }
+            }
+            else if (Interlocked.CompareExchange(ref _state, Deferred, Waiting) == Waiting)
+            {
+                _clock.Defer(this);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Called by the flush clock: wakes a deferred consumer (no-op if it was woken meanwhile).</summary>
+    internal void ReleaseDeferred()
+    {
+        if (Interlocked.CompareExchange(ref _state, Idle, Deferred) == Deferred)
+        {
+            _core.SetResult(true);
         }
     }
 

@@ -133,7 +133,7 @@ public sealed partial class Subscriber
                 s.LastTradeSequence = states[i].TradeSequence;
                 if (mode == DeliveryMode.Conflated)
                 {
-                    MarkDirty(slot); // sends whatever is newer than the basket (nothing if nothing is)
+                    MarkDirty(slot, forData: false); // sends whatever is newer than the basket (nothing if nothing is)
                 }
             }
 

@@ -82,6 +82,13 @@ public sealed partial class Subscriber
         }
 
         _pendingFullSnapshots.RemoveRange(0, done);
+        if (_pendingFullSnapshots.Count == 0 && _pendingFullSnapshots.Capacity > 4)
+        {
+            // A subscribe of many symbols grew it (128 B per entry): hold none once they are sent
+            // (about 4 KB per 20-symbol full-mode connection otherwise; control path only).
+            _pendingFullSnapshots.Capacity = 0;
+        }
+
         return _pendingFullSnapshots.Count > 0;
     }
 

@@ -105,7 +105,7 @@ public sealed partial class Subscriber
         }
 
         _wake.WriteVolatile(position + 1);
-        _signal.Set();
+        WakeForData();
     }
 
     private void AddFullSymbol(int symbolId)

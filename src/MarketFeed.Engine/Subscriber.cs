@@ -30,6 +30,7 @@ public sealed partial class Subscriber : IDisposable
 {
     private readonly ConflationEngine _engine;
     private readonly SenderSignal _signal;
+    private readonly bool _deferDataWakes;
     private readonly object _gate = new();
     private readonly long[] _dirty;
     private readonly Dictionary<int, int> _slotBySymbol = [];
@@ -41,10 +42,11 @@ public sealed partial class Subscriber : IDisposable
     private int _overflowed;
     private bool _disposed;
 
-    internal Subscriber(ConflationEngine engine, SenderSignal signal)
+    internal Subscriber(ConflationEngine engine, SenderSignal signal, bool deferDataWakes)
     {
         _engine = engine;
         _signal = signal;
+        _deferDataWakes = deferDataWakes;
         _dirty = new long[(engine.Settings.MaxSymbolsPerSubscriber + 63) / 64];
         _timestampFrequency = engine.Time.TimestampFrequency;
     }
@@ -212,12 +214,12 @@ public sealed partial class Subscriber : IDisposable
                 s.SnapshotPending = false;
                 s.LastQuoteSequence = resumeAfter;
                 s.LastTradeSequence = resumeAfter;
-                MarkDirty(slot);
+                MarkDirty(slot, forData: false);
                 return SubscribeOutcome.Recovered;
             }
 
             s.SnapshotPending = snapshot;
-            MarkDirty(slot);
+            MarkDirty(slot, forData: false);
             return SubscribeOutcome.Subscribed;
         }
     }
@@ -289,7 +291,7 @@ public sealed partial class Subscriber : IDisposable
 
     /// <summary>Tick path: marks a conflated slot dirty and wakes the sender on a clear-to-set flip.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal void MarkDirty(int slot)
+    internal void MarkDirty(int slot, bool forData = true)
     {
         ref long word = ref _dirty[slot >> 6];
         long mask = 1L << (slot & 63);
@@ -302,6 +304,27 @@ public sealed partial class Subscriber : IDisposable
         }
 
         if ((Interlocked.Or(ref word, mask) & mask) == 0)
+        {
+            if (forData)
+            {
+                WakeForData();
+            }
+            else
+            {
+                _signal.Set(); // a subscribe's snapshot is a reply: never delayed
+            }
+        }
+    }
+
+    /// <summary>Tick path: wakes the sender for new market data (through the flush clock if deferred).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WakeForData()
+    {
+        if (_deferDataWakes)
+        {
+            _signal.SetDeferred();
+        }
+        else
         {
             _signal.Set();
         }

@@ -13,7 +13,7 @@ public sealed class ConnectionRegistryTests
     public async Task TryReserve_RacingThreads_GrantExactlyMaxConnections()
     {
         const int max = 50;
-        var runtime = new FeedRuntime(TestUniverse.Create(4), new FeedOptions { MaxConnections = max }, TimeProvider.System);
+        using var runtime = new FeedRuntime(TestUniverse.Create(4), new FeedOptions { MaxConnections = max }, TimeProvider.System);
         using var registry = new ConnectionRegistry(runtime, NullLogger<ConnectionRegistry>.Instance);
         int granted = 0;
         var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

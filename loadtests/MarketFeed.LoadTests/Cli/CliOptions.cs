@@ -87,6 +87,8 @@ public static class CliOptions
     public static readonly Option<double> DownSeconds = new("--down-seconds") { Description = "Mass reconnect: seconds the clients stay away before resuming", DefaultValueFactory = _ => 5 };
 
     /// <summary>--reconnect-conflated</summary>
+    public static readonly Option<bool> FanOutFull = new("--full") { Description = "Fan-out: full-mode clients (every tick of their symbols) instead of conflated" };
+
     public static readonly Option<bool> ReconnectConflated = new("--reconnect-conflated") { Description = "Mass reconnect: conflated clients instead of full mode" };
 
     /// <summary>--source-addresses</summary>
@@ -125,7 +127,7 @@ public static class CliOptions
     [
         Target, MarketFeedUrl, SignalRUrl, ServerDll, SignalRDll, ServerArgs, Duration, Warmup, Ramp, Clients, Symbols, Rate, RateSteps,
         Zipf, Seed, FirehoseClients, Stallers, SlowReaders, SlowTimeoutMs, Connections, ChurnWorkers, ChurnIterations, MaxFailures,
-        ReplayClients, Dataset, ReplaySpeed, ReplayIterations, DownSeconds, ReconnectConflated, SourceAddresses,
+        ReplayClients, Dataset, ReplaySpeed, ReplayIterations, DownSeconds, ReconnectConflated, FanOutFull, SourceAddresses,
         Threshold, ThresholdsFile, ThresholdsFor, AbortOnBreach, Reports, Name, NoLive, ServerCpus, ClientCpus,
     ];
 }

@@ -48,7 +48,7 @@ public sealed class FanOutScenario : IScenario
         {
             Name = name,
             Variant = variant,
-            Description = $"{clients} conflated clients x {k} symbols (Zipf s={zipf}), {rate:0} ticks/s",
+            Description = $"{clients} {(options.FanOutFull ? "full-mode" : "conflated")} clients x {k} symbols (Zipf s={zipf}), {rate:0} ticks/s",
             Load = LoadSimulation.StartRamping(clients, options.Ramp).KeepConstant(clients, options.Duration),
             Warmup = warmup,
             TickRate = rate,
@@ -68,6 +68,8 @@ public sealed class FanOutScenario : IScenario
                     Role = r,
                     StallAt = warmup,
                     StallFor = stallFor,
+                    FullMode = options.FanOutFull,
+                    ReceiveBufferBytes = options.FanOutFull ? 256 * 1024 : 64 * 1024,
                 };
             },
         };

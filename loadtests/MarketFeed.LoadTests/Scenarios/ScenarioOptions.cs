@@ -66,6 +66,9 @@ public sealed record ScenarioOptions
     /// <summary>Mass reconnect: how long the dropped clients stay away before resuming.</summary>
     public TimeSpan DownTime { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Fan-out: full-mode clients instead of conflated.</summary>
+    public bool FanOutFull { get; init; }
+
     /// <summary>Mass reconnect: conflated clients instead of full mode.</summary>
     public bool ReconnectConflated { get; init; }
 

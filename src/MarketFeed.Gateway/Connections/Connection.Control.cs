@@ -18,6 +18,9 @@ internal sealed partial class Connection
     /// <summary>Serves <c>bars</c> requests (null: the op answers 405 as unknown).</summary>
     public Bars.BarService? Bars { get; init; }
 
+    /// <summary>A scale-out gateway's upstream state, told after the welcome when not fine (null elsewhere).</summary>
+    public UpstreamNotice? Upstream { get; init; }
+
     private void Dispatch(ControlRequest request)
     {
         switch (request.Op)
@@ -339,7 +342,8 @@ internal sealed partial class Connection
         Reply((request.Id, list), static (ref w, s) => MessageEncoder.WriteSymbolDirectory(ref w, s.Id, s.list));
     }
 
-    private void EnqueueWelcome()
+    /// <summary>Queues the welcome (the first message); marks the connection as welcomed.</summary>
+    internal void EnqueueWelcome()
     {
         var details = new List<KeyValuePair<string, object?>>
         {
@@ -377,7 +381,11 @@ internal sealed partial class Connection
         }
 
         Reply(details, static (ref w, s) => MessageEncoder.WriteStatus(ref w, "welcome", s));
+        Volatile.Write(ref _welcomed, 1);
     }
+
+    /// <summary>True once the welcome is queued: later messages may follow it.</summary>
+    internal bool IsWelcomed => Volatile.Read(ref _welcomed) != 0;
 
     /// <summary>Queues an error reply.</summary>
     internal void ReplyError(long requestId, ErrorCode code, string message, string? symbol)

@@ -29,7 +29,7 @@ internal sealed partial class Connection : IDisposable
     private readonly TimeProvider _time;
     private ILogger _logger; // wrapped in RunAsync: every line then carries the connection's id and identity
     private readonly FeedMetrics _metrics;
-    private readonly SenderSignal _signal = new();
+    private readonly SenderSignal _signal; // market data wakes it through the flush clock (Feed:WriteDelayMs); replies use SetNow
     private readonly Subscriber _live;
     private readonly object _gate = new();
     private readonly Queue<byte[]> _outbox = new();
@@ -43,6 +43,7 @@ internal sealed partial class Connection : IDisposable
     private SendStallWatch _stallWatch;
     private int _heartbeatDue;
     private int _closeCode;
+    private int _welcomed;
     private string _closeReason = string.Empty;
     private int _errors;
     private bool _lagging;
@@ -57,7 +58,8 @@ internal sealed partial class Connection : IDisposable
         _time = runtime.Time;
         _metrics = metrics;
         _logger = logger;
-        _live = runtime.Engine.CreateSubscriber(_signal);
+        _signal = new SenderSignal(runtime.FlushClock);
+        _live = runtime.Engine.CreateSubscriber(_signal, deferDataWakes: true);
         _rateLimiter = new ControlRateLimiter(_time, _options.ControlMessagesPerSecond, _options.ControlMessageBurst);
         Id = "c" + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
@@ -97,7 +99,15 @@ internal sealed partial class Connection : IDisposable
         _logger = new ConnectionLogger(_logger, Id, Identity, remote);
         ServerLog.Connected(_logger, Id, remote);
         _metrics.ConnectionOpened();
-        EnqueueWelcome();
+        if (Upstream is { } upstream)
+        {
+            upstream.Welcome(this);
+        }
+        else
+        {
+            EnqueueWelcome();
+        }
+
         var heartbeat = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs);
         _heartbeatTimer = _time.CreateTimer(static s => ((Connection)s!).OnHeartbeatTimer(), this, heartbeat, heartbeat);
         if (Identity.ExpiresAt is { } expires)

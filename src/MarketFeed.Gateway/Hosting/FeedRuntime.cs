@@ -6,7 +6,7 @@ using MarketFeed.Gateway.Sending;
 namespace MarketFeed.Gateway.Hosting;
 
 /// <summary>The live feed of this server: universe, engine and the shared encode-once cache.</summary>
-public sealed class FeedRuntime
+public sealed class FeedRuntime : IDisposable
 {
     /// <summary>Creates the runtime from options.</summary>
     public FeedRuntime(SymbolUniverse universe, FeedOptions options, TimeProvider time)
@@ -28,8 +28,15 @@ public sealed class FeedRuntime
         var settings = new EngineSettings(options.MaxSymbolsPerConnection, options.JournalCapacity);
         Engine = restore is not null ? new ConflationEngine(universe, settings, time, restore) : new ConflationEngine(universe, settings, time, epoch);
         Cache = new EncodedMessageCache(universe.Count);
+        FlushClock = options.WriteDelayMs > 0 ? new FlushClock(TimeSpan.FromMilliseconds(options.WriteDelayMs), time) : null;
         StartedAt = time.GetUtcNow();
     }
+
+    /// <summary>Wakes live senders together every Feed:WriteDelayMs (null when the delay is 0).</summary>
+    public FlushClock? FlushClock { get; }
+
+    /// <summary>Stops the flush clock (the host disposes the runtime with its services).</summary>
+    public void Dispose() => FlushClock?.Dispose();
 
     /// <summary>Live symbols.</summary>
     public SymbolUniverse Universe { get; }

@@ -147,6 +147,7 @@ internal static class WebSocketEndpoint
             Replay = services.GetService<IReplayHandler>(),
             Identity = identity,
             Bars = services.GetService<Bars.BarService>(),
+            Upstream = services.GetService<UpstreamNotice>(),
         };
         registry.Add(connection);
         try

@@ -33,6 +33,14 @@ public sealed class FeedOptions
     /// </summary>
     public int? FullQueueCapacity { get; set; }
 
+    /// <summary>
+    /// Longest time a connection's sender waits, after new market data wakes it, before it builds a
+    /// frame: updates published meanwhile share the frame (conflated ones merge), which cuts socket
+    /// writes and wake-ups per delivered update at the cost of up to this much latency (half on
+    /// average). 0 = build the frame at once. Replies, errors and closes are never delayed.
+    /// </summary>
+    public int WriteDelayMs { get; set; }
+
     /// <summary>Soft limit of one outgoing frame in bytes; larger batches are split.</summary>
     public int MaxFrameBytes { get; set; } = 64 * 1024;
 
@@ -115,6 +123,7 @@ public sealed class FeedOptions
     {
         Check(HeartbeatIntervalMs is >= 50 and <= 600_000, nameof(HeartbeatIntervalMs), "50..600000");
         Check(SlowConsumerTimeoutMs is >= 100 and <= 600_000, nameof(SlowConsumerTimeoutMs), "100..600000");
+        Check(WriteDelayMs is >= 0 and <= 1000, nameof(WriteDelayMs), "0..1000");
         Check(MaxSymbolsPerConnection is >= 1 and <= 1 << 20, nameof(MaxSymbolsPerConnection), "1..1048576");
         Check(JournalCapacity is >= 16 and <= 1 << 26, nameof(JournalCapacity), "16..67108864");
         if (FullQueueCapacity is not null)

@@ -2,7 +2,6 @@ using MarketFeed.Core;
 using MarketFeed.Engine;
 using MarketFeed.Gateway.Connections;
 using MarketFeed.Gateway.Hosting;
-using MarketFeed.Protocol;
 using MessagePack;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -29,6 +28,7 @@ internal sealed class GatewayFeedService(
     GatewayBootstrap bootstrap,
     ScaleOutStatus status,
     ConnectionRegistry registry,
+    UpstreamNotice notice,
     IHostApplicationLifetime lifetime,
     ILogger<GatewayFeedService> logger) : IHostedService, IDisposable
 {
@@ -73,7 +73,7 @@ internal sealed class GatewayFeedService(
     private ValueTask OnDisconnectedAsync(object? sender, NatsEventArgs e)
     {
         Interlocked.Exchange(ref _lostAt, Environment.TickCount64);
-        Broadcast("upstream_lost", [new("reason", "nats_disconnected"), new("globalSequence", runtime.Engine.GlobalSequence)]);
+        notice.Broadcast(registry.Connections, "upstream_lost", [new("reason", "nats_disconnected"), new("globalSequence", runtime.Engine.GlobalSequence)], holds: true);
         return ValueTask.CompletedTask;
     }
 
@@ -81,14 +81,6 @@ internal sealed class GatewayFeedService(
     {
         Volatile.Write(ref _restorePending, 1);
         return ValueTask.CompletedTask;
-    }
-
-    private void Broadcast(string state, KeyValuePair<string, object?>[] details)
-    {
-        foreach (Connection c in registry.Connections)
-        {
-            c.Reply((state, details), static (ref w, s) => MessageEncoder.WriteStatus(ref w, s.state, s.details));
-        }
     }
 
     private async Task RunAsync(CancellationToken stop)
@@ -124,7 +116,7 @@ internal sealed class GatewayFeedService(
                         {
                             long lostAt = Interlocked.Exchange(ref _lostAt, 0);
                             long downMs = lostAt == 0 ? 0 : Environment.TickCount64 - lostAt;
-                            Broadcast("upstream_restored", [new("globalSequence", runtime.Engine.GlobalSequence), new("downMs", downMs)]);
+                            notice.Broadcast(registry.Connections, "upstream_restored", [new("globalSequence", runtime.Engine.GlobalSequence), new("downMs", downMs)], holds: false);
                         }
                     }
                 }
@@ -217,7 +209,7 @@ internal sealed class GatewayFeedService(
     {
         status.Fail(reason);
         ScaleOutLog.GatewayFailed(logger, reason);
-        Broadcast("upstream_failed", [new("reason", reason), new("globalSequence", runtime.Engine.GlobalSequence)]);
+        notice.Broadcast(registry.Connections, "upstream_failed", [new("reason", reason), new("globalSequence", runtime.Engine.GlobalSequence)], holds: true);
         Environment.ExitCode = FailedExitCode;
         lifetime.StopApplication();
     }

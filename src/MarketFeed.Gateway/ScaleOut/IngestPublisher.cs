@@ -23,7 +23,7 @@ namespace MarketFeed.Gateway.ScaleOut;
 /// publishing for good (counted, logged, /health "failed"): gateways then stop at the last published
 /// tick instead of showing a gap.
 /// </remarks>
-internal sealed class IngestPublisher : ITickObserver, IHostedService, IAsyncDisposable
+internal sealed class IngestPublisher : ITickObserver, ITickForwarder, IHostedService, IAsyncDisposable
 {
     private readonly FeedRuntime _runtime;
     private readonly ScaleOutOptions _options;
@@ -32,11 +32,13 @@ internal sealed class IngestPublisher : ITickObserver, IHostedService, IAsyncDis
     private readonly Tick[] _ring;
     private readonly long _mask;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _acknowledged = new(0);
     private readonly CancellationTokenSource _stop = new();
     private PaddedLong _head; // ticks written by the sequencer
     private PaddedLong _tail; // ticks acknowledged by JetStream
     private long _droppedTicks;
     private int _waiting;
+    private int _draining;
     private int _broken;
     private long _firstGlobalSequence; // global sequence of ring entry 0
     private MarketSnapshot[] _mirror = [];
@@ -80,9 +82,48 @@ internal sealed class IngestPublisher : ITickObserver, IHostedService, IAsyncDis
 
         _firstGlobalSequence = engine.GlobalSequence + 1;
         _status.SetGlobalSequence(engine.GlobalSequence);
+        _status.SetBufferedSource(() => _head.ReadVolatile() - _tail.ReadVolatile());
         await PublishSnapshotAsync(engine.GlobalSequence, cancellationToken).ConfigureAwait(false);
         engine.AddObserver(this);
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Clean shutdown with recording (the sources have stopped): waits until JetStream acknowledged
+    /// every tick this publisher observed, so that a restart continuing the sequences continues the
+    /// stream without a hole. Returns why not if the token fires first or publishing had stopped.
+    /// </summary>
+    public async Task<string?> DrainAsync(CancellationToken cancellationToken)
+    {
+        if (_loop is null)
+        {
+            return "the NATS publisher never started";
+        }
+
+        long target = _head.ReadVolatile();
+        Volatile.Write(ref _draining, 1);
+        long pending = target - _tail.ReadVolatile();
+        if (pending > 0)
+        {
+            ScaleOutLog.Draining(_logger, pending, _firstGlobalSequence + target - pending, _firstGlobalSequence + target - 1);
+        }
+
+        try
+        {
+            while (_tail.ReadVolatile() < target && _broken == 0 && !_loop.IsCompleted)
+            {
+                // Released per acknowledged batch; the timeout re-checks a loop that ended without one.
+                await _acknowledged.WaitAsync(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        long tail = _tail.ReadVolatile();
+        return _broken != 0 ? "publishing to NATS had stopped: " + _status.Failure
+            : tail < target ? $"JetStream did not acknowledge ticks {_firstGlobalSequence + tail}..{_firstGlobalSequence + target - 1} before the shutdown deadline (NATS down?)"
+            : null;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -99,6 +140,7 @@ internal sealed class IngestPublisher : ITickObserver, IHostedService, IAsyncDis
     {
         _stop.Dispose();
         _wake.Dispose();
+        _acknowledged.Dispose();
         if (_nats is not null)
         {
             await _nats.DisposeAsync().ConfigureAwait(false);
@@ -201,6 +243,11 @@ internal sealed class IngestPublisher : ITickObserver, IHostedService, IAsyncDis
 
                 _tail.WriteVolatile(tail + count);
                 _status.Batch(count, first + count - 1, lastTimestamp);
+                if (Volatile.Read(ref _draining) != 0)
+                {
+                    _acknowledged.Release();
+                }
+
                 if (Environment.TickCount64 >= snapshotDue)
                 {
                     await PublishSnapshotAsync(first + count - 1, stop).ConfigureAwait(false);

@@ -29,4 +29,7 @@ internal static partial class ScaleOutLog
 
     [LoggerMessage(308, LogLevel.Error, "Ingest publisher failed")]
     public static partial void PublisherFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(309, LogLevel.Information, "Ingest stopping: waiting for JetStream to acknowledge {Count} ticks (global sequence {First}..{Last}) before the sequence state is saved")]
+    public static partial void Draining(ILogger logger, long count, long first, long last);
 }

@@ -35,6 +35,7 @@ public static class ScaleOutSetup
             // The role decides: a gateway's ticks come from NATS, whatever Feed:Source says (appsettings.json sets "simulator").
             builder.Configuration.AddInMemoryCollection([new("Feed:Source", "none")]);
             builder.Services.AddSingleton<GatewayBootstrap>();
+            builder.Services.AddSingleton<Connections.UpstreamNotice>();
             builder.Services.AddHostedService<GatewayFeedService>();
         }
         else
@@ -42,6 +43,7 @@ public static class ScaleOutSetup
             // Registered before the sources' services, so it attaches to the idle engine before the first tick.
             builder.Services.AddSingleton<IngestPublisher>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<IngestPublisher>());
+            builder.Services.AddSingleton<Hosting.ITickForwarder>(sp => sp.GetRequiredService<IngestPublisher>());
         }
     }
 

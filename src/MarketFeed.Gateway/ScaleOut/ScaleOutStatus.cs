@@ -20,6 +20,7 @@ public sealed class ScaleOutStatus(string role) : IDisposable
     private long _snapshots;
     private long _lastTickTimestamp;
     private string? _failure;
+    private Func<long>? _bufferedSource;
 
     /// <summary><c>ingest</c> or <c>gateway</c>.</summary>
     public string Role { get; } = role;
@@ -40,7 +41,7 @@ public sealed class ScaleOutStatus(string role) : IDisposable
     public long GlobalSequence => Interlocked.Read(ref _globalSequence);
 
     /// <summary>Ingest: ticks sequenced but not yet acknowledged by JetStream.</summary>
-    public long BufferedTicks => Interlocked.Read(ref _bufferedTicks);
+    public long BufferedTicks => Volatile.Read(ref _bufferedSource) is { } source ? source() : Interlocked.Read(ref _bufferedTicks);
 
     /// <summary>Ingest: ticks that did not fit the publish buffer (then publishing stopped).</summary>
     public long DroppedTicks => Interlocked.Read(ref _droppedTicks);
@@ -76,6 +77,9 @@ public sealed class ScaleOutStatus(string role) : IDisposable
     internal void SetGlobalSequence(long globalSequence) => Interlocked.Exchange(ref _globalSequence, globalSequence);
 
     internal void SetBuffered(long ticks) => Interlocked.Exchange(ref _bufferedTicks, ticks);
+
+    /// <summary>Reads the buffered count live (the ingest's ring) instead of the last value set: it grows while a publish hangs.</summary>
+    internal void SetBufferedSource(Func<long> source) => Volatile.Write(ref _bufferedSource, source);
 
     internal void Dropped(long ticks) => Interlocked.Exchange(ref _droppedTicks, ticks);
 

@@ -14,7 +14,7 @@ namespace MarketFeed.Gateway.Sources;
 /// shutdown. A recorder failure (disk full, ...) is logged at once and shows in <c>/health</c>
 /// (<see cref="Health"/>) and the <c>marketfeed_recorder_*</c> metrics, with the ticks lost.
 /// </summary>
-internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOptions> options, ILogger<RecordingService> logger, MetricsScope metricsScope) : IHostedService, IDisposable
+internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOptions> options, ILogger<RecordingService> logger, MetricsScope metricsScope, IEnumerable<ITickForwarder> forwarders) : IHostedService, IDisposable
 {
     private TickRecorder? _recorder;
     private Meter? _meter;
@@ -135,7 +135,18 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
         runtime.Engine.RemoveObserver(_recorder);
         await _recorder.FlushAsync().ConfigureAwait(false);
         _recorder.Dispose();
-        SaveSequenceState(_recorder);
+        string? undelivered = null;
+        if (options.Value.ContinueSequences)
+        {
+            // A scale-out ingest: its gateways must have every tick up to the saved state, or the
+            // continued sequences would start after a hole they cannot cross.
+            foreach (ITickForwarder forwarder in forwarders)
+            {
+                undelivered ??= await forwarder.DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        SaveSequenceState(_recorder, undelivered);
     }
 
     /// <summary>
@@ -179,8 +190,8 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
         }
     }
 
-    /// <summary>After the recorder's last flush: saves the sequence state if the logs hold every tick up to it.</summary>
-    private void SaveSequenceState(TickRecorder recorder)
+    /// <summary>After the recorder's last flush: saves the sequence state if the logs (and every <see cref="ITickForwarder"/>) hold every tick up to it.</summary>
+    private void SaveSequenceState(TickRecorder recorder, string? undelivered)
     {
         RecordingOptions o = options.Value;
         if (!o.ContinueSequences)
@@ -195,7 +206,7 @@ internal sealed class RecordingService(FeedRuntime runtime, IOptions<RecordingOp
         string? reason = recorder.Failure is not null ? "recording failed: " + recorder.Failure.Message
             : recorder.DroppedTicks + recorder.LostTicks + recorder.InvalidTicks > 0 ? $"the logs miss {recorder.DroppedTicks + recorder.LostTicks + recorder.InvalidTicks} ticks (dropped, lost or invalid)"
             : before != after || after != _recordedFrom + recorder.ObservedTicks ? $"ticks were published outside the recording (global sequence {after}, recorded {_recordedFrom}+{recorder.ObservedTicks})"
-            : null;
+            : undelivered;
         if (reason is not null)
         {
             ServerLog.SequenceStateNotSaved(logger, reason);

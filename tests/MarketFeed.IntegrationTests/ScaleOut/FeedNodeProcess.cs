@@ -15,11 +15,14 @@ public sealed partial class FeedNodeProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output;
     private readonly HttpClient _http;
+    private readonly Task _stderrPump;
+    private Task _stdoutPump = Task.CompletedTask;
 
-    private FeedNodeProcess(Process process, Uri baseUri, StringBuilder output)
+    private FeedNodeProcess(Process process, Uri baseUri, StringBuilder output, Task stderrPump)
     {
         _process = process;
         _output = output;
+        _stderrPump = stderrPump;
         BaseUri = baseUri;
         _http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
     }
@@ -95,7 +98,7 @@ public sealed partial class FeedNodeProcess : IAsyncDisposable
 
                 if (ListeningLine().Match(line) is { Success: true } m)
                 {
-                    var node = new FeedNodeProcess(process, new Uri(m.Groups[1].Value), output);
+                    var node = new FeedNodeProcess(process, new Uri(m.Groups[1].Value), output, stderr);
                     node.DrainStandardOutput();
                     return node;
                 }
@@ -159,6 +162,37 @@ public sealed partial class FeedNodeProcess : IAsyncDisposable
         return PrometheusText.Parse(text).TryGetValue(name, out double value) ? (long)value : 0;
     }
 
+    /// <summary>Sends SIGTERM (a clean shutdown) and returns the exit code; fails the test if it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        await SignalTerminateAsync();
+        return await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>Sends SIGTERM and returns at once (the node shuts down by itself).</summary>
+    public async Task SignalTerminateAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for the process to exit by itself and returns its exit code; fails the test after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(timeout);
+            await Task.WhenAll(_stdoutPump, _stderrPump).WaitAsync(TimeSpan.FromSeconds(10)); // the last lines are in Output
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"node {ProcessId} still running {timeout} later:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the process (SIGKILL) and waits for it to exit.</summary>
     public async Task KillAsync()
     {
@@ -180,7 +214,7 @@ public sealed partial class FeedNodeProcess : IAsyncDisposable
 
     private void DrainStandardOutput()
     {
-        _ = Task.Run(async () =>
+        _stdoutPump = Task.Run(async () =>
         {
             while (await _process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
             {

@@ -17,10 +17,16 @@ public sealed class FeedTape : IAsyncDisposable
     private readonly Task _loop;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private FeedTape(RawFeedClient client, long epoch)
+    private FeedTape(RawFeedClient client, long epoch, IEnumerable<ServerMessage> afterWelcome)
     {
         _client = client;
         Epoch = epoch;
+        foreach (ServerMessage m in afterWelcome)
+        {
+            _messages.Add(m);
+            Observe(m);
+        }
+
         _loop = Task.Run(RunAsync);
     }
 
@@ -42,9 +48,11 @@ public sealed class FeedTape : IAsyncDisposable
 #pragma warning disable CA2000 // disposed in finally unless ownership passed to the tape
             client = await RawFeedClient.ConnectAsync(uri, ct: ct);
 #pragma warning restore CA2000
-            var welcome = Assert.IsType<StatusMessage>(await client.ReceiveUntilAsync(_ => true, ct));
+            // The welcome's frame may carry more (a gateway's upstream status): the tape keeps it.
+            List<ServerMessage> first = Assert.IsType<List<ServerMessage>>(await client.ReceiveFrameAsync(ct));
+            var welcome = Assert.IsType<StatusMessage>(first[0]);
             Assert.Equal("welcome", welcome.State);
-            var tape = new FeedTape(client, Assert.IsType<long>(welcome.Details["epoch"]));
+            var tape = new FeedTape(client, Assert.IsType<long>(welcome.Details["epoch"]), first.Skip(1));
             client = null;
             return tape;
         }

@@ -75,6 +75,14 @@ public sealed class NatsServerProcess : IAsyncDisposable
         Assert.Fail("nats-server exited before it was ready");
     }
 
+    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) the server: its connections stay open but nothing is answered meanwhile.</summary>
+    public async Task SignalAsync(bool freeze)
+    {
+        using var kill = Process.Start("kill", [freeze ? "-STOP" : "-CONT", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
     /// <summary>Kills the server (SIGKILL) and waits for it to exit.</summary>
     public async Task KillAsync()
     {

@@ -7,18 +7,21 @@ public sealed class ScaleOutCluster : IAsyncDisposable
 {
     private readonly List<FeedNodeProcess> _gateways = [];
 
-    private ScaleOutCluster(NatsServerProcess nats, FeedNodeProcess ingest, string prefix)
+    private readonly string[] _ingestArgs;
+
+    private ScaleOutCluster(NatsServerProcess nats, FeedNodeProcess ingest, string prefix, string[] ingestArgs)
     {
         Nats = nats;
         Ingest = ingest;
         Prefix = prefix;
+        _ingestArgs = ingestArgs;
     }
 
     /// <summary>The bus.</summary>
     public NatsServerProcess Nats { get; }
 
-    /// <summary>The ingest node.</summary>
-    public FeedNodeProcess Ingest { get; }
+    /// <summary>The ingest node (the current one after <see cref="RestartIngestAsync"/>).</summary>
+    public FeedNodeProcess Ingest { get; private set; }
 
     /// <summary>The subject prefix in use.</summary>
     public string Prefix { get; }
@@ -33,12 +36,13 @@ public sealed class ScaleOutCluster : IAsyncDisposable
         try
         {
             string prefix = "mf" + Guid.NewGuid().ToString("N")[..8];
-            var ingest = await FeedNodeProcess.StartAsync(
+            string[] args =
             [
                 "--ScaleOut:Role=ingest", "--ScaleOut:NatsUrl=" + nats.Url, "--ScaleOut:SubjectPrefix=" + prefix,
                 "--ScaleOut:SnapshotIntervalMs=500", "--rate", rate.ToString(System.Globalization.CultureInfo.InvariantCulture), .. ingestArgs,
-            ]);
-            return new ScaleOutCluster(nats, ingest, prefix);
+            ];
+            var ingest = await FeedNodeProcess.StartAsync(args);
+            return new ScaleOutCluster(nats, ingest, prefix, args);
         }
         catch
         {
@@ -54,6 +58,39 @@ public sealed class ScaleOutCluster : IAsyncDisposable
             ["--ScaleOut:Role=gateway", "--ScaleOut:NatsUrl=" + Nats.Url, "--ScaleOut:SubjectPrefix=" + Prefix, .. args]);
         _gateways.Add(gateway);
         return gateway;
+    }
+
+    /// <summary>
+    /// Stops the ingest — SIGTERM and a clean exit (code 0) when <paramref name="clean"/>, else
+    /// SIGKILL — and starts it again with the same arguments (so the same recording directory).
+    /// <paramref name="whileDown"/> runs between the two. Returns the old process's output.
+    /// </summary>
+    public async Task<string> RestartIngestAsync(bool clean, Func<Task>? whileDown = null)
+    {
+        if (clean)
+        {
+            Assert.Equal(0, await Ingest.TerminateAsync(TimeSpan.FromSeconds(30)));
+        }
+        else
+        {
+            await Ingest.KillAsync();
+        }
+
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        string output = Ingest.Output;
+        await StartIngestAgainAsync();
+        return output;
+    }
+
+    /// <summary>Starts a new ingest with the same arguments in place of the current one (which must have exited).</summary>
+    public async Task StartIngestAgainAsync()
+    {
+        await Ingest.DisposeAsync();
+        Ingest = await FeedNodeProcess.StartAsync(_ingestArgs);
     }
 
     /// <summary>The node's scale-out health section.</summary>

@@ -119,7 +119,7 @@ public sealed class ScaleOutFailoverTests
     }
 
     [Fact]
-    public async Task NatsServerRestart_GatewayReconnectsAndCatchesUp_ClientsContinueWithoutGap_StatusAndHealthSayIt()
+    public async Task NatsServerRestart_GatewayReconnectsAndCatchesUp_ClientsContinueWithoutGap_StatusAndHealthSayIt_AlsoToAClientConnectingMeanwhile()
     {
         await using var cluster = await ScaleOutCluster.StartAsync(rate: 2000);
         var gateway = await cluster.StartGatewayAsync();
@@ -135,8 +135,19 @@ public sealed class ScaleOutFailoverTests
         Assert.Equal("upstream_lost", health.GetProperty("scaleOut").GetProperty("state").GetString());
         int before = tape.Updates;
 
+        // A client that connects while NATS is gone learns it right after its welcome.
+        await using var late = await FeedTape.ConnectAsync(gateway.WebSocketUri, cts.Token);
+        await late.WaitUntilAsync(t => t.Messages.Count > 0, Wait, "a message after the welcome");
+        var told = Assert.IsType<StatusMessage>(late.Messages[0]);
+        Assert.Equal("upstream_lost", told.State);
+        Assert.Equal("nats_disconnected", told.Details["reason"]);
+        await late.SubscribeAsync(DeliveryMode.Full, Symbols, cts.Token);
+
         await cluster.Nats.StartAgainAsync();
         await tape.WaitUntilAsync(t => t.Messages.OfType<StatusMessage>().Any(s => s.State == "upstream_restored"), Wait, "status upstream_restored");
+        await late.WaitUntilAsync(t => t.Messages.OfType<StatusMessage>().Any(s => s.State == "upstream_restored") && t.Updates >= 300, Wait, "upstream_restored and 300 updates on the late client");
+        Assert.Single(late.Messages.OfType<StatusMessage>(), s => s.State == "upstream_lost");
+        Assert.Null(late.FirstGap);
         await tape.WaitUntilAsync(t => t.Updates >= before + 1000, Wait, "1000 updates after the restart");
         Assert.Null(tape.FirstGap);
         Assert.False(tape.Closed);
