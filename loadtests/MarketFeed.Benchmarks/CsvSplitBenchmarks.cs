@@ -8,11 +8,12 @@ using nietras.SeparatedValues;
 namespace MarketFeed.Benchmarks;
 
 /// <summary>
-/// The CSV splitting layer alone, hand-written (<see cref="CsvLineReader"/> + span split, and
-/// <see cref="CsvQuotedSplitter"/> for rows with a quote) against Sep 0.18, on the same files, doing
-/// the same work per row: split, parse field 0 as an integer, take the length of field 1.
-/// OperationsPerInvoke = rows, so the mean is time per row. Run:
-/// <c>dotnet run -c Release --project loadtests/MarketFeed.Benchmarks -- --filter *CsvSplitBenchmarks* --job short</c>.
+/// The CSV splitting layer alone, on the same files, doing the same work per row (split, parse field
+/// 0 as an integer, take the length of field 1): Sep 0.18 alone against the importers' reader (Sep
+/// behind <see cref="CsvQuoteGuard"/>). Until commit b2a6bdb the importers' own line reader and
+/// quoted splitter stood here instead (docs/benchmarks.md, "CSV splitting"). OperationsPerInvoke =
+/// rows, so the mean is time per row. Run:
+/// <c>dotnet run -c Release --project loadtests/MarketFeed.Benchmarks -- --filter *CsvSplitBenchmarks*</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class CsvSplitBenchmarks
@@ -76,42 +77,25 @@ public class CsvSplitBenchmarks
         }
     }
 
-    /// <summary>The importer's own reader and splitters.</summary>
-    [Benchmark(Baseline = true, OperationsPerInvoke = Rows)]
-    public long HandWritten()
+    /// <summary>The importers' reader: Sep behind <see cref="CsvQuoteGuard"/> (<see cref="CsvRows"/>), quotes on.</summary>
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public long SepWithGuard()
     {
         long sum = 0;
-        using var text = new StreamReader(_path, Encoding.UTF8, false, 1 << 16);
-        var reader = new CsvLineReader(text);
-        Span<Range> f = stackalloc Range[16];
-        CsvQuotedSplitter? quoted = null;
-        while (reader.TryReadLine(out var line, out bool hasQuote))
+        using var csv = CsvRows.Open(_path, ',', quotes: true, detectEncoding: false);
+        foreach (var row in csv.Reader)
         {
-            int n;
-            if (!hasQuote)
+            if (row.ColCount >= 2 && long.TryParse(row[0].Span, NumberStyles.None, CultureInfo.InvariantCulture, out long v))
             {
-                n = line.Split(f, ',');
-            }
-            else
-            {
-                quoted ??= new CsvQuotedSplitter();
-                if (quoted.Split(line, ',', f, reader, out line, out n) is not null)
-                {
-                    continue;
-                }
-            }
-
-            if (n >= 2 && long.TryParse(line[f[0]], NumberStyles.None, CultureInfo.InvariantCulture, out long v))
-            {
-                sum += v + line[f[1]].Length;
+                sum += v + row[1].Span.Length;
             }
         }
 
         return sum;
     }
 
-    /// <summary>Sep with unescaping (RFC 4180 quotes decoded), no header.</summary>
-    [Benchmark(OperationsPerInvoke = Rows)]
+    /// <summary>Sep alone with unescaping (RFC 4180 quotes decoded), no header: what the guard costs on top.</summary>
+    [Benchmark(Baseline = true, OperationsPerInvoke = Rows)]
     public long Sep()
     {
         long sum = 0;

@@ -8,35 +8,40 @@ internal sealed class CsvHeader
 {
     private readonly string[] _names;
 
-    /// <summary>Reads the names of <paramref name="line"/>, line 1 of <paramref name="file"/>.</summary>
-    /// <exception cref="ImportException">A quoted name is malformed.</exception>
-    public CsvHeader(ReadOnlySpan<char> line, char delimiter, string file)
-    {
-        var fields = new Range[line.Count(delimiter) + 1];
-        int count;
-        if (line.Contains('"'))
-        {
-            string? error = new CsvQuotedSplitter().Split(line, delimiter, fields, null, out line, out count);
-            if (error is not null)
-            {
-                throw new ImportException($"{file}:1: header: {error}");
-            }
-        }
-        else
-        {
-            count = line.Split(fields, delimiter);
-        }
-
-        _names = new string[count];
-        for (int i = 0; i < count; i++)
-        {
-            _names[i] = line[fields[i]].Trim().ToString();
-        }
-    }
+    private CsvHeader(string[] names) => _names = names;
 
     public int Count => _names.Length;
 
     public IReadOnlyList<string> Names => _names;
+
+    /// <summary>Reads the header from the first row of <paramref name="rows"/>; null if the file is empty.</summary>
+    /// <exception cref="ImportException">A quoted name is malformed or spans lines.</exception>
+    public static CsvHeader? Read(CsvRows rows, string file)
+    {
+        if (!rows.Reader.MoveNext())
+        {
+            return rows.TryTakeBadLine(1, out _, out string emptyReason) ? throw HeaderError(file, emptyReason) : null;
+        }
+
+        var row = rows.Reader.Current;
+        if (rows.TryTakeBadLine(1, out _, out string reason))
+        {
+            throw HeaderError(file, reason);
+        }
+
+        if (CsvRows.SpansLines(row))
+        {
+            throw HeaderError(file, "a quoted name spans lines (header names may not)");
+        }
+
+        var names = new string[row.ColCount];
+        for (int i = 0; i < names.Length; i++)
+        {
+            names[i] = row[i].Span.Trim().ToString();
+        }
+
+        return new CsvHeader(names);
+    }
 
     public int IndexOf(string name)
     {
@@ -56,4 +61,6 @@ internal sealed class CsvHeader
         int i = IndexOf(name);
         return i >= 0 ? i : throw new ImportException($"{file}:1: header has no '{name}' column (columns: {string.Join(',', _names)})");
     }
+
+    private static ImportException HeaderError(string file, string reason) => new($"{file}:1: header: {reason}");
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using MarketFeed.Core;
+using nietras.SeparatedValues;
 
 namespace MarketFeed.Sources.Import;
 
@@ -32,7 +32,14 @@ public static class GenericCsvImporter
         var state = new QuoteBooks();
         foreach (string path in paths)
         {
-            ReadFile(path, mapping, time, session, state);
+            try
+            {
+                ReadFile(path, mapping, time, session, state);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw CsvRows.Unreadable(path, ex);
+            }
         }
 
         return session.Finish();
@@ -42,88 +49,59 @@ public static class GenericCsvImporter
     {
         char delimiter = m.DelimiterChar;
         long size = new FileInfo(path).Length;
-        using var text = new StreamReader(path, Encoding.UTF8, true, 1 << 16);
-        var reader = new CsvLineReader(text);
+        using var csv = CsvRows.Open(path, delimiter, quotes: true, detectEncoding: true);
         CsvHeader? header = null;
-        string? headerText = null;
         if (m.HasHeader)
         {
-            if (!reader.TryReadLine(out var headerLine))
+            header = CsvHeader.Read(csv, path);
+            if (header is null)
             {
                 session.BeginFile(path, 0);
                 return;
             }
-
-            header = new CsvHeader(headerLine, delimiter, path);
-            headerText = headerLine.ToString();
         }
 
         var c = new Columns(m, header, path);
-        if (headerText is not null && c.Time >= 0)
+        if (header is not null && c.Time >= 0 && c.Time < header.Count && time.TryParse(header.Names[c.Time], out _))
         {
             // hasHeader on a file without one would silently drop its first row: a header's time field never parses as a time.
-            string[] fields = headerText.Split(delimiter);
-            if (c.Time < fields.Length && time.TryParse(fields[c.Time].Trim().Trim('"'), out _))
-            {
-                throw new ImportException($"{path}:1: the mapping says the file has a header, but line 1 looks like data (its time field '{fields[c.Time].Trim()}' is a valid time): set \"hasHeader\": false, or that row would be dropped");
-            }
+            throw new ImportException($"{path}:1: the mapping says the file has a header, but line 1 looks like data (its time field '{header.Names[c.Time]}' is a valid time): set \"hasHeader\": false, or that row would be dropped");
         }
 
         var run = session.BeginFile(path, size);
         int defaultSymbol = c.Symbol < 0 ? AddSymbol(session, m, m.DefaultSymbol!) : -1;
-        Span<Range> f = stackalloc Range[Math.Min(256, c.Max + 2)];
-        CsvQuotedSplitter? quoted = null;
-        while (reader.TryReadLine(out var line, out bool hasQuote))
+        foreach (var row in csv.Reader)
         {
-            if (line.IsWhiteSpace())
-            {
-                continue;
-            }
-
             // A row may span lines (a quoted field with a line break): errors name its first line.
-            long lineNumber = reader.LineNumber;
-            int n;
-            if (!hasQuote)
+            long lineNumber = CsvRows.LineOf(row);
+            csv.ReportBadLines(lineNumber, session, path, size);
+            if (row.Span.IsWhiteSpace())
             {
-                n = line.Split(f, delimiter);
-            }
-            else
-            {
-                quoted ??= new CsvQuotedSplitter();
-                string? malformed = quoted.Split(line, delimiter, f, reader, out line, out n);
-                if (malformed is not null)
-                {
-                    session.Errors.Add(path, lineNumber, malformed);
-                    session.RowDone(path, reader, size);
-                    continue;
-                }
-            }
-
-            if (n <= c.Max)
-            {
-                session.Errors.Add(path, lineNumber, $"expected at least {c.Max + 1} columns, found {n}");
-                session.RowDone(path, reader, size);
                 continue;
             }
 
-            string? error = ParseRow(line, f, c, m, time, session, books, run, defaultSymbol);
-            if (error is not null)
+            if (row.ColCount <= c.Max)
+            {
+                session.Errors.Add(path, lineNumber, $"expected at least {c.Max + 1} columns, found {row.ColCount}");
+            }
+            else if (ParseRow(row, c, m, time, session, books, run, defaultSymbol) is { } error)
             {
                 session.Errors.Add(path, lineNumber, error);
             }
 
-            session.RowDone(path, reader, size);
+            session.RowDone(path, csv.CharsRead, size);
         }
 
-        session.Report(path, reader.CharsRead, size);
+        csv.ReportBadLines(long.MaxValue, session, path, size);
+        session.Report(path, csv.CharsRead, size);
     }
 
-    private static string? ParseRow(ReadOnlySpan<char> line, Span<Range> f, Columns c, GenericCsvMapping m, CsvTimeParser time, ImportSession session, QuoteBooks books, TickBuffer run, int defaultSymbol)
+    private static string? ParseRow(SepReader.Row row, Columns c, GenericCsvMapping m, CsvTimeParser time, ImportSession session, QuoteBooks books, TickBuffer run, int defaultSymbol)
     {
         int id = defaultSymbol;
         if (c.Symbol >= 0)
         {
-            var sym = Field(line, f, c.Symbol);
+            var sym = Field(row, c.Symbol);
             if (sym.IsEmpty)
             {
                 return "empty symbol";
@@ -136,22 +114,22 @@ public static class GenericCsvImporter
         }
 
         var symbol = session.SymbolTable.Symbols[id];
-        var timeText = Field(line, f, c.Time);
+        var timeText = Field(row, c.Time);
         if (!time.TryParse(timeText, out long ts))
         {
             return $"time '{timeText}' does not match format '{m.TimeFormat}' (zone {m.TimeZone}) or is outside 1970..2099";
         }
 
         long receive = 0;
-        if (c.ReceiveTime >= 0 && !Field(line, f, c.ReceiveTime).IsEmpty && !time.TryParse(Field(line, f, c.ReceiveTime), out receive))
+        if (c.ReceiveTime >= 0 && !Field(row, c.ReceiveTime).IsEmpty && !time.TryParse(Field(row, c.ReceiveTime), out receive))
         {
-            return $"receive time '{Field(line, f, c.ReceiveTime)}' does not match format '{m.TimeFormat}'";
+            return $"receive time '{Field(row, c.ReceiveTime)}' does not match format '{m.TimeFormat}'";
         }
 
         bool trade;
         if (c.Kind >= 0)
         {
-            var kind = Field(line, f, c.Kind);
+            var kind = Field(row, c.Kind);
             if (Matches(kind, m.TradeKindValues))
             {
                 trade = true;
@@ -167,7 +145,7 @@ public static class GenericCsvImporter
         }
         else
         {
-            trade = c.Price >= 0 && !Field(line, f, c.Price).IsEmpty;
+            trade = c.Price >= 0 && !Field(row, c.Price).IsEmpty;
         }
 
         if (trade)
@@ -177,22 +155,22 @@ public static class GenericCsvImporter
                 return "trade row but no price column is mapped";
             }
 
-            var priceText = Field(line, f, c.Price);
+            var priceText = Field(row, c.Price);
             if (!FixedPoint.TryParse(priceText, symbol.PriceDecimals, out long price) || price <= 0)
             {
                 return $"price '{priceText}' is not a positive decimal with at most {symbol.PriceDecimals} decimals";
             }
 
             long qty = 0;
-            if (c.Size >= 0 && (!FixedPoint.TryParse(Field(line, f, c.Size), symbol.SizeDecimals, out qty) || qty < 0))
+            if (c.Size >= 0 && (!FixedPoint.TryParse(Field(row, c.Size), symbol.SizeDecimals, out qty) || qty < 0))
             {
-                return $"size '{Field(line, f, c.Size)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
+                return $"size '{Field(row, c.Size)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
             }
 
             var side = TradeSide.Unknown;
             if (c.Side >= 0)
             {
-                var s = Field(line, f, c.Side);
+                var s = Field(row, c.Side);
                 side = Matches(s, m.BuyValues) ? TradeSide.Buy : Matches(s, m.SellValues) ? TradeSide.Sell : TradeSide.Unknown;
             }
 
@@ -211,24 +189,24 @@ public static class GenericCsvImporter
 
         // Parse into a copy: a bad row must not leave half of its values in the book.
         var next = book;
-        if (!TryUpdate(line, f, c.Bid, symbol.PriceDecimals, ref next.BidPrice))
+        if (!TryUpdate(row, c.Bid, symbol.PriceDecimals, ref next.BidPrice))
         {
-            return $"bid '{Field(line, f, c.Bid)}' is not a non-negative decimal with at most {symbol.PriceDecimals} decimals";
+            return $"bid '{Field(row, c.Bid)}' is not a non-negative decimal with at most {symbol.PriceDecimals} decimals";
         }
 
-        if (!TryUpdate(line, f, c.BidSize, symbol.SizeDecimals, ref next.BidSize))
+        if (!TryUpdate(row, c.BidSize, symbol.SizeDecimals, ref next.BidSize))
         {
-            return $"bid size '{Field(line, f, c.BidSize)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
+            return $"bid size '{Field(row, c.BidSize)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
         }
 
-        if (!TryUpdate(line, f, c.Ask, symbol.PriceDecimals, ref next.AskPrice))
+        if (!TryUpdate(row, c.Ask, symbol.PriceDecimals, ref next.AskPrice))
         {
-            return $"ask '{Field(line, f, c.Ask)}' is not a non-negative decimal with at most {symbol.PriceDecimals} decimals";
+            return $"ask '{Field(row, c.Ask)}' is not a non-negative decimal with at most {symbol.PriceDecimals} decimals";
         }
 
-        if (!TryUpdate(line, f, c.AskSize, symbol.SizeDecimals, ref next.AskSize))
+        if (!TryUpdate(row, c.AskSize, symbol.SizeDecimals, ref next.AskSize))
         {
-            return $"ask size '{Field(line, f, c.AskSize)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
+            return $"ask size '{Field(row, c.AskSize)}' is not a non-negative decimal with at most {symbol.SizeDecimals} decimals";
         }
 
         book = next;
@@ -244,14 +222,14 @@ public static class GenericCsvImporter
         return null;
     }
 
-    private static bool TryUpdate(ReadOnlySpan<char> line, Span<Range> f, int column, int decimals, ref long value)
+    private static bool TryUpdate(SepReader.Row row, int column, int decimals, ref long value)
     {
         if (column < 0)
         {
             return true;
         }
 
-        var text = Field(line, f, column);
+        var text = Field(row, column);
         if (text.IsEmpty)
         {
             return true;
@@ -279,10 +257,9 @@ public static class GenericCsvImporter
         return session.SymbolTable.GetOrAdd(name, m.PriceDecimals, m.SizeDecimals);
     }
 
-    // No unquoting here: a row without a '"' has nothing to unquote, and CsvQuotedSplitter has
-    // already decoded the fields of a row with one.
-    private static ReadOnlySpan<char> Field(ReadOnlySpan<char> line, Span<Range> f, int column) =>
-        line[f[column]].Trim();
+    // Sep has unescaped the field and trimmed its spaces; other blanks (tabs) are trimmed here.
+    private static ReadOnlySpan<char> Field(SepReader.Row row, int column) =>
+        row[column].Span.Trim();
 
     private static bool Matches(ReadOnlySpan<char> value, string[] candidates)
     {

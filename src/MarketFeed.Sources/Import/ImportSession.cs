@@ -44,14 +44,14 @@ internal sealed class ImportSession
     }
 
     /// <summary>Called per row: reports progress and checks cancellation every N rows.</summary>
-    public void RowDone(string file, CsvLineReader reader, long bytesTotal)
+    public void RowDone(string file, long charsRead, long bytesTotal)
     {
         Rows++;
         if (Rows >= _nextProgressAt)
         {
             _nextProgressAt = Rows + Math.Max(1, _options.ProgressEveryRows);
             CancellationToken.ThrowIfCancellationRequested();
-            Report(file, reader.CharsRead, bytesTotal);
+            Report(file, charsRead, bytesTotal);
         }
     }
 

@@ -48,6 +48,10 @@ public static class LeanAlgoSeekImporter
                 // Damaged or truncated archives: name the input, import nothing.
                 throw new ImportException($"{path}: damaged or truncated archive, nothing imported: {ex.Message}", ex);
             }
+            catch (NotSupportedException ex)
+            {
+                throw CsvRows.Unreadable(path, ex);
+            }
         }
 
         return session.Finish();
@@ -115,19 +119,19 @@ public static class LeanAlgoSeekImporter
             int symbolId = session.SymbolTable.GetOrAdd(symbol, PriceDecimals, SizeDecimals);
             string display = zip is null ? path : path + "!" + entryName;
             var run = session.BeginFile(display, size);
-            using var text = new StreamReader(stream, Encoding.UTF8, false, 1 << 16);
-            var reader = new CsvLineReader(text);
+            // No quoting in Lean files: a quote is an ordinary character (and a bad number).
+            using var csv = new CsvRows(new StreamReader(stream, Encoding.UTF8, false, 1 << 16), ',', quotes: false, display);
             var clock = new LeanClock(date, tz);
             if (quote)
             {
-                ReadQuotes(reader, run, symbolId, clock, options, session, display, size);
+                ReadQuotes(csv, run, symbolId, clock, options, session, display, size);
             }
             else
             {
-                ReadTrades(reader, run, symbolId, clock, options, session, display, size);
+                ReadTrades(csv, run, symbolId, clock, options, session, display, size);
             }
 
-            session.Report(display, reader.CharsRead, size);
+            session.Report(display, csv.CharsRead, size);
         }
         finally
         {
@@ -149,32 +153,31 @@ public static class LeanAlgoSeekImporter
         return string.IsNullOrEmpty(folder) ? throw new ImportException($"{path}: cannot tell the symbol; set LeanImportOptions.Symbol") : folder.ToUpperInvariant();
     }
 
-    private static void ReadTrades(CsvLineReader reader, TickBuffer run, int symbolId, LeanClock clock, LeanImportOptions options, ImportSession session, string file, long size)
+    private static void ReadTrades(CsvRows csv, TickBuffer run, int symbolId, LeanClock clock, LeanImportOptions options, ImportSession session, string file, long size)
     {
-        Span<Range> f = stackalloc Range[8];
-        while (reader.TryReadLine(out var line))
+        foreach (var row in csv.Reader)
         {
-            if (line.IsWhiteSpace())
+            if (row.Span.IsWhiteSpace())
             {
                 continue;
             }
 
-            int n = line.Split(f, ',');
+            int n = row.ColCount;
             if (n < 6)
             {
-                session.Errors.Add(file, reader.LineNumber, $"expected 6 columns (Time,Price,Quantity,Exchange,SaleCondition,Suspicious), found {n}");
+                session.Errors.Add(file, CsvRows.LineOf(row), $"expected 6 columns (Time,Price,Quantity,Exchange,SaleCondition,Suspicious), found {n}");
             }
-            else if (!TryLong(line[f[0]], out long ms) || !TryLong(line[f[1]], out long price) || !TryLong(line[f[2]], out long qty) || !TryLong(line[f[5]], out long suspicious))
+            else if (!TryLong(row[0].Span, out long ms) || !TryLong(row[1].Span, out long price) || !TryLong(row[2].Span, out long qty) || !TryLong(row[5].Span, out long suspicious))
             {
-                session.Errors.Add(file, reader.LineNumber, "a numeric field (Time, Price, Quantity, Suspicious) is not an integer");
+                session.Errors.Add(file, CsvRows.LineOf(row), "a numeric field (Time, Price, Quantity, Suspicious) is not an integer");
             }
             else if (RangeError(ms, price, qty, suspicious) is { } error)
             {
-                session.Errors.Add(file, reader.LineNumber, error);
+                session.Errors.Add(file, CsvRows.LineOf(row), error);
             }
             else if (!clock.TryToUnixNanos(ms, out long ts))
             {
-                session.Errors.Add(file, reader.LineNumber, $"time {ms} ms is not a valid local time");
+                session.Errors.Add(file, CsvRows.LineOf(row), $"time {ms} ms is not a valid local time");
             }
             else if (suspicious != 0 && options.SkipSuspicious)
             {
@@ -187,38 +190,37 @@ public static class LeanAlgoSeekImporter
                 run.Add(tick);
             }
 
-            session.RowDone(file, reader, size);
+            session.RowDone(file, csv.CharsRead, size);
         }
     }
 
-    private static void ReadQuotes(CsvLineReader reader, TickBuffer run, int symbolId, LeanClock clock, LeanImportOptions options, ImportSession session, string file, long size)
+    private static void ReadQuotes(CsvRows csv, TickBuffer run, int symbolId, LeanClock clock, LeanImportOptions options, ImportSession session, string file, long size)
     {
-        Span<Range> f = stackalloc Range[10];
         long bid = 0, bidSize = 0, ask = 0, askSize = 0;
-        while (reader.TryReadLine(out var line))
+        foreach (var row in csv.Reader)
         {
-            if (line.IsWhiteSpace())
+            if (row.Span.IsWhiteSpace())
             {
                 continue;
             }
 
-            int n = line.Split(f, ',');
+            int n = row.ColCount;
             if (n < 8)
             {
-                session.Errors.Add(file, reader.LineNumber, $"expected 8 columns (Time,BidPrice,BidSize,AskPrice,AskSize,Exchange,Condition,Suspicious), found {n}");
+                session.Errors.Add(file, CsvRows.LineOf(row), $"expected 8 columns (Time,BidPrice,BidSize,AskPrice,AskSize,Exchange,Condition,Suspicious), found {n}");
             }
-            else if (!TryLong(line[f[0]], out long ms) || !TryLong(line[f[1]], out long bp) || !TryLong(line[f[2]], out long bs)
-                || !TryLong(line[f[3]], out long ap) || !TryLong(line[f[4]], out long @as) || !TryLong(line[f[7]], out long suspicious))
+            else if (!TryLong(row[0].Span, out long ms) || !TryLong(row[1].Span, out long bp) || !TryLong(row[2].Span, out long bs)
+                || !TryLong(row[3].Span, out long ap) || !TryLong(row[4].Span, out long @as) || !TryLong(row[7].Span, out long suspicious))
             {
-                session.Errors.Add(file, reader.LineNumber, "a numeric field (Time, BidPrice, BidSize, AskPrice, AskSize, Suspicious) is not an integer");
+                session.Errors.Add(file, CsvRows.LineOf(row), "a numeric field (Time, BidPrice, BidSize, AskPrice, AskSize, Suspicious) is not an integer");
             }
             else if (QuoteRangeError(ms, bp, bs, ap, @as, suspicious) is { } error)
             {
-                session.Errors.Add(file, reader.LineNumber, error);
+                session.Errors.Add(file, CsvRows.LineOf(row), error);
             }
             else if (!clock.TryToUnixNanos(ms, out long ts))
             {
-                session.Errors.Add(file, reader.LineNumber, $"time {ms} ms is not a valid local time");
+                session.Errors.Add(file, CsvRows.LineOf(row), $"time {ms} ms is not a valid local time");
             }
             else if (suspicious != 0 && options.SkipSuspicious)
             {
@@ -244,7 +246,7 @@ public static class LeanAlgoSeekImporter
                 run.Add(tick);
             }
 
-            session.RowDone(file, reader, size);
+            session.RowDone(file, csv.CharsRead, size);
         }
     }
 

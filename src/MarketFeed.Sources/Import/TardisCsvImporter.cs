@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using MarketFeed.Core;
 
 namespace MarketFeed.Sources.Import;
@@ -28,7 +27,14 @@ public static class TardisCsvImporter
         var scales = new ScaleResolver(options, detected);
         foreach (string path in paths)
         {
-            ReadFile(path, session, scales);
+            try
+            {
+                ReadFile(path, session, scales);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw CsvRows.Unreadable(path, ex);
+            }
         }
 
         return session.Finish();
@@ -37,15 +43,14 @@ public static class TardisCsvImporter
     private static void ReadFile(string path, ImportSession session, ScaleResolver scales)
     {
         long size = new FileInfo(path).Length;
-        using var text = new StreamReader(path, Encoding.UTF8, false, 1 << 16);
-        var reader = new CsvLineReader(text);
-        if (!reader.TryReadLine(out var headerLine))
+        using var csv = CsvRows.Open(path, ',', quotes: true, detectEncoding: false);
+        var header = CsvHeader.Read(csv, path);
+        if (header is null)
         {
             session.BeginFile(path, 0);
             return;
         }
 
-        var header = new CsvHeader(headerLine, ',', path);
         int cSymbol = header.Require("symbol", path);
         int cTs = header.Require("timestamp", path);
         int cLocal = header.IndexOf("local_timestamp");
@@ -58,29 +63,30 @@ public static class TardisCsvImporter
         int cAsk = trades ? -1 : header.Require("ask_price", path);
         int cAskSize = trades ? -1 : header.Require("ask_amount", path);
         var run = session.BeginFile(path, size);
-        Span<Range> f = stackalloc Range[Math.Max(header.Count + 1, 4)];
-        while (reader.TryReadLine(out var line))
+        foreach (var row in csv.Reader)
         {
-            if (line.IsWhiteSpace())
+            long lineNumber = CsvRows.LineOf(row);
+            csv.ReportBadLines(lineNumber, session, path, size);
+            if (row.Span.IsWhiteSpace())
             {
                 continue;
             }
 
-            int n = line.Split(f, ',');
+            int n = row.ColCount;
             if (n != header.Count)
             {
-                session.Errors.Add(path, reader.LineNumber, $"expected {header.Count} columns, found {n}");
-                session.RowDone(path, reader, size);
+                session.Errors.Add(path, lineNumber, $"expected {header.Count} columns, found {n}");
+                session.RowDone(path, csv.CharsRead, size);
                 continue;
             }
 
-            var sym = line[f[cSymbol]];
+            var sym = row[cSymbol].Span;
             if (!session.SymbolTable.TryGetId(sym, out int id))
             {
                 if (sym.IsWhiteSpace())
                 {
-                    session.Errors.Add(path, reader.LineNumber, "empty symbol");
-                    session.RowDone(path, reader, size);
+                    session.Errors.Add(path, lineNumber, "empty symbol");
+                    session.RowDone(path, csv.CharsRead, size);
                     continue;
                 }
 
@@ -91,39 +97,39 @@ public static class TardisCsvImporter
 
             var symbol = session.SymbolTable.Symbols[id];
             long local = 0;
-            if (!TryMicros(line[f[cTs]], out long ts) || !ImportLimits.IsPlausibleTime(ts))
+            if (!TryMicros(row[cTs].Span, out long ts) || !ImportLimits.IsPlausibleTime(ts))
             {
-                session.Errors.Add(path, reader.LineNumber, $"timestamp '{line[f[cTs]]}' is not an integer µs since the epoch within 1970..2099");
+                session.Errors.Add(path, lineNumber, $"timestamp '{row[cTs].Span}' is not an integer µs since the epoch within 1970..2099");
             }
-            else if (cLocal >= 0 && !TryMicrosOrEmpty(line[f[cLocal]], out local))
+            else if (cLocal >= 0 && !TryMicrosOrEmpty(row[cLocal].Span, out local))
             {
-                session.Errors.Add(path, reader.LineNumber, $"local_timestamp '{line[f[cLocal]]}' is not an integer µs since the epoch");
+                session.Errors.Add(path, lineNumber, $"local_timestamp '{row[cLocal].Span}' is not an integer µs since the epoch");
             }
             else if (trades)
             {
-                if (!FixedPoint.TryParse(line[f[cPrice]], symbol.PriceDecimals, out long price) || !FixedPoint.TryParse(line[f[cAmount]], symbol.SizeDecimals, out long amount))
+                if (!FixedPoint.TryParse(row[cPrice].Span, symbol.PriceDecimals, out long price) || !FixedPoint.TryParse(row[cAmount].Span, symbol.SizeDecimals, out long amount))
                 {
-                    session.Errors.Add(path, reader.LineNumber, $"price '{line[f[cPrice]]}' or amount '{line[f[cAmount]]}' is not a decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals");
+                    session.Errors.Add(path, lineNumber, $"price '{row[cPrice].Span}' or amount '{row[cAmount].Span}' is not a decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals");
                 }
                 else if (price <= 0 || amount <= 0)
                 {
-                    session.Errors.Add(path, reader.LineNumber, $"price '{line[f[cPrice]]}' and amount '{line[f[cAmount]]}' must both be positive");
+                    session.Errors.Add(path, lineNumber, $"price '{row[cPrice].Span}' and amount '{row[cAmount].Span}' must both be positive");
                 }
                 else
                 {
-                    var tick = Tick.NewTrade(id, ts, price, amount, cSide >= 0 ? ParseSide(line[f[cSide]]) : TradeSide.Unknown);
+                    var tick = Tick.NewTrade(id, ts, price, amount, cSide >= 0 ? ParseSide(row[cSide].Span) : TradeSide.Unknown);
                     tick.ReceiveTimestamp = local;
                     run.Add(tick);
                 }
             }
-            else if (!TryDecimalOrEmpty(line[f[cBid]], symbol.PriceDecimals, out long bid) || !TryDecimalOrEmpty(line[f[cBidSize]], symbol.SizeDecimals, out long bidSize)
-                || !TryDecimalOrEmpty(line[f[cAsk]], symbol.PriceDecimals, out long ask) || !TryDecimalOrEmpty(line[f[cAskSize]], symbol.SizeDecimals, out long askSize))
+            else if (!TryDecimalOrEmpty(row[cBid].Span, symbol.PriceDecimals, out long bid) || !TryDecimalOrEmpty(row[cBidSize].Span, symbol.SizeDecimals, out long bidSize)
+                || !TryDecimalOrEmpty(row[cAsk].Span, symbol.PriceDecimals, out long ask) || !TryDecimalOrEmpty(row[cAskSize].Span, symbol.SizeDecimals, out long askSize))
             {
-                session.Errors.Add(path, reader.LineNumber, $"bid '{line[f[cBid]]}' x '{line[f[cBidSize]]}' / ask '{line[f[cAsk]]}' x '{line[f[cAskSize]]}': a value is not a decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals");
+                session.Errors.Add(path, lineNumber, $"bid '{row[cBid].Span}' x '{row[cBidSize].Span}' / ask '{row[cAsk].Span}' x '{row[cAskSize].Span}': a value is not a decimal with at most {symbol.PriceDecimals}/{symbol.SizeDecimals} decimals");
             }
             else if (bid < 0 || bidSize < 0 || ask < 0 || askSize < 0)
             {
-                session.Errors.Add(path, reader.LineNumber, $"bid '{line[f[cBid]]}' x '{line[f[cBidSize]]}' / ask '{line[f[cAsk]]}' x '{line[f[cAskSize]]}': negative value");
+                session.Errors.Add(path, lineNumber, $"bid '{row[cBid].Span}' x '{row[cBidSize].Span}' / ask '{row[cAsk].Span}' x '{row[cAskSize].Span}': negative value");
             }
             else
             {
@@ -132,10 +138,11 @@ public static class TardisCsvImporter
                 run.Add(tick);
             }
 
-            session.RowDone(path, reader, size);
+            session.RowDone(path, csv.CharsRead, size);
         }
 
-        session.Report(path, reader.CharsRead, size);
+        csv.ReportBadLines(long.MaxValue, session, path, size);
+        session.Report(path, csv.CharsRead, size);
     }
 
     /// <summary>Pre-pass: the largest number of significant fractional digits per symbol in price and size columns.</summary>
@@ -145,14 +152,13 @@ public static class TardisCsvImporter
         var lookup = result.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (string path in paths)
         {
-            using var text = new StreamReader(path, Encoding.UTF8, false, 1 << 16);
-            var reader = new CsvLineReader(text);
-            if (!reader.TryReadLine(out var headerLine))
+            using var csv = CsvRows.Open(path, ',', quotes: true, detectEncoding: false);
+            var header = CsvHeader.Read(csv, path);
+            if (header is null)
             {
                 continue;
             }
 
-            var header = new CsvHeader(headerLine, ',', path);
             int cSymbol = header.IndexOf("symbol");
             int[] priceCols = [header.IndexOf("price"), header.IndexOf("bid_price"), header.IndexOf("ask_price")];
             int[] sizeCols = [header.IndexOf("amount"), header.IndexOf("bid_amount"), header.IndexOf("ask_amount")];
@@ -161,10 +167,9 @@ public static class TardisCsvImporter
                 continue;
             }
 
-            Span<Range> f = new Range[header.Count + 1];
-            while (reader.TryReadLine(out var line))
+            foreach (var row in csv.Reader)
             {
-                if (line.Split(f, ',') != header.Count)
+                if (row.ColCount != header.Count)
                 {
                     continue;
                 }
@@ -173,15 +178,15 @@ public static class TardisCsvImporter
                 int s = minimum;
                 foreach (int c in priceCols)
                 {
-                    p = c >= 0 ? Math.Max(p, FractionDigits(line[f[c]])) : p;
+                    p = c >= 0 ? Math.Max(p, FractionDigits(row[c].Span)) : p;
                 }
 
                 foreach (int c in sizeCols)
                 {
-                    s = c >= 0 ? Math.Max(s, FractionDigits(line[f[c]])) : s;
+                    s = c >= 0 ? Math.Max(s, FractionDigits(row[c].Span)) : s;
                 }
 
-                var sym = line[f[cSymbol]].Trim();
+                var sym = row[cSymbol].Span.Trim();
                 if (lookup.TryGetValue(sym, out var current))
                 {
                     if (p > current.Price || s > current.Size)
