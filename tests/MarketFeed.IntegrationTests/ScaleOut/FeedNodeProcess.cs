@@ -18,6 +18,8 @@ public sealed partial class FeedNodeProcess : IAsyncDisposable
     private readonly Task _stderrPump;
     private Task _stdoutPump = Task.CompletedTask;
 
+    private bool _disposed;
+
     private FeedNodeProcess(Process process, Uri baseUri, StringBuilder output, Task stderrPump)
     {
         _process = process;
@@ -196,6 +198,11 @@ public sealed partial class FeedNodeProcess : IAsyncDisposable
     /// <summary>Kills the process (SIGKILL) and waits for it to exit.</summary>
     public async Task KillAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -207,7 +214,15 @@ public sealed partial class FeedNodeProcess : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        // A cluster whose ingest restart failed half-way disposes the old node again: once is enough
+        // (a second dispose threw "No process is associated" and hid the test's own failure).
+        if (_disposed)
+        {
+            return;
+        }
+
         await KillAsync();
+        _disposed = true;
         _process.Dispose();
         _http.Dispose();
     }
