@@ -282,6 +282,15 @@ internal sealed class IngestPublisher : ITickObserver, ITickForwarder, IHostedSe
             try
             {
                 var ack = await _js!.PublishAsync(subject, payload, opts: opts, cancellationToken: stop).ConfigureAwait(false);
+                if (ack.Error is null && ack.Duplicate)
+                {
+                    // The stream already holds this id (same id = same content by construction): a retry
+                    // whose first acknowledgement was lost, or a restarted ingest's snapshot at the
+                    // sequence its predecessor's last one had. Stored, so done (EnsureSuccess would
+                    // throw on it and this loop would retry for ever).
+                    return;
+                }
+
                 ack.EnsureSuccess();
                 return;
             }
