@@ -143,15 +143,4 @@ public sealed class FlushClockTests
         signal.Set();
         await Task.WhenAll(sender, ticker).WaitAsync(Timeout);
     }
-
-    private struct LastSequenceSink : IUpdateSink
-    {
-        public long Last;
-
-        public readonly bool HasRoom => true;
-
-        public void OnSnapshot(in MarketSnapshot snapshot) => Last = Math.Max(Last, snapshot.Sequence);
-
-        public void OnTick(in Tick tick) => Last = Math.Max(Last, tick.Sequence);
-    }
 }

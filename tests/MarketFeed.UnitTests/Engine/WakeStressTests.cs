@@ -72,15 +72,4 @@ public sealed class WakeStressTests
         signal.Set();
         await sender.WaitAsync(RoundTimeout);
     }
-
-    private struct LastSequenceSink : IUpdateSink
-    {
-        public long Last;
-
-        public readonly bool HasRoom => true;
-
-        public void OnSnapshot(in MarketSnapshot snapshot) => Last = Math.Max(Last, snapshot.Sequence);
-
-        public void OnTick(in Tick tick) => Last = Math.Max(Last, tick.Sequence);
-    }
 }
