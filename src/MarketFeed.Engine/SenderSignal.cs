@@ -36,6 +36,14 @@ public sealed class SenderSignal : IValueTaskSource
     /// <summary>A signal whose <see cref="SetDeferred"/> wakes on the clock's next tick (null: at once).</summary>
     public SenderSignal(FlushClock? clock) => _clock = clock;
 
+    /// <summary>
+    /// True while the consumer is parked in <see cref="WaitAsync"/> and has not been released: nothing
+    /// set the signal since, or only <see cref="SetDeferred"/> and the flush clock has not ticked. For
+    /// diagnostics and tests: parked with work pending, while no producer runs and the clock ticks, is
+    /// a lost wake-up. Any thread.
+    /// </summary>
+    public bool IsParked => Volatile.Read(ref _state) is Waiting or Deferred;
+
     /// <summary>Wakes the consumer, or leaves a pending signal if it is not waiting.</summary>
     public void Set()
     {

@@ -13,6 +13,7 @@ public sealed class FlushClockTests
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan StarvedTimeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task SetDeferred_WhileWaiting_WakesOnlyOnTheNextTick()
@@ -109,14 +110,19 @@ public sealed class FlushClockTests
                 Volatile.Write(ref delivered, sink.Last);
             }
         });
-        var ticker = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
+        // Its own thread (not the pool's): the clock must keep ticking however starved the pool is.
+        var ticker = Task.Factory.StartNew(
+            () =>
             {
-                clock.Tick();
-                Thread.SpinWait(50);
-            }
-        });
+                while (!stop.IsCancellationRequested)
+                {
+                    clock.Tick();
+                    Thread.SpinWait(50);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
         var random = new Random(5);
         long seq = 0;
@@ -130,11 +136,18 @@ public sealed class FlushClockTests
                 signal.Set();
             }
 
-            var deadline = DateTime.UtcNow + Timeout;
+            var started = DateTime.UtcNow;
             var spinner = default(SpinWait);
             while (Volatile.Read(ref delivered) < seq)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"round {round}: tick {seq} published, sender stuck at {Volatile.Read(ref delivered)} (lost deferred wake-up)");
+                // Still parked (waiting or deferred) with work pending while the clock keeps ticking:
+                // the wake-up was lost. Woken but not yet run (a starved thread pool): wait longer.
+                if (DateTime.UtcNow - started > Timeout)
+                {
+                    Assert.False(signal.IsParked && subscriber.HasPendingWork, $"round {round}: tick {seq} published, sender parked at {Volatile.Read(ref delivered)} (lost deferred wake-up)");
+                    Assert.True(DateTime.UtcNow - started < StarvedTimeout, $"round {round}: tick {seq} published, woken sender did not run within {StarvedTimeout}");
+                }
+
                 spinner.SpinOnce(sleep1Threshold: -1);
             }
         }
