@@ -20,7 +20,7 @@ namespace MarketFeed.Gateway.Connections;
 /// the sender serialise on <c>_gate</c> so that a reply is always framed before the updates it
 /// announces (a subscribe ack precedes its snapshots).
 /// </remarks>
-internal sealed partial class Connection : IDisposable
+internal sealed partial class Connection : IDisposable, IHeartbeatTarget
 {
     private static long s_nextId;
     private readonly WebSocket _socket;
@@ -36,7 +36,6 @@ internal sealed partial class Connection : IDisposable
     private long _outboxBytes; // guarded by _gate
     private readonly CancellationTokenSource _abort = new();
     private readonly ControlRateLimiter _rateLimiter;
-    private ITimer? _heartbeatTimer;
     private ITimer? _throttleTimer;
     private ITimer? _expiryTimer;
     private long _sendStartedTimestamp;
@@ -108,8 +107,7 @@ internal sealed partial class Connection : IDisposable
             EnqueueWelcome();
         }
 
-        var heartbeat = TimeSpan.FromMilliseconds(_options.HeartbeatIntervalMs);
-        _heartbeatTimer = _time.CreateTimer(static s => ((Connection)s!).OnHeartbeatTimer(), this, heartbeat, heartbeat);
+        _runtime.Heartbeats.Add(this);
         if (Identity.ExpiresAt is { } expires)
         {
             // A token is only as good as its lifetime: close with 4003 when it ends (reconnect with a fresh one).
@@ -170,7 +168,7 @@ internal sealed partial class Connection : IDisposable
             _socket.Abort();
             await DisposeOwnedAsync().ConfigureAwait(false);
             _live.Dispose();
-            _heartbeatTimer.Dispose();
+            _runtime.Heartbeats.Remove(this);
             _throttleTimer?.Dispose();
             _expiryTimer?.Dispose();
             Dispose();
@@ -288,7 +286,14 @@ internal sealed partial class Connection : IDisposable
         _abort.Dispose();
     }
 
-    private void OnHeartbeatTimer()
+    /// <inheritdoc />
+    public int HeartbeatBucket { get; set; } = -1;
+
+    /// <inheritdoc />
+    public int HeartbeatIndex { get; set; } = -1;
+
+    /// <summary>Called by the <see cref="HeartbeatWheel"/> once per heartbeat interval: the next frame carries a heartbeat.</summary>
+    public void OnHeartbeatDue()
     {
         Volatile.Write(ref _heartbeatDue, 1);
         _signal.Set();

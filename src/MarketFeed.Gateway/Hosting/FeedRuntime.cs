@@ -29,14 +29,22 @@ public sealed class FeedRuntime : IDisposable
         Engine = restore is not null ? new ConflationEngine(universe, settings, time, restore) : new ConflationEngine(universe, settings, time, epoch);
         Cache = new EncodedMessageCache(universe.Count);
         FlushClock = options.WriteDelayMs > 0 ? new FlushClock(TimeSpan.FromMilliseconds(options.WriteDelayMs), time) : null;
+        Heartbeats = new Connections.HeartbeatWheel(TimeSpan.FromMilliseconds(options.HeartbeatIntervalMs), time);
         StartedAt = time.GetUtcNow();
     }
 
     /// <summary>Wakes live senders together every Feed:WriteDelayMs (null when the delay is 0).</summary>
     public FlushClock? FlushClock { get; }
 
-    /// <summary>Stops the flush clock (the host disposes the runtime with its services).</summary>
-    public void Dispose() => FlushClock?.Dispose();
+    /// <summary>Every live connection's heartbeat, from one timer.</summary>
+    internal Connections.HeartbeatWheel Heartbeats { get; }
+
+    /// <summary>Stops the flush clock and the heartbeat wheel (the host disposes the runtime with its services).</summary>
+    public void Dispose()
+    {
+        FlushClock?.Dispose();
+        Heartbeats.Dispose();
+    }
 
     /// <summary>Live symbols.</summary>
     public SymbolUniverse Universe { get; }
