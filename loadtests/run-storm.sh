@@ -6,6 +6,7 @@
 # (127.0.0.2, 127.0.0.3, ...: one address has ~28k ephemeral ports towards the server's one port).
 # 100k: loadtests/run-storm.sh 100000   (needs a hard open-file limit >= 104096 for both processes:
 # root with CAP_SYS_RESOURCE, or raise it in /etc/security/limits.conf / the container runtime).
+# Where it cannot be raised, loadtests/run-connections.sh spreads 100k over several gateway processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 connections="${1:-10000}"

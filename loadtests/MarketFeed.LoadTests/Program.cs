@@ -79,6 +79,7 @@ async Task<int> Execute(IReadOnlyList<RunPlan> plans, ParseResult parse, string 
         }
 
         MarketFeed.LoadTests.Clients.LoopbackConnector.SourceAddresses = parse.GetValue(CliOptions.SourceAddresses);
+        MarketFeed.LoadTests.Clients.LoopbackConnector.FirstSourceAddress = parse.GetValue(CliOptions.FirstSourceAddress);
         CheckLoopback(settings.MarketFeedUrl);
         CheckLoopback(settings.SignalRUrl);
         string folder = Path.Combine(parse.GetValue(CliOptions.Reports) ?? "reports", folderName);
@@ -139,6 +140,7 @@ static ScenarioOptions Options(ParseResult p)
         DownTime = TimeSpan.FromSeconds(p.GetValue(CliOptions.DownSeconds)),
         ReconnectConflated = p.GetValue(CliOptions.ReconnectConflated),
         FanOutFull = p.GetValue(CliOptions.FanOutFull),
+        Throttle = p.GetValue(CliOptions.Throttle),
     };
 }
 

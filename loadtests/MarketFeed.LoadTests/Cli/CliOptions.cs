@@ -86,13 +86,20 @@ public static class CliOptions
     /// <summary>--down-seconds</summary>
     public static readonly Option<double> DownSeconds = new("--down-seconds") { Description = "Mass reconnect: seconds the clients stay away before resuming", DefaultValueFactory = _ => 5 };
 
-    /// <summary>--reconnect-conflated</summary>
+    /// <summary>--full</summary>
     public static readonly Option<bool> FanOutFull = new("--full") { Description = "Fan-out: full-mode clients (every tick of their symbols) instead of conflated" };
 
+    /// <summary>--throttle</summary>
+    public static readonly Option<int> Throttle = new("--throttle") { Description = "Fan-out: conflated clients ask for at most this many updates per second per symbol (0 = unthrottled; the server may grant less)", DefaultValueFactory = _ => 0 };
+
+    /// <summary>--reconnect-conflated</summary>
     public static readonly Option<bool> ReconnectConflated = new("--reconnect-conflated") { Description = "Mass reconnect: conflated clients instead of full mode" };
 
     /// <summary>--source-addresses</summary>
     public static readonly Option<int> SourceAddresses = new("--source-addresses") { Description = "Spread client sockets over this many loopback source addresses (127.0.0.2, 127.0.0.3, ...; 0 = the kernel's choice) to get past one address's ~28k ephemeral ports", DefaultValueFactory = _ => 0 };
+
+    /// <summary>--first-source-address</summary>
+    public static readonly Option<int> FirstSourceAddress = new("--first-source-address") { Description = "With --source-addresses: the first one is 127.0.x.y for this number (x*256+y; default 2 = 127.0.0.2), so that several load-generator processes use disjoint addresses", DefaultValueFactory = _ => 2 };
 
     /// <summary>--max-failures</summary>
     public static readonly Option<int> MaxFailures = new("--max-failures") { Description = "Stop a run when more clients failed (-1 = scenario default)", DefaultValueFactory = _ => -1 };
@@ -127,7 +134,7 @@ public static class CliOptions
     [
         Target, MarketFeedUrl, SignalRUrl, ServerDll, SignalRDll, ServerArgs, Duration, Warmup, Ramp, Clients, Symbols, Rate, RateSteps,
         Zipf, Seed, FirehoseClients, Stallers, SlowReaders, SlowTimeoutMs, Connections, ChurnWorkers, ChurnIterations, MaxFailures,
-        ReplayClients, Dataset, ReplaySpeed, ReplayIterations, DownSeconds, ReconnectConflated, FanOutFull, SourceAddresses,
+        ReplayClients, Dataset, ReplaySpeed, ReplayIterations, DownSeconds, ReconnectConflated, FanOutFull, Throttle, SourceAddresses, FirstSourceAddress,
         Threshold, ThresholdsFile, ThresholdsFor, AbortOnBreach, Reports, Name, NoLive, ServerCpus, ClientCpus,
     ];
 }

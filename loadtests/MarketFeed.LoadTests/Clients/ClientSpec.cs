@@ -9,6 +9,9 @@ public sealed record ClientSpec
     /// <summary>True for full mode (every tick, gap-checked), false for conflated.</summary>
     public bool FullMode { get; init; }
 
+    /// <summary>Conflated: the throttle asked for, updates per second per symbol (0 = unthrottled).</summary>
+    public int Throttle { get; init; }
+
     /// <summary>Reading behaviour.</summary>
     public ClientRole Role { get; init; } = ClientRole.Fast;
 

@@ -20,6 +20,12 @@ public static class LoopbackConnector
     /// </summary>
     public static int SourceAddresses { get; set; }
 
+    /// <summary>
+    /// The first source address's low 16 bits (default 2 = 127.0.0.2): load generators running side by
+    /// side give disjoint ranges. Set once at start.
+    /// </summary>
+    public static int FirstSourceAddress { get; set; } = 2;
+
     /// <summary>Default sockets (kernel autotuning).</summary>
     public static HttpMessageInvoker Default { get; } = Create(null);
 
@@ -42,8 +48,8 @@ public static class LoopbackConnector
             {
                 if (SourceAddresses > 0)
                 {
-                    int n = (int)((uint)Interlocked.Increment(ref _next) % (uint)SourceAddresses);
-                    socket.Bind(new System.Net.IPEndPoint(new System.Net.IPAddress([127, 0, (byte)((2 + n) >> 8), (byte)(2 + n)]), 0));
+                    int n = FirstSourceAddress + (int)((uint)Interlocked.Increment(ref _next) % (uint)SourceAddresses);
+                    socket.Bind(new System.Net.IPEndPoint(new System.Net.IPAddress([127, 0, (byte)(n >> 8), (byte)n]), 0));
                 }
 
                 await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);

@@ -155,8 +155,8 @@ public sealed class MarketFeedVirtualClient(int index, ClientSpec spec, RunConte
         try
         {
             await (resume is null
-                ? client.SubscribeAsync(Spec.Symbols, mode, 0, cancellationToken)
-                : client.SubscribeResumingAsync(Spec.Symbols, mode, 0, _epoch, resume, cancellationToken)).ConfigureAwait(false);
+                ? client.SubscribeAsync(Spec.Symbols, mode, Spec.Throttle, cancellationToken)
+                : client.SubscribeResumingAsync(Spec.Symbols, mode, Spec.Throttle, _epoch, resume, cancellationToken)).ConfigureAwait(false);
         }
         catch (MarketFeedRequestException)
         {

@@ -48,7 +48,8 @@ public sealed class FanOutScenario : IScenario
         {
             Name = name,
             Variant = variant,
-            Description = $"{clients} {(options.FanOutFull ? "full-mode" : "conflated")} clients x {k} symbols (Zipf s={zipf}), {rate:0} ticks/s",
+            Description = $"{clients} {(options.FanOutFull ? "full-mode" : "conflated")} clients x {k} symbols (Zipf s={zipf}), {rate:0} ticks/s"
+                + (options.Throttle > 0 && !options.FanOutFull ? $", throttle {options.Throttle}/s" : string.Empty),
             Load = LoadSimulation.StartRamping(clients, options.Ramp).KeepConstant(clients, options.Duration),
             Warmup = warmup,
             TickRate = rate,
@@ -69,7 +70,8 @@ public sealed class FanOutScenario : IScenario
                     StallAt = warmup,
                     StallFor = stallFor,
                     FullMode = options.FanOutFull,
-                    ReceiveBufferBytes = options.FanOutFull ? 256 * 1024 : 64 * 1024,
+                    Throttle = options.FanOutFull ? 0 : options.Throttle,
+                    ReceiveBufferBytes = options.FanOutFull ? 256 * 1024 : options.Throttle > 0 ? 8 * 1024 : 64 * 1024,
                 };
             },
         };

@@ -69,6 +69,9 @@ public sealed record ScenarioOptions
     /// <summary>Fan-out: full-mode clients instead of conflated.</summary>
     public bool FanOutFull { get; init; }
 
+    /// <summary>Fan-out: the throttle each conflated client asks for, updates per second per symbol (0 = none).</summary>
+    public int Throttle { get; init; }
+
     /// <summary>Mass reconnect: conflated clients instead of full mode.</summary>
     public bool ReconnectConflated { get; init; }
 
