@@ -50,10 +50,7 @@ internal sealed partial class Connection
 
                     if (result.NextDueTimestamp != long.MaxValue)
                     {
-                        TimeSpan wait = _time.GetElapsedTime(_time.GetTimestamp(), result.NextDueTimestamp);
-                        // Created on first use: connections without a throttle never hold a timer for it.
-                        _throttleTimer ??= _time.CreateTimer(static s => ((Connection)s!)._signal.Set(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                        _throttleTimer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+                        WakeWhenDue(result.NextDueTimestamp);
                     }
 
                     more = result.HasMore || outboxPending;
@@ -69,6 +66,33 @@ internal sealed partial class Connection
         {
             _frame.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A throttled symbol's next update is due at <paramref name="due"/>: wake the sender then. Waits
+    /// of <see cref="WakeWheel.MinWait"/> or more go on the server's one wake wheel (at most one
+    /// pending per connection unless an earlier one is needed); shorter ones (fast throttles) on
+    /// this connection's own timer, which the wheel's 10 ms slots would slow down.
+    /// </summary>
+    private void WakeWhenDue(long due)
+    {
+        long now = _time.GetTimestamp();
+        TimeSpan wait = _time.GetElapsedTime(now, due);
+        if (wait >= WakeWheel.MinWait)
+        {
+            if (_wheelWakeAt > now && _wheelWakeAt <= due)
+            {
+                return; // an earlier wake-up is on the wheel: its drain schedules the next one
+            }
+
+            _wheelWakeAt = due;
+            _runtime.Wakes.Schedule(_signal, due);
+            return;
+        }
+
+        // Created on first use: connections without a fast throttle never hold a timer for it.
+        _throttleTimer ??= _time.CreateTimer(static s => ((Connection)s!)._signal.Set(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _throttleTimer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Sends queued replies (e.g. the error that explains a policy close) ahead of the close frame.</summary>

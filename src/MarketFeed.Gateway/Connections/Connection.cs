@@ -37,6 +37,7 @@ internal sealed partial class Connection : IDisposable, IHeartbeatTarget
     private readonly CancellationTokenSource _abort = new();
     private readonly ControlRateLimiter _rateLimiter;
     private ITimer? _throttleTimer;
+    private long _wheelWakeAt; // sender only: when the wake-up this connection last put on the wake wheel is due
     private ITimer? _expiryTimer;
     private long _sendStartedTimestamp;
     private SendStallWatch _stallWatch;

@@ -30,6 +30,7 @@ public sealed class FeedRuntime : IDisposable
         Cache = new EncodedMessageCache(universe.Count);
         FlushClock = options.WriteDelayMs > 0 ? new FlushClock(TimeSpan.FromMilliseconds(options.WriteDelayMs), time) : null;
         Heartbeats = new Connections.HeartbeatWheel(TimeSpan.FromMilliseconds(options.HeartbeatIntervalMs), time);
+        Wakes = new Connections.WakeWheel(time);
         StartedAt = time.GetUtcNow();
     }
 
@@ -39,11 +40,15 @@ public sealed class FeedRuntime : IDisposable
     /// <summary>Every live connection's heartbeat, from one timer.</summary>
     internal Connections.HeartbeatWheel Heartbeats { get; }
 
-    /// <summary>Stops the flush clock and the heartbeat wheel (the host disposes the runtime with its services).</summary>
+    /// <summary>Wakes throttled senders when their next update is due, from one timer.</summary>
+    internal Connections.WakeWheel Wakes { get; }
+
+    /// <summary>Stops the flush clock and the wheels (the host disposes the runtime with its services).</summary>
     public void Dispose()
     {
         FlushClock?.Dispose();
         Heartbeats.Dispose();
+        Wakes.Dispose();
     }
 
     /// <summary>Live symbols.</summary>
