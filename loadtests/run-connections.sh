@@ -2,8 +2,8 @@
 # Connections past one process's open-file limit (issue 14 part 3; docs/benchmarks.md "100,000
 # connections on one box"): one ingest and GATEWAYS gateway processes over NATS (the scale-out
 # deployment, docs/operations.md "Scale-out"), all pinned to SERVER_CPUS, and one load-generator
-# process per gateway pinned to CLIENT_CPUS, each with its own loopback source address
-# (127.0.0.2, 127.0.0.3, ...), so that no process holds more than TOTAL/GATEWAYS sockets.
+# process per gateway pinned to CLIENT_CPUS, each with its own loopback source addresses
+# (127.0.0.5-7, 127.0.0.8-10, ...), so that no process holds more than TOTAL/GATEWAYS sockets.
 #
 # For each total in COUNTS (default "1000 10000 50000 100000"), on a fresh cluster:
 #   idle:      `run storm` (1 conflated symbol per connection, the ingest's source off, heartbeats
@@ -14,7 +14,7 @@
 #              delivered updates/s, errors (a dropped client is an error) and the gateways' CPU.
 #
 #   bash loadtests/run-connections.sh ["1000 10000 50000 100000"]
-#   env: GATEWAYS=6 RAMP=(total/800 s, at least 10) HOLD=45 SETTLE=15 SAMPLE=10 RATE=2000 THROTTLED=1 SERVER_CPUS=0 CLIENT_CPUS=1 SKIP_BUILD=0
+#   env: GATEWAYS=6 RAMP=(total/500 s, at least 10) HOLD=45 SETTLE=15 SAMPLE=10 RATE=2000 THROTTLED=1 SERVER_CPUS=0 CLIENT_CPUS=1 SKIP_BUILD=0
 #        SERVER_ARGS="--Feed:HeartbeatIntervalMs=1000" (extra arguments for every gateway)
 # Needs nats-server (Debian's package). Exit code non-zero if a phase had errors or did not connect
 # every client.
@@ -89,8 +89,11 @@ generators() { # name total scenario-args...: one harness per gateway, each on i
     local k=$(( left < per ? left : per )); left=$((left - k)); g=$((g + 1))
     # Fresh source addresses every round: the previous round's sockets may still hold ports.
     local count=--clients; [ "$1" = storm ] && count=--connections
-    dotnet "$HARNESS" run "$@" "$count" "$k" --url "http://127.0.0.1:$gp" --source-addresses 1 \
-      --first-source-address $((2 + ROUND * GATEWAYS + g)) --client-cpus "$CLIENT_CPUS" --no-live \
+    # Three source addresses per generator: a socket bound to an address before connecting gets its
+    # port from a part of the ephemeral range only (about 7,000 ports here), so one address capped a
+    # generator near 7,000 connections.
+    dotnet "$HARNESS" run "$@" "$count" "$k" --url "http://127.0.0.1:$gp" --source-addresses 3 \
+      --first-source-address $((2 + 3 * (ROUND * GATEWAYS + g))) --client-cpus "$CLIENT_CPUS" --no-live \
       --reports "$TMP/reports" --name "$name-$g" --max-failures 1000000 >"$TMP/$name-$g.out" 2>&1 &
     GEN+=($!)
   done
@@ -116,7 +119,7 @@ printf '%-9s | %-13s | %-22s | %-15s | %-20s | %s\n' connected "RSS before MB" "
 LARGEST=0
 for n in $COUNTS; do
   [ "$n" -gt "$LARGEST" ] && LARGEST=$n
-  ramp=${RAMP:-$(( n / 800 > 10 ? n / 800 : 10 ))}
+  ramp=${RAMP:-$(( n / 500 > 10 ? n / 500 : 10 ))}
   cluster "idle$n" --Feed:Source=none
   before=$(sum_rss "${GW[@]}")
   generators "idle$n" "$n" storm --ramp "$ramp" --duration "$HOLD" --churn-workers 0
@@ -141,7 +144,7 @@ done
 if [ "$THROTTLED" != 0 ]; then
   n=$LARGEST
   echo "-- throttled: $n connections x 1 symbol at throttle 1/s, simulator at $RATE ticks/s"
-  ramp=${RAMP:-$(( n / 800 > 10 ? n / 800 : 10 ))}
+  ramp=${RAMP:-$(( n / 500 > 10 ? n / 500 : 10 ))}
   cluster "thr$n" --rate "$RATE"
   generators "thr$n" "$n" fanout --symbols 1 --throttle 1 --rate "$RATE" --ramp "$ramp" --duration "$HOLD" --warmup $((ramp + 5))
   got=$(wait_connected "$n" $((ramp + HOLD)))
