@@ -18,22 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RATE=${1:-20000}; CLIENTS=${2:-200}; DURATION=${3:-20}; FCLIENTS=${4:-200}; FRATE=${FAILOVER_RATE:-2000}
 SERVER_CPUS=${SERVER_CPUS:-0}; CLIENT_CPUS=${CLIENT_CPUS:-1}
-DLL=src/MarketFeed.Server/bin/Release/net10.0/MarketFeed.Server.dll
-HARNESS=loadtests/MarketFeed.LoadTests/bin/Release/net10.0/MarketFeed.LoadTests.dll
-NATS=$(command -v nats-server || echo /usr/sbin/nats-server)
-[ -x "$NATS" ] || { echo "nats-server not found: apt-get install nats-server" >&2; exit 2; }
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  dotnet build src/MarketFeed.Server -c Release -v q -nologo -clp:ErrorsOnly
-  dotnet build loadtests/MarketFeed.LoadTests -c Release -v q -nologo -clp:ErrorsOnly
-fi
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-TMP=$(mktemp -d); PIDS=(); STATUS=0
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$TMP"; }
-trap cleanup EXIT
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }   # utime+stime, clock ticks
-HZ=$(getconf CLK_TCK)
-wait_http() { for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return 0; sleep 0.2; done; echo "node on $1 did not start" >&2; exit 1; }
+source loadtests/cluster-common.sh
 node() { # port log args...: a MarketFeed node pinned to the server CPUs; sets NODE_PID
   local p=$1 log=$2; shift 2
   taskset -c "$SERVER_CPUS" dotnet "$DLL" --urls "http://127.0.0.1:$p" "$@" >"$TMP/$log.log" 2>&1 &
