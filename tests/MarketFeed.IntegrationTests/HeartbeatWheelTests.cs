@@ -13,11 +13,7 @@ public sealed class HeartbeatWheelTests
     {
         var time = new FakeTimeProvider();
         using var wheel = new HeartbeatWheel(Interval, time);
-        var targets = Enumerable.Range(0, 100).Select(_ => new Target()).ToArray();
-        foreach (Target t in targets)
-        {
-            wheel.Add(t);
-        }
+        Target[] targets = AddTargets(wheel, 100);
 
         Assert.Equal(16, wheel.BucketCount);
         Assert.Equal(100, wheel.Count);
@@ -40,11 +36,7 @@ public sealed class HeartbeatWheelTests
     {
         var time = new FakeTimeProvider();
         using var wheel = new HeartbeatWheel(Interval, time);
-        var targets = Enumerable.Range(0, 40).Select(_ => new Target()).ToArray();
-        foreach (Target t in targets)
-        {
-            wheel.Add(t);
-        }
+        Target[] targets = AddTargets(wheel, 40);
 
         time.Advance(Interval);
         Assert.All(targets, t => Assert.Equal(1, t.Due));
@@ -76,6 +68,17 @@ public sealed class HeartbeatWheelTests
         wheel.Add(target);
         time.Advance(TimeSpan.FromMilliseconds(500));
         Assert.Equal(10, target.Due);
+    }
+
+    private static Target[] AddTargets(HeartbeatWheel wheel, int count)
+    {
+        var targets = Enumerable.Range(0, count).Select(_ => new Target()).ToArray();
+        foreach (Target t in targets)
+        {
+            wheel.Add(t);
+        }
+
+        return targets;
     }
 
     private sealed class Target : IHeartbeatTarget
